@@ -1,0 +1,58 @@
+import * as v from 'valibot';
+
+/**
+ * One blog (or any site) this Worker serves comments for, declared in the `SITES` variable
+ * of the wrangler config as a JSON array. See docs/configuration.md.
+ *
+ * @example
+ * [{"id":"myblog","name":"My blog","origins":["https://blog.example.com"],"moderation":"all"}]
+ */
+export interface SiteConfig {
+  /** Stable id used by the embed (`data-site`) and in storage keys. */
+  id: string;
+  /** Human name shown in the dashboard. */
+  name: string;
+  /** Browser origins allowed to post comments for this site. The Worker's own origin is always allowed. */
+  origins: string[];
+  /** `all`: every comment waits for a moderator (the default). */
+  moderation: 'all' | 'first' | 'none';
+  /** Base URL of the site, used to link a thread from the dashboard (optional). */
+  url?: string;
+}
+
+const siteSchema = v.object({
+  id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'site id: 1-64 of a-z, 0-9, _ and -')),
+  name: v.optional(v.string()),
+  origins: v.optional(v.array(v.pipe(v.string(), v.url())), []),
+  moderation: v.optional(v.picklist(['all', 'first', 'none']), 'all'),
+  url: v.optional(v.pipe(v.string(), v.url())),
+});
+
+let cached: { raw: string; sites: Map<string, SiteConfig> } | undefined;
+
+/**
+ * Parses the `SITES` JSON once per isolate. A broken config is a deploy error, so it throws
+ * with a message naming the problem rather than serving with no sites.
+ */
+export function loadSites(raw: string | undefined): Map<string, SiteConfig> {
+  const text = raw ?? '[]';
+  if (cached?.raw === text) return cached.sites;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error('SITES is not valid JSON');
+  }
+  const result = v.safeParse(v.array(siteSchema), parsed);
+  if (!result.success) throw new Error(`SITES is invalid: ${v.summarize(result.issues)}`);
+  const sites = new Map<string, SiteConfig>();
+  for (const site of result.output) {
+    sites.set(site.id, {
+      ...site,
+      name: site.name ?? site.id,
+      origins: site.origins.map((origin) => new URL(origin).origin),
+    });
+  }
+  cached = { raw: text, sites };
+  return sites;
+}

@@ -1,0 +1,28 @@
+/** The dashboard's stylesheet, served from /admin/dashboard.css (the CSP allows no inline style). */
+export const DASHBOARD_CSS = `
+:root { color-scheme: light dark; --fg: #1f2328; --muted: #59636e; --bg: #fff; --card: #f6f8fa; --line: #d1d9e0; --accent: #0b5cad; --ok: #116329; --bad: #b3261e; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #9198a1; --bg: #0d1117; --card: #151b23; --line: #3d444d; --accent: #58a6ff; --ok: #3fb950; --bad: #ff7b72; } }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+main, header.top { max-width: 56rem; margin: 0 auto; padding: 1rem; }
+header.top { display: flex; justify-content: space-between; align-items: center; border-bottom: 1px solid var(--line); }
+h1 { font-size: 1.25rem; margin: 0; }
+h2 { font-size: 1.1rem; }
+.login { max-width: 24rem; margin-top: 10vh; }
+.login form { display: grid; gap: .5rem; margin-top: 1rem; }
+label { font-weight: 600; }
+input, select, button { font: inherit; padding: .4rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
+button { cursor: pointer; background: var(--card); }
+button:focus-visible, input:focus-visible, select:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+button.approve { border-color: var(--ok); color: var(--ok); }
+button.remove { border-color: var(--bad); color: var(--bad); }
+.filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+.comment { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; margin: .75rem 0; }
+.comment header { display: flex; flex-wrap: wrap; gap: .25rem .75rem; color: var(--muted); font-size: .9rem; }
+.comment header strong { color: var(--fg); }
+.comment .body { overflow-wrap: anywhere; }
+.actions { display: flex; gap: .5rem; }
+.error { color: var(--bad); }
+.notice { border-left: 4px solid var(--ok); padding: .25rem .75rem; }
+a { color: var(--accent); }
+`;

@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { AppEnv, Bindings } from './app-env';
+import { ApiError, renderError } from './errors';
+import { loadSites } from './config/sites';
+import { CommentStore } from './storage/comment-store';
+import { commentsRoute } from './routes/comments';
+import { adminApiRoute } from './routes/admin-api';
+import { dashboardRoute } from './dashboard/dashboard-route';
+import { originKnown } from './lib/origin';
+
+export interface CreateAppOptions {
+  /**
+   * Wraps the KV namespace before the store uses it. Tests pass a wrapper that counts
+   * calls, to prove what each request costs; production uses the binding as it is.
+   */
+  wrapKv?: (kv: KVNamespace) => KVNamespace;
+}
+
+/**
+ * Builds the Worker's Hono app.
+ *
+ * @example
+ * export default createApp();
+ */
+export function createApp(options: CreateAppOptions = {}) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    const kv = options.wrapKv ? options.wrapKv(c.env.PARLEY_KV) : c.env.PARLEY_KV;
+    const settle = Number(c.env.VIEW_SETTLE_SECONDS);
+    c.set('store', new CommentStore(kv, Number.isFinite(settle) && c.env.VIEW_SETTLE_SECONDS !== undefined ? { settleMs: settle * 1000 } : {}));
+    c.set('sites', loadSites(c.env.SITES));
+    await next();
+  });
+
+  // Public reads may be embedded anywhere. Writes are checked against each site's origins
+  // in the route; a preflight names no site, so it is answered for any declared origin.
+  const commentsCors = cors({
+    origin: (origin, c) => (c.req.method === 'GET' ? '*' : originKnown(origin, c.req.url, c.var.sites) ? origin : null),
+    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowHeaders: ['Content-Type', 'Authorization'],
+    maxAge: 86400,
+  });
+  app.use('/api/comments', commentsCors);
+  app.use('/api/comments/*', commentsCors);
+
+  app.route('/api/comments', commentsRoute);
+  app.route('/api/admin', adminApiRoute);
+  app.route('/admin', dashboardRoute);
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/')) throw new ApiError(404, 'not_found', 'No such endpoint.');
+    return c.env.ASSETS.fetch(c.req.raw);
+  });
+  app.onError(renderError);
+  return app;
+}
+
+export default createApp() satisfies ExportedHandler<Bindings>;

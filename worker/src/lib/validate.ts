@@ -1,0 +1,102 @@
+import * as v from 'valibot';
+import { LIMITS } from '../wire';
+import { ApiError } from '../errors';
+
+/** Collapses runs of whitespace (newlines included) so a name is one clean line. */
+const oneLine = v.transform((text: string) => text.replace(/\s+/g, ' ').trim());
+
+/** An optional text field where an empty string means "not given". */
+const optionalText = <T extends v.GenericSchema<string, string>>(schema: T) =>
+  v.optional(
+    v.union([v.pipe(v.string(), v.trim(), v.length(0)), schema]),
+    '',
+  );
+
+/** `POST /api/comments` body. Unknown fields are ignored (valibot's `object` strips them). */
+export const createCommentSchema = v.object({
+  site: v.pipe(v.string('site is required'), v.minLength(1, 'site is required'), v.maxLength(LIMITS.site, `site is at most ${LIMITS.site} characters`)),
+  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread, `thread is at most ${LIMITS.thread} characters`)),
+  parentId: v.optional(v.nullable(v.pipe(v.string('parentId must be a comment id'), v.regex(/^[0-9a-z]{19}$/, 'parentId must be a comment id')))),
+  author: v.pipe(
+    v.string('Name is required'),
+    oneLine,
+    v.minLength(1, 'Name is required'),
+    v.maxLength(LIMITS.author, `Name is at most ${LIMITS.author} characters`),
+  ),
+  email: optionalText(
+    v.pipe(v.string('Email must be text'), v.trim(), v.maxLength(LIMITS.email, `Email is at most ${LIMITS.email} characters`), v.email('Email is not a valid address')),
+  ),
+  website: optionalText(
+    v.pipe(
+      v.string('Website must be text'),
+      v.trim(),
+      v.maxLength(LIMITS.website, `Website is at most ${LIMITS.website} characters`),
+      v.url('Website must be a full http:// or https:// address'),
+      v.regex(/^https?:\/\//i, 'Website must be a full http:// or https:// address'),
+    ),
+  ),
+  body: v.pipe(
+    v.string('Comment is required'),
+    v.trim(),
+    v.minLength(1, 'Comment is required'),
+    v.maxLength(LIMITS.body, `Comment is at most ${LIMITS.body} characters`),
+  ),
+});
+
+export type CreateCommentInput = v.InferOutput<typeof createCommentSchema>;
+
+/**
+ * Validates `input` against `schema`, or throws a 400 `invalid_request` naming the first
+ * field at fault.
+ */
+export function parseOrThrow<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const field = v.getDotPath(issue) ?? undefined;
+  throw new ApiError(400, 'invalid_request', issue.message, field);
+}
+
+/**
+ * Reads a JSON request body, refusing anything over `maxBytes` before parsing it
+ * (by Content-Length when sent, and while reading when not).
+ */
+export async function readJsonBody(request: Request, maxBytes: number = LIMITS.requestBytes): Promise<unknown> {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json' && type !== 'text/plain') {
+    throw new ApiError(415, 'unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.');
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) throw new ApiError(400, 'invalid_json', 'The request has no body; send a JSON object.');
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed;
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'The request body is not a JSON object.');
+  }
+}
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, 'payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
+}

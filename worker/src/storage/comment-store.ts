@@ -1,0 +1,336 @@
+import type { CommentStatus, PublicComment } from '../wire';
+import { sha256Hex } from '../lib/crypto';
+
+/**
+ * Everything Parley keeps, as a KV record. Only the storage layer and the admin API see
+ * `email`, `tokenHash` and `ipHash`; readers get a {@link PublicComment}.
+ */
+export interface CommentRecord {
+  id: string;
+  site: string;
+  thread: string;
+  parentId: string | null;
+  author: string;
+  email: string | null;
+  website: string | null;
+  /** Markdown source as typed. */
+  body: string;
+  /** Rendered, safe HTML. */
+  html: string;
+  status: CommentStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** SHA-256 of the edit token given to the author; the token itself is never stored. */
+  tokenHash: string;
+}
+
+/** The derived, approved-only view of one thread: what a reader's single KV read returns. */
+export interface ThreadView {
+  v: 1;
+  /** Approved comments (and placeholders for hidden parents), oldest first. */
+  comments: PublicComment[];
+  /** Approved comments, placeholders not counted. */
+  total: number;
+  /** Each shown comment's `updatedAt` (ms), so a rebuild only fetches what changed. */
+  stamps: Record<string, number>;
+  /** When this view was built (ms). */
+  builtAt: number;
+  /**
+   * When set, the view was built while KV may not yet have shown it every change (KV takes
+   * up to 60 s to propagate, and has no compare-and-swap): the first read after this time
+   * rebuilds it once more from the records. Null once a rebuild found nothing recent.
+   */
+  recheckAt: number | null;
+}
+
+/** Metadata kept on each record's key, so a thread can be rebuilt from one list() call. */
+interface RecordMeta {
+  /** status */
+  s: CommentStatus;
+  /** updatedAt, ms */
+  u: number;
+  /** parentId */
+  p: string | null;
+}
+
+/** Metadata kept on each status-queue marker. */
+interface QueueMeta {
+  site: string;
+  thread: string;
+}
+
+/** KV counts a thread's keys in pages of 1,000. */
+const LIST_PAGE = 1000;
+
+/**
+ * The KV key scheme, in one place.
+ *
+ * - `rec:{site}:{thread}:{id}` one comment record (value: CommentRecord; metadata: RecordMeta).
+ *   One key per comment: two comments written at the same moment can never overwrite each other.
+ * - `ptr:{id}` the site and thread of a comment, written once, so moderation can find a record by id.
+ * - `q:{status}:{id}` one marker per comment in the moderation queue of that status.
+ * - `view:{site}:{thread}` the derived approved-only ThreadView of a thread.
+ *
+ * `{thread}` is the URL-encoded thread id (so it has no `:`), or `#` and its SHA-256 when that
+ * would make keys longer than KV's 512-byte limit.
+ */
+export const keys = {
+  async threadPart(thread: string): Promise<string> {
+    const encoded = encodeURIComponent(thread);
+    return encoded.length <= 300 ? encoded : `#${await sha256Hex(thread)}`;
+  },
+  async record(site: string, thread: string, id: string): Promise<string> {
+    return `rec:${site}:${await keys.threadPart(thread)}:${id}`;
+  },
+  async recordPrefix(site: string, thread: string): Promise<string> {
+    return `rec:${site}:${await keys.threadPart(thread)}:`;
+  },
+  pointer: (id: string) => `ptr:${id}`,
+  queue: (status: CommentStatus, id: string) => `q:${status}:${id}`,
+  queuePrefix: (status: CommentStatus) => `q:${status}:`,
+  async view(site: string, thread: string): Promise<string> {
+    return `view:${site}:${await keys.threadPart(thread)}`;
+  },
+};
+
+/** How a view rebuild came about; see {@link CommentStore.rebuildView}. */
+export type RebuildReason = 'change' | 'repair';
+
+export interface CommentStoreOptions {
+  /**
+   * How long after a change a view stays "unsettled" and is rebuilt once more on a later read.
+   * KV propagates writes (and list results) within 60 s; the default leaves a margin.
+   */
+  settleMs?: number;
+}
+
+/**
+ * Comment storage on Workers KV. Receives the namespace, so tests can hand it a real
+ * binding (or a counting wrapper around one).
+ *
+ * @example
+ * const store = new CommentStore(env.PARLEY_KV);
+ * await store.create(record);
+ * const view = await store.readView('demo', '/posts/hello/');
+ */
+export class CommentStore {
+  readonly settleMs: number;
+
+  constructor(
+    private readonly kv: KVNamespace,
+    options: CommentStoreOptions = {},
+  ) {
+    this.settleMs = options.settleMs ?? 65_000;
+  }
+
+  /**
+   * Saves a new comment: its record, its id pointer and its queue marker (three writes,
+   * whatever the thread's size). Approved comments also update the thread's view.
+   */
+  async create(record: CommentRecord): Promise<void> {
+    await Promise.all([
+      this.kv.put(keys.pointer(record.id), JSON.stringify({ site: record.site, thread: record.thread })),
+      this.putRecord(record),
+      this.kv.put(keys.queue(record.status, record.id), '', { metadata: { site: record.site, thread: record.thread } satisfies QueueMeta }),
+    ]);
+    if (record.status === 'approved') await this.rebuildView(record.site, record.thread, 'change', record);
+  }
+
+  /** A comment by id, or null. Two reads (pointer, record). */
+  async get(id: string): Promise<CommentRecord | null> {
+    const pointer = await this.kv.get<{ site: string; thread: string }>(keys.pointer(id), 'json');
+    if (!pointer) return null;
+    return this.kv.get<CommentRecord>(await keys.record(pointer.site, pointer.thread, id), 'json');
+  }
+
+  /** Where a comment lives (one read), or null when there is no such comment. */
+  async locate(id: string): Promise<{ site: string; thread: string } | null> {
+    return this.kv.get<{ site: string; thread: string }>(keys.pointer(id), 'json');
+  }
+
+  /**
+   * Moves a comment to another status: record, queue markers, and (when what readers see
+   * changes) the thread view. Returns the updated record, or null when there is no such comment.
+   */
+  async setStatus(id: string, status: CommentStatus): Promise<CommentRecord | null> {
+    const current = await this.get(id);
+    if (!current) return null;
+    if (current.status === status) return current;
+    const updated: CommentRecord = { ...current, status, updatedAt: new Date(Math.max(Date.now(), Date.parse(current.updatedAt) + 1)).toISOString() };
+    await this.putRecord(updated);
+    await Promise.all([
+      this.kv.delete(keys.queue(current.status, id)),
+      this.kv.put(keys.queue(status, id), '', { metadata: { site: updated.site, thread: updated.thread } satisfies QueueMeta }),
+    ]);
+    if (current.status === 'approved' || status === 'approved') {
+      await this.rebuildView(updated.site, updated.thread, 'change', updated);
+    }
+    return updated;
+  }
+
+  /**
+   * Comments in one moderation queue, oldest first, optionally of one site.
+   * Costs one list() per 1,000 queued comments and one read per comment returned.
+   */
+  async listByStatus(status: CommentStatus, options: { site?: string; limit?: number } = {}): Promise<CommentRecord[]> {
+    const limit = options.limit ?? 200;
+    const found: { id: string; meta: QueueMeta }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.list<QueueMeta>({ prefix: keys.queuePrefix(status), cursor, limit: LIST_PAGE });
+      for (const key of page.keys) {
+        const meta = key.metadata;
+        if (!meta || (options.site && meta.site !== options.site)) continue;
+        found.push({ id: key.name.slice(keys.queuePrefix(status).length), meta });
+      }
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor && found.length < limit);
+    const records = await Promise.all(
+      found.slice(0, limit).map(async ({ id, meta }) => this.kv.get<CommentRecord>(await keys.record(meta.site, meta.thread, id), 'json')),
+    );
+    // A marker whose record has moved on (eventual consistency) is skipped, not shown twice.
+    return records.filter((record): record is CommentRecord => record !== null && record.status === status);
+  }
+
+  /** The thread's view: exactly one KV read, no list(). Null when nothing was ever approved there. */
+  async readView(site: string, thread: string): Promise<ThreadView | null> {
+    return this.kv.get<ThreadView>(await keys.view(site, thread), 'json');
+  }
+
+  /** Whether a view may be missing a change and should be rebuilt from the records now. */
+  needsRepair(view: ThreadView, now = Date.now()): boolean {
+    return view.recheckAt !== null && now >= view.recheckAt;
+  }
+
+  /**
+   * Rebuilds a thread's view from its records. Reads the current view and lists the thread's
+   * keys (their metadata says each comment's status and version), then fetches only records
+   * that changed. `known` is a record just written, which a list() may not show yet.
+   *
+   * Two rebuilds racing (there is no compare-and-swap) can leave a view without one of their
+   * changes; every rebuild caused by a change therefore marks the view for a recheck, and the
+   * first read after `settleMs` rebuilds it once more, after KV has propagated every write.
+   * The records stay the truth throughout: nothing is ever lost, at worst shown late.
+   */
+  async rebuildView(site: string, thread: string, reason: RebuildReason, known?: CommentRecord): Promise<ThreadView> {
+    const viewKey = await keys.view(site, thread);
+    const previous = await this.kv.get<ThreadView>(viewKey, 'json');
+    const entries = await this.listThread(site, thread);
+    if (known) {
+      const seen = entries.get(known.id);
+      const stamp = Date.parse(known.updatedAt);
+      if (!seen || seen.u <= stamp) entries.set(known.id, { s: known.status, u: stamp, p: known.parentId });
+    }
+
+    const previousById = new Map(previous?.comments.filter((c) => !c.deleted).map((c) => [c.id, c]));
+    const shown = new Map<string, PublicComment>();
+    const stamps: Record<string, number> = {};
+    const prefix = await keys.recordPrefix(site, thread);
+    await Promise.all(
+      [...entries].map(async ([id, meta]) => {
+        if (meta.s !== 'approved') return;
+        const cached = previousById.get(id);
+        if (cached && previous?.stamps[id] === meta.u) {
+          shown.set(id, cached);
+        } else {
+          const record = known?.id === id ? known : await this.kv.get<CommentRecord>(prefix + id, 'json');
+          if (!record || record.status !== 'approved') return;
+          shown.set(id, toPublic(record));
+        }
+        stamps[id] = meta.u;
+      }),
+    );
+
+    const total = shown.size;
+    addPlaceholders(shown, entries);
+    const now = Date.now();
+    const latestChange = Math.max(0, ...[...entries.values()].map((meta) => meta.u));
+    const recent = now - latestChange < this.settleMs;
+    const view: ThreadView = {
+      v: 1,
+      comments: [...shown.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      total,
+      stamps,
+      builtAt: now,
+      recheckAt: reason === 'change' || recent ? now + this.settleMs : null,
+    };
+    if (previous && sameView(previous, view)) return previous;
+    await this.putView(viewKey, view);
+    return view;
+  }
+
+  /** Every key of a thread with its metadata, one list() per 1,000 comments. */
+  private async listThread(site: string, thread: string): Promise<Map<string, RecordMeta>> {
+    const prefix = await keys.recordPrefix(site, thread);
+    const entries = new Map<string, RecordMeta>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.list<RecordMeta>({ prefix, cursor, limit: LIST_PAGE });
+      for (const key of page.keys) if (key.metadata) entries.set(key.name.slice(prefix.length), key.metadata);
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    return entries;
+  }
+
+  private async putRecord(record: CommentRecord): Promise<void> {
+    const meta: RecordMeta = { s: record.status, u: Date.parse(record.updatedAt), p: record.parentId };
+    await this.kv.put(await keys.record(record.site, record.thread, record.id), JSON.stringify(record), { metadata: meta });
+  }
+
+  /**
+   * Writes a view. KV allows about one write per second to a key; if a burst of moderation
+   * hits that limit, wait and try again rather than fail the moderator's action.
+   */
+  private async putView(key: string, view: ThreadView): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.kv.put(key, JSON.stringify(view));
+        return;
+      } catch (error) {
+        if (attempt >= 2) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1100 * (attempt + 1)));
+      }
+    }
+  }
+}
+
+/** The reader's view of a record. */
+export function toPublic(record: CommentRecord): PublicComment {
+  return {
+    id: record.id,
+    parentId: record.parentId,
+    author: record.author,
+    website: record.website,
+    html: record.html,
+    createdAt: record.createdAt,
+  };
+}
+
+/**
+ * Keeps replies attached to their place in the tree when their parent is not shown
+ * (removed, or still pending): the parent becomes an empty `deleted` placeholder.
+ */
+function addPlaceholders(shown: Map<string, PublicComment>, entries: Map<string, RecordMeta>): void {
+  const queue = [...shown.values()];
+  while (queue.length) {
+    const comment = queue.pop()!;
+    const parentId = comment.parentId;
+    if (!parentId || shown.has(parentId)) continue;
+    const parent = entries.get(parentId);
+    const placeholder: PublicComment = {
+      id: parentId,
+      parentId: parent?.p ?? null,
+      author: '',
+      website: null,
+      html: '',
+      createdAt: new Date(parseInt(parentId.slice(0, 9), 36)).toISOString(),
+      deleted: true,
+    };
+    shown.set(parentId, placeholder);
+    queue.push(placeholder);
+  }
+}
+
+function sameView(a: ThreadView, b: ThreadView): boolean {
+  return a.recheckAt === null && b.recheckAt === null && JSON.stringify(a.comments) === JSON.stringify(b.comments);
+}

@@ -1,0 +1,115 @@
+/**
+ * Parley's wire format: every JSON body the API sends or accepts, and its error codes.
+ *
+ * This is the one place both sides agree on. The Worker imports it to build responses;
+ * the widget imports it (types only, plus `LIMITS`) to read them, so a change here is
+ * checked by the compiler on both ends.
+ */
+
+/** Where a comment stands in moderation. Only `approved` comments are ever shown to readers. */
+export type CommentStatus = 'pending' | 'approved' | 'spam' | 'removed';
+
+/** A comment as any reader may see it. Never carries an email, an IP hash or a token. */
+export interface PublicComment {
+  id: string;
+  /** The comment this one answers, or null for a top-level comment. */
+  parentId: string | null;
+  author: string;
+  /** The commenter's website (http/https only), or null. */
+  website: string | null;
+  /** The body rendered from Markdown to safe HTML by the Worker. */
+  html: string;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /**
+   * True for a placeholder that stands in for a comment that is no longer shown
+   * (removed, or not yet approved) but has approved replies; author and html are empty.
+   */
+  deleted?: boolean;
+}
+
+/** What the author of a comment gets back: the public view plus its moderation status. */
+export interface OwnComment extends PublicComment {
+  status: CommentStatus;
+}
+
+/** `GET /api/comments?site=S&thread=T` */
+export interface ListCommentsResponse {
+  comments: PublicComment[];
+  /** Number of approved comments in the thread (placeholders not counted). */
+  total: number;
+}
+
+/** `POST /api/comments` body. Unknown fields are ignored. */
+export interface CreateCommentRequest {
+  site: string;
+  thread: string;
+  parentId?: string | null;
+  author: string;
+  email?: string;
+  website?: string;
+  body: string;
+}
+
+/** `POST /api/comments` answer (201). Keep `token`: it is the only proof you wrote this comment. */
+export interface CreateCommentResponse {
+  comment: OwnComment;
+  token: string;
+}
+
+/** A comment as a moderator sees it (admin API only). */
+export interface ModeratedComment extends OwnComment {
+  site: string;
+  thread: string;
+  email: string | null;
+  /** The Markdown source as typed. */
+  body: string;
+  updatedAt: string;
+}
+
+/** `GET /api/admin/comments` */
+export interface AdminListResponse {
+  comments: ModeratedComment[];
+}
+
+/** `POST /api/admin/comments/:id/approve`, `DELETE /api/admin/comments/:id` */
+export interface AdminActionResponse {
+  comment: ModeratedComment;
+}
+
+/** Stable, machine-readable error codes. The `message` beside them is for humans and may change. */
+export type ErrorCode =
+  | 'invalid_json'
+  | 'invalid_request'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unknown_site'
+  | 'parent_not_found'
+  | 'not_found'
+  | 'unauthorized'
+  | 'forbidden_origin'
+  | 'rate_limited'
+  | 'admin_disabled'
+  | 'internal_error';
+
+/** Every error response: `{"error":{"code","message","field"?}}`. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** For `invalid_request`: the request field at fault. */
+    field?: string;
+  };
+}
+
+/** Field limits in characters (UTF-16 code units, as `String.length` counts). */
+export const LIMITS = {
+  site: 64,
+  thread: 256,
+  author: 64,
+  email: 254,
+  website: 256,
+  body: 5000,
+  /** Largest request body accepted, in bytes, checked before parsing. */
+  requestBytes: 32 * 1024,
+} as const;
