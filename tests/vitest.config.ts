@@ -1,0 +1,59 @@
+import { defineConfig } from 'vitest/config';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import preact from '@preact/preset-vite';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Sites the worker tests run against (the same shape as SITES in wrangler.jsonc). */
+export const TEST_SITES = [
+  { id: 'demo', name: 'Demo', origins: ['https://blog.example'], moderation: 'all' },
+  { id: 'open', name: 'Open site', origins: ['https://open.example'], moderation: 'none' },
+];
+
+/**
+ * Three projects:
+ * - worker:  the API, inside workerd with a real (local) KV binding;
+ * - widget:  Preact components in happy-dom;
+ * - browser: real headless Chromium against `wrangler dev` (see tests/browser/README.md).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        root,
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.jsonc' },
+            miniflare: {
+              bindings: {
+                ADMIN_TOKEN: 'test-admin-token',
+                SITES: JSON.stringify(TEST_SITES),
+                // Views are rechecked on the very next read instead of 65 s later, so the
+                // self-repair path runs within a test.
+                VIEW_SETTLE_SECONDS: '0',
+              },
+            },
+          }),
+        ],
+        test: { name: 'worker', include: ['tests/worker/**/*.test.ts'] },
+      },
+      {
+        root,
+        plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false })],
+        test: { name: 'widget', environment: 'happy-dom', include: ['tests/widget/**/*.test.{ts,tsx}'] },
+      },
+      {
+        root,
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['tests/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

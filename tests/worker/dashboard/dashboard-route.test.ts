@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { reset } from 'cloudflare:test';
+import { call, createComment, listThread, ADMIN_TOKEN } from '../helpers/api';
+
+afterEach(() => reset());
+
+const SAME_ORIGIN = 'https://parley.test';
+
+async function signIn(token = ADMIN_TOKEN, origin = SAME_ORIGIN): Promise<Response> {
+  return call('/admin/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+    body: new URLSearchParams({ token }).toString(),
+    redirect: 'manual',
+  });
+}
+
+async function sessionCookie(): Promise<string> {
+  const response = await signIn();
+  expect(response.status).toBe(303);
+  return response.headers.get('set-cookie')!.split(';')[0];
+}
+
+describe('dashboard sign-in', () => {
+  it('shows a sign-in form with an "Admin token" field to a visitor without a session', async () => {
+    const response = await call('/admin');
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toMatch(/<label for="token">Admin token<\/label>/);
+    expect(html).toMatch(/<input id="token" name="token" type="password"/);
+  });
+
+  it('sets an HttpOnly, SameSite=Strict session cookie for the right token, without the token in it', async () => {
+    const response = await signIn();
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/admin');
+    const cookie = response.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^parley_session=/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Secure/); // served over https here
+    expect(cookie).not.toContain(ADMIN_TOKEN);
+  });
+
+  it('refuses a wrong token and sets no cookie', async () => {
+    const response = await signIn('wrong');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expect(await response.text()).toContain('That admin token is not right.');
+  });
+
+  it('refuses a sign-in posted from another origin', async () => {
+    const response = await signIn(ADMIN_TOKEN, 'https://evil.example');
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses a forged or expired session cookie', async () => {
+    for (const cookie of ['parley_session=9999999999.deadbeef', 'parley_session=1.abc', 'parley_session=']) {
+      const html = await (await call('/admin', { headers: { cookie } })).text();
+      expect(html).toContain('Admin token');
+      const api = await call('/api/admin/comments', { headers: { cookie } });
+      expect(api.status).toBe(401);
+    }
+  });
+});
+
+describe('dashboard moderation', () => {
+  it('shows pending comments with author, thread and body, and approves one with a click', async () => {
+    const { comment } = await createComment({ author: 'Ada <script>', body: 'Is **this** on?' });
+    const cookie = await sessionCookie();
+    const page = await (await call('/admin', { headers: { cookie } })).text();
+    expect(page).toContain('Ada &lt;script&gt;');
+    expect(page).toContain('/posts/hello/');
+    expect(page).toContain('<p>Is <strong>this</strong> on?</p>');
+    expect(page).toContain(`action="/admin/comments/${comment.id}/approve`);
+
+    const approve = await call(`/admin/comments/${comment.id}/approve?back=`, { method: 'POST', headers: { cookie, origin: SAME_ORIGIN }, redirect: 'manual' });
+    expect(approve.status).toBe(303);
+    expect((await listThread()).total).toBe(1);
+    const after = await (await call(approve.headers.get('location')!, { headers: { cookie } })).text();
+    expect(after).toContain('Comment approved.');
+    expect(after).not.toContain(`action="/admin/comments/${comment.id}/approve`);
+  });
+
+  it('refuses a moderation form posted from another origin (CSRF) and changes nothing', async () => {
+    const { comment } = await createComment();
+    const cookie = await sessionCookie();
+    for (const headers of [{ cookie, origin: "https://evil.example" }, { cookie }] as Record<string, string>[]) {
+      const response = await call(`/admin/comments/${comment.id}/approve`, { method: 'POST', headers, redirect: 'manual' });
+      expect(response.status).toBe(403);
+    }
+    const api = await call(`/api/admin/comments/${comment.id}/approve`, { method: 'POST', headers: { cookie, origin: 'https://evil.example' } });
+    expect(api.status).toBe(403);
+    expect((await listThread()).total).toBe(0);
+  });
+
+  it('serves every dashboard page with a CSP that allows no script and no framing', async () => {
+    for (const path of ['/admin', '/admin/dashboard.css']) {
+      const response = await call(path);
+      const csp = response.headers.get('content-security-policy')!;
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toContain('script-src');
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+
+  it('signs out by clearing the cookie', async () => {
+    const cookie = await sessionCookie();
+    const response = await call('/admin/logout', { method: 'POST', headers: { cookie, origin: SAME_ORIGIN }, redirect: 'manual' });
+    expect(response.headers.get('set-cookie')).toMatch(/parley_session=;.*Max-Age=0/);
+  });
+});

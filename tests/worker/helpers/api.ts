@@ -1,0 +1,96 @@
+import { env } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createApp } from '../../../worker/src/index';
+import type { CreateCommentRequest, CreateCommentResponse, ErrorBody, ListCommentsResponse, AdminListResponse } from '../../../worker/src/wire';
+
+export const ADMIN_TOKEN = 'test-admin-token';
+export const ORIGIN = 'https://blog.example';
+
+/** Every key in the real KV namespace (to prove what a request did or did not write). */
+export async function allKeys(): Promise<string[]> {
+  const names: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await env.PARLEY_KV.list({ cursor });
+    names.push(...page.keys.map((key) => key.name));
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return names;
+}
+
+/** Counts every call the app makes on its KV binding, by method. */
+export interface KvCounter {
+  get: number;
+  put: number;
+  delete: number;
+  list: number;
+  getWithMetadata: number;
+}
+
+export function countingKv(kv: KVNamespace, counter: KvCounter): KVNamespace {
+  return new Proxy(kv, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (property in counter) counter[property as keyof KvCounter]++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+export function newCounter(): KvCounter {
+  return { get: 0, put: 0, delete: 0, list: 0, getWithMetadata: 0 };
+}
+
+/**
+ * Sends a request through the real app, inside workerd, against the real local KV binding,
+ * and waits for the work it left in waitUntil. With a counter, every KV call is counted.
+ */
+export async function call(path: string, init: RequestInit = {}, counter?: KvCounter, envOverrides: Record<string, unknown> = {}): Promise<Response> {
+  const app = createApp(counter ? { wrapKv: (kv) => countingKv(kv, counter) } : {});
+  const ctx = createExecutionContext();
+  const response = await app.fetch(new Request(`https://parley.test${path}`, init), { ...env, ...envOverrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+export function postComment(body: Partial<CreateCommentRequest> & Record<string, unknown>, headers: Record<string, string> = {}) {
+  return call('/api/comments', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: ORIGIN, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+export async function createComment(fields: Partial<CreateCommentRequest> = {}): Promise<CreateCommentResponse> {
+  const response = await postComment({ site: 'demo', thread: '/posts/hello/', author: 'Ada', body: 'Hello there', ...fields });
+  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+export async function listThread(site = 'demo', thread = '/posts/hello/', counter?: KvCounter): Promise<ListCommentsResponse> {
+  const response = await call(`/api/comments?site=${encodeURIComponent(site)}&thread=${encodeURIComponent(thread)}`, {}, counter);
+  if (response.status !== 200) throw new Error(`list failed: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+export function admin(path: string, init: RequestInit = {}, token = ADMIN_TOKEN) {
+  return call(path, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) } });
+}
+
+export async function approve(id: string): Promise<void> {
+  const response = await admin(`/api/admin/comments/${id}/approve`, { method: 'POST' });
+  if (response.status !== 200) throw new Error(`approve failed: ${response.status} ${await response.text()}`);
+}
+
+export async function pending(site?: string): Promise<AdminListResponse> {
+  const response = await admin(`/api/admin/comments?status=pending${site ? `&site=${site}` : ''}`);
+  return response.json();
+}
+
+export async function errorOf(response: Response): Promise<ErrorBody['error']> {
+  const body = (await response.json()) as ErrorBody;
+  return body.error;
+}
