@@ -1,16 +1,30 @@
 import type { CommentStore } from './storage/comment-store';
 import type { SiteConfig } from './config/sites';
+import type { ModerationStore } from './storage/moderation-store';
 
 /** Bindings the Worker reads. `ADMIN_TOKEN` is a secret; when it is unset every admin request is refused. */
 export interface Bindings extends Cloudflare.Env {
   ADMIN_TOKEN?: string;
   /** Seconds a thread view stays "unsettled" after a change (default 65; tests use 0). */
   VIEW_SETTLE_SECONDS?: string;
+  /** Posts per IP per minute for every site, overriding each site's `rateLimit`; "0" turns the limit off. */
+  RATE_LIMIT?: string;
+  /** Secret key for hashing IPs and emails (defaults to one derived from ADMIN_TOKEN). */
+  HASH_KEY?: string;
+  /** Secret key for signing moderation links and sessions (defaults to one derived from ADMIN_TOKEN). */
+  LINK_SIGNING_KEY?: string;
+  /** Cloudflare Turnstile secret, for sites with `turnstileSiteKey`. */
+  TURNSTILE_SECRET_KEY?: string;
 }
 
 /** Per-request values set by middleware. */
 export interface Variables {
   store: CommentStore;
+  moderation: ModerationStore;
+  /** fetch for requests leaving the Worker (webhooks, Turnstile); tests replace it. */
+  outbound: typeof fetch;
+  /** Who is moderating, for the audit log (set by requireAdmin). */
+  actor: string;
   sites: Map<string, SiteConfig>;
 }
 

@@ -4,6 +4,7 @@ import type { AppEnv, Bindings } from './app-env';
 import { ApiError, renderError } from './errors';
 import { loadSites } from './config/sites';
 import { CommentStore } from './storage/comment-store';
+import { ModerationStore } from './storage/moderation-store';
 import { commentsRoute } from './routes/comments';
 import { adminApiRoute } from './routes/admin-api';
 import { dashboardRoute } from './dashboard/dashboard-route';
@@ -15,6 +16,11 @@ export interface CreateAppOptions {
    * calls, to prove what each request costs; production uses the binding as it is.
    */
   wrapKv?: (kv: KVNamespace) => KVNamespace;
+  /**
+   * fetch for requests that leave the Worker (webhooks, Turnstile verification). Tests pass
+   * a recorder, since those services cannot be reached offline.
+   */
+  outbound?: typeof fetch;
 }
 
 /**
@@ -30,6 +36,8 @@ export function createApp(options: CreateAppOptions = {}) {
     const kv = options.wrapKv ? options.wrapKv(c.env.PARLEY_KV) : c.env.PARLEY_KV;
     const settle = Number(c.env.VIEW_SETTLE_SECONDS);
     c.set('store', new CommentStore(kv, Number.isFinite(settle) && c.env.VIEW_SETTLE_SECONDS !== undefined ? { settleMs: settle * 1000 } : {}));
+    c.set('moderation', new ModerationStore(kv));
+    c.set('outbound', options.outbound ?? ((input, init) => fetch(input, init)));
     c.set('sites', loadSites(c.env.SITES));
     await next();
   });

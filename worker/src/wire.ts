@@ -26,6 +26,8 @@ export interface PublicComment {
    * (removed, or not yet approved) but has approved replies; author and html are empty.
    */
   deleted?: boolean;
+  /** Pinned by a moderator: the widget shows pinned comments first. */
+  pinned?: boolean;
 }
 
 /** What the author of a comment gets back: the public view plus its moderation status. */
@@ -38,6 +40,8 @@ export interface ListCommentsResponse {
   comments: PublicComment[];
   /** Number of approved comments in the thread (placeholders not counted). */
   total: number;
+  /** True when the thread takes no new comments (locked by a moderator, or auto-locked by age). */
+  locked: boolean;
 }
 
 /** `POST /api/comments` body. Unknown fields are ignored. */
@@ -49,6 +53,17 @@ export interface CreateCommentRequest {
   email?: string;
   website?: string;
   body: string;
+  /** The widget's hidden honeypot field; people leave it empty. */
+  hp?: string;
+  /** Milliseconds from the form appearing to sending it, measured by the widget. */
+  elapsedMs?: number;
+  /** Cloudflare Turnstile token, for sites that enable it. */
+  turnstileToken?: string;
+  /**
+   * Proof of identity for `first` moderation: the id and edit token of one of your earlier
+   * comments on this site. If that comment was approved, this one is published at once.
+   */
+  proof?: { id: string; token: string };
 }
 
 /** `POST /api/comments` answer (201). Keep `token`: it is the only proof you wrote this comment. */
@@ -65,6 +80,10 @@ export interface ModeratedComment extends OwnComment {
   /** The Markdown source as typed. */
   body: string;
   updatedAt: string;
+  /** Why the spam checks held or flagged it. */
+  flags: string[];
+  /** Whether an IP hash is on record (so "ban IP" can work); the hash itself is never sent. */
+  hasIp: boolean;
 }
 
 /** `GET /api/admin/comments` */
@@ -89,6 +108,14 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden_origin'
   | 'rate_limited'
+  | 'duplicate_comment'
+  | 'banned'
+  | 'thread_locked'
+  | 'captcha_failed'
+  | 'captcha_unavailable'
+  | 'link_invalid'
+  | 'link_expired'
+  | 'link_used'
   | 'admin_disabled'
   | 'internal_error';
 

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reset } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { admin, allKeys, approve, createComment, listThread, newCounter, pending, postComment } from '../helpers/api';
-import { CommentStore, keys, type ThreadView } from '../../../worker/src/storage/comment-store';
+import { CommentStore, type ThreadView } from '../../../worker/src/storage/comment-store';
+import { keys } from '../../../worker/src/storage/keys';
 
 afterEach(() => reset());
 
@@ -23,7 +24,7 @@ describe('cost of the read path', () => {
 
   it('shows a thread that has no comments yet with one read and writes nothing', async () => {
     const counter = newCounter();
-    expect(await listThread('demo', '/empty', counter)).toEqual({ comments: [], total: 0 });
+    expect(await listThread('demo', '/empty', counter)).toEqual({ comments: [], total: 0, locked: false });
     expect(counter).toEqual({ get: 1, put: 0, delete: 0, list: 0, getWithMetadata: 0 });
     expect(await allKeys()).toEqual([]);
   });

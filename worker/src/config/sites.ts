@@ -18,6 +18,22 @@ export interface SiteConfig {
   moderation: 'all' | 'first' | 'none';
   /** Base URL of the site, used to link a thread from the dashboard (optional). */
   url?: string;
+  /** Posts allowed per IP per minute on this site; 0 turns the limit off. The RATE_LIMIT variable overrides it. */
+  rateLimit: number;
+  /** A comment with more links than this waits for a moderator whatever the mode. */
+  maxLinks: number;
+  /** A comment sent sooner than this after the form appeared waits for a moderator (bots are fast). */
+  minSubmitSeconds: number;
+  /** Words, phrases or domains (case-insensitive): a comment containing one is marked spam. */
+  blocklist: string[];
+  /** Threads lock (read-only) this many days after their first comment; null never. */
+  autoLockDays: number | null;
+  /** Removed comments can be restored for this many days, then are deleted for good. */
+  tombstoneDays: number;
+  /** Where to POST a notification for every comment that waits (Slack- and Discord-compatible body). */
+  webhook?: string;
+  /** Cloudflare Turnstile site key; when set, posts must carry a Turnstile token (secret: TURNSTILE_SECRET_KEY). */
+  turnstileSiteKey?: string;
 }
 
 const siteSchema = v.object({
@@ -26,6 +42,14 @@ const siteSchema = v.object({
   origins: v.optional(v.array(v.pipe(v.string(), v.url())), []),
   moderation: v.optional(v.picklist(['all', 'first', 'none']), 'all'),
   url: v.optional(v.pipe(v.string(), v.url())),
+  rateLimit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 5),
+  maxLinks: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 3),
+  minSubmitSeconds: v.optional(v.pipe(v.number(), v.minValue(0)), 3),
+  blocklist: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), []),
+  autoLockDays: v.optional(v.nullable(v.pipe(v.number(), v.minValue(0))), null),
+  tombstoneDays: v.optional(v.pipe(v.number(), v.minValue(1)), 30),
+  webhook: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'webhook must be an http(s) URL'))),
+  turnstileSiteKey: v.optional(v.pipe(v.string(), v.minLength(1))),
 });
 
 let cached: { raw: string; sites: Map<string, SiteConfig> } | undefined;

@@ -26,3 +26,31 @@ button.remove { border-color: var(--bad); color: var(--bad); }
 .notice { border-left: 4px solid var(--ok); padding: .25rem .75rem; }
 a { color: var(--accent); }
 `;
+
+/** Additions for the full moderation dashboard (tabs, bulk actions, tables). */
+export const DASHBOARD_CSS_EXTRA = `
+.narrow { max-width: 32rem; margin: 8vh auto 0; padding: 1rem; }
+.stack { display: grid; gap: .5rem; }
+.hint { color: var(--muted); font-size: .9rem; font-weight: normal; }
+.top nav { display: flex; gap: 1rem; }
+.top nav a[aria-current], .tabs a[aria-current] { font-weight: 700; text-decoration: underline; text-underline-offset: .3em; }
+.brand { font-weight: 700; color: var(--fg); text-decoration: none; }
+.who { color: var(--muted); }
+.tabs { display: flex; gap: 1.25rem; margin: .5rem 0 1rem; flex-wrap: wrap; }
+.badge { display: inline-block; min-width: 1.5em; padding: 0 .4em; border-radius: 999px; background: var(--card); border: 1px solid var(--line); font-size: .8rem; text-align: center; }
+.bulk { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: .5rem 0; }
+ol.comments { list-style: none; padding: 0; margin: 0; }
+.comment.current, .comment:focus { outline: 3px solid var(--accent); outline-offset: 2px; }
+.comment form { display: inline; }
+.comment .ban, .comment .lock { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin-top: .5rem; font-size: .9rem; }
+.flags { color: var(--bad); font-size: .9rem; margin: .25rem 0; }
+.actions { flex-wrap: wrap; margin-top: .5rem; }
+a.button { display: inline-block; padding: .4rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--card); color: var(--fg); text-decoration: none; }
+button.primary { background: var(--accent); color: var(--bg); border-color: var(--accent); }
+table { border-collapse: collapse; width: 100%; font-size: .95rem; }
+th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.shortcuts { color: var(--muted); font-size: .85rem; margin-top: 2rem; }
+kbd { border: 1px solid var(--line); border-radius: 4px; padding: 0 .3em; font-size: .85em; }
+textarea { font: inherit; padding: .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;

@@ -1,24 +1,25 @@
 import { Hono, type Context } from 'hono';
-import { html, raw } from 'hono/html';
-import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AppEnv } from '../app-env';
-import { ApiError } from '../errors';
-import { endSession, hasSession, sameOriginRequest, startSession, tokenMatches } from '../lib/admin-auth';
-import { isCommentId } from '../lib/ids';
-import { parseStatus } from '../routes/admin-api';
-import type { CommentRecord } from '../storage/comment-store';
+import { ApiError, renderError } from '../errors';
+import { endSession, sameOriginRequest, sessionName, startSession, tokenMatches } from '../lib/admin-auth';
+import { readQueue, parseStatus } from '../routes/admin-api';
+import { applyBulk, applyStatusAction, banAuthor, editComment, setPinned, setThreadLock, unban, STATUS_ACTIONS, type StatusAction } from '../moderation/actions';
+import { readModerationLink } from '../moderation/links';
 import type { CommentStatus } from '../wire';
-import { DASHBOARD_CSS } from './dashboard-css';
+import { DASHBOARD_CSS, DASHBOARD_CSS_EXTRA } from './dashboard-css';
+import { DASHBOARD_JS } from './dashboard-js';
+import { auditPage, bansPage, commentCard, confirmLinkPage, editPage, loginPage, messagePage, queuePage, STATUS_LABELS } from './views';
 
 /**
- * The moderator dashboard at `/admin`: plain server-rendered HTML forms, no script at all,
- * so its Content-Security-Policy can forbid every script. Sign-in sets an HttpOnly,
- * SameSite=Strict session cookie; every POST checks that it came from this origin.
+ * The moderator dashboard at `/admin`: server-rendered HTML forms that work without script;
+ * one small same-origin script adds keyboard shortcuts. Its CSP allows no inline script.
+ * Sign-in sets an HttpOnly, SameSite=Strict session cookie; every POST checks its origin.
  */
 export const dashboardRoute = new Hono<AppEnv>();
 
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
@@ -30,150 +31,197 @@ dashboardRoute.use('*', async (c, next) => {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
 });
 
-dashboardRoute.get('/dashboard.css', (c) => {
-  c.header('Content-Type', 'text/css; charset=utf-8');
-  return c.body(DASHBOARD_CSS);
+dashboardRoute.onError((error, c) => {
+  if (error instanceof ApiError) {
+    c.status(error.status);
+    return c.html(messagePage('Something is not right', error.message));
+  }
+  return renderError(error, c);
 });
 
-const STATUS_LABELS: Record<CommentStatus, string> = {
-  pending: 'Pending',
-  approved: 'Approved',
-  spam: 'Spam',
-  removed: 'Removed',
-};
+dashboardRoute.get('/dashboard.css', (c) => {
+  c.header('Content-Type', 'text/css; charset=utf-8');
+  return c.body(DASHBOARD_CSS + DASHBOARD_CSS_EXTRA);
+});
+dashboardRoute.get('/dashboard.js', (c) => {
+  c.header('Content-Type', 'text/javascript; charset=utf-8');
+  return c.body(DASHBOARD_JS);
+});
 
-function page(title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title} · Parley moderation</title>
-<link rel="stylesheet" href="/admin/dashboard.css">
-</head>
-<body>
-${body}
-</body>
-</html>`;
+/** Every state change must come from the dashboard's own pages. */
+function requireSameOrigin(c: Context<AppEnv>): void {
+  if (!sameOriginRequest(c)) throw new ApiError(403, 'forbidden_origin', 'This form must be sent from the dashboard itself.');
 }
 
-function loginPage(error?: string) {
-  return page(
-    'Sign in',
-    html`<main class="login">
-<h1>Parley moderation</h1>
-<form method="post" action="/admin/login">
-  ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-  <label for="token">Admin token</label>
-  <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
-  <button type="submit">Sign in</button>
-</form>
-</main>`,
-  );
+/** The signed-in moderator, or null (the caller shows the sign-in form). */
+async function moderator(c: Context<AppEnv>): Promise<string | null> {
+  const name = await sessionName(c);
+  if (name) c.set('actor', `${name} (dashboard)`);
+  return name;
 }
 
-function threadLink(c: Context<AppEnv>, record: CommentRecord) {
-  const site = c.var.sites.get(record.site);
-  if (site?.url) {
-    const href = new URL(record.thread, site.url).toString();
-    return html`<a href="${href}#comment-${record.id}" rel="noreferrer">${record.thread}</a>`;
-  }
-  if (/^\//.test(record.thread)) return html`<a href="${record.thread}#comment-${record.id}">${record.thread}</a>`;
-  return html`${record.thread}`;
+async function requireModerator(c: Context<AppEnv>): Promise<string> {
+  const name = await moderator(c);
+  if (!name) throw new ApiError(401, 'unauthorized', 'Your session has ended. Sign in again.');
+  return name;
 }
 
-function commentCard(c: Context<AppEnv>, record: CommentRecord, back: string) {
-  const site = c.var.sites.get(record.site);
-  const actions: HtmlEscapedString[] = [];
-  if (record.status !== 'approved') {
-    actions.push(html`<form method="post" action="/admin/comments/${record.id}/approve?back=${encodeURIComponent(back)}"><button type="submit" class="approve">Approve</button></form>` as HtmlEscapedString);
-  }
-  if (record.status !== 'removed') {
-    actions.push(html`<form method="post" action="/admin/comments/${record.id}/remove?back=${encodeURIComponent(back)}"><button type="submit" class="remove">Remove</button></form>` as HtmlEscapedString);
-  }
-  return html`<article class="comment" id="comment-${record.id}" aria-labelledby="author-${record.id}">
-  <header>
-    <strong id="author-${record.id}">${record.author}</strong>
-    ${record.email ? html`<span class="email">&lt;${record.email}&gt;</span>` : ''}
-    ${record.website ? html`<a class="website" href="${record.website}" rel="nofollow noreferrer">${record.website}</a>` : ''}
-    <span class="where">on <span class="site">${site?.name ?? record.site}</span> · ${threadLink(c, record)}</span>
-    <time datetime="${record.createdAt}">${record.createdAt.replace('T', ' ').slice(0, 16)} UTC</time>
-    ${record.parentId ? html`<span class="reply-to">reply to ${record.parentId}</span>` : ''}
-  </header>
-  <div class="body">${raw(record.html)}</div>
-  <div class="actions">${actions}</div>
-</article>`;
+/** Where to go back to after a form: the queue URL the form was on (a path under /admin only). */
+function backTo(c: Context<AppEnv>, form: Record<string, unknown>, done: string): string {
+  const back = typeof form.back === 'string' && form.back.startsWith('/admin') && !form.back.startsWith('//') ? form.back : '/admin';
+  const url = new URL(back, c.req.url);
+  url.searchParams.set('done', done);
+  return `${url.pathname}${url.search}`;
 }
 
 dashboardRoute.get('/', async (c) => {
-  if (!(await hasSession(c))) return c.html(loginPage());
+  const name = await moderator(c);
+  if (!name) return c.html(loginPage());
   const status = parseStatus(c.req.query('status'));
-  const siteFilter = c.req.query('site') || undefined;
-  if (siteFilter && !c.var.sites.has(siteFilter)) throw new ApiError(404, 'unknown_site', `No site "${siteFilter}" is configured.`);
-  const records = await c.var.store.listByStatus(status, { site: siteFilter });
-  const back = new URL(c.req.url).search;
-  const notice = c.req.query('done');
+  const filter = { status, site: c.req.query('site') || undefined, thread: c.req.query('thread') || undefined, q: c.req.query('q') || undefined };
+  const [records, counts] = await Promise.all([readQueue(c, filter), c.var.store.countByStatus(filter.site)]);
+  const back = `/admin${new URL(c.req.url).search.replace(/([?&])done=[^&]*&?/, '$1').replace(/[?&]$/, '')}`;
   return c.html(
-    page(
-      `${STATUS_LABELS[status]} comments`,
-      html`<header class="top">
-  <h1>Parley moderation</h1>
-  <form method="post" action="/admin/logout"><button type="submit">Sign out</button></form>
-</header>
-<main>
-<form class="filters" method="get" action="/admin">
-  <label for="status">Status</label>
-  <select id="status" name="status">
-    ${Object.entries(STATUS_LABELS).map(([value, label]) => html`<option value="${value}"${value === status ? raw(' selected') : ''}>${label}</option>`)}
-  </select>
-  <label for="site">Site</label>
-  <select id="site" name="site">
-    <option value="">All sites</option>
-    ${[...c.var.sites.values()].map((site) => html`<option value="${site.id}"${site.id === siteFilter ? raw(' selected') : ''}>${site.name}</option>`)}
-  </select>
-  <button type="submit">Show</button>
-</form>
-${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
-<h2>${STATUS_LABELS[status]} comments <span class="count">(${records.length})</span></h2>
-${records.length === 0 ? html`<p class="empty">Nothing here. ${status === 'pending' ? 'The queue is clear.' : ''}</p>` : records.map((record) => commentCard(c, record, back))}
-</main>`,
-    ),
+    queuePage({
+      name,
+      filter,
+      counts,
+      sites: [...c.var.sites.values()],
+      notice: c.req.query('done'),
+      cards: records.map((record) => commentCard(record, c.var.sites.get(record.site), back)),
+      back,
+    }),
   );
 });
 
 dashboardRoute.post('/login', async (c) => {
-  if (!sameOriginRequest(c)) throw new ApiError(403, 'forbidden_origin', 'Sign in from the dashboard page itself.');
+  requireSameOrigin(c);
   const form = await c.req.parseBody();
   const token = typeof form.token === 'string' ? form.token : '';
+  const name = typeof form.name === 'string' ? form.name.replace(/\s+/g, ' ').trim() : '';
   if (!token || !(await tokenMatches(c, token))) {
     c.status(401);
     return c.html(loginPage('That admin token is not right.'));
   }
-  await startSession(c);
+  await startSession(c, name || 'moderator');
   return c.redirect('/admin', 303);
 });
 
 dashboardRoute.post('/logout', async (c) => {
-  if (!sameOriginRequest(c)) throw new ApiError(403, 'forbidden_origin', 'Sign out from the dashboard page itself.');
+  requireSameOrigin(c);
   endSession(c);
   return c.redirect('/admin', 303);
 });
 
-const ACTIONS: Record<string, { status: CommentStatus; done: string }> = {
-  approve: { status: 'approved', done: 'Comment approved.' },
-  remove: { status: 'removed', done: 'Comment removed.' },
+const DONE: Record<string, string> = {
+  approve: 'Comment approved.',
+  remove: 'Comment removed. It can be restored from Removed.',
+  spam: 'Comment marked as spam.',
+  restore: 'Comment restored.',
+  pin: 'Comment pinned.',
+  unpin: 'Comment unpinned.',
+  'ban-email': 'Email banned.',
+  'ban-ip': 'IP banned.',
 };
 
 dashboardRoute.post('/comments/:id/:action', async (c) => {
-  if (!(await hasSession(c))) throw new ApiError(401, 'unauthorized', 'Sign in first.');
-  if (!sameOriginRequest(c)) throw new ApiError(403, 'forbidden_origin', 'Moderation requests must come from the dashboard itself.');
-  const action = ACTIONS[c.req.param('action')];
+  requireSameOrigin(c);
+  await requireModerator(c);
+  const form = await c.req.parseBody();
   const id = c.req.param('id');
-  if (!action || !isCommentId(id)) throw new ApiError(404, 'not_found', 'No such comment or action.');
-  const record = await c.var.store.setStatus(id, action.status);
-  if (!record) throw new ApiError(404, 'not_found', 'No comment with that id.');
-  const back = new URLSearchParams(c.req.query('back') ?? '');
-  back.set('done', action.done);
-  return c.redirect(`/admin?${back.toString()}`, 303);
+  const name = c.req.param('action');
+  if ((STATUS_ACTIONS as readonly string[]).includes(name)) {
+    await applyStatusAction(c, id, name as StatusAction);
+  } else if (name === 'pin' || name === 'unpin') {
+    await setPinned(c, id, name === 'pin');
+  } else if (name === 'ban-email' || name === 'ban-ip') {
+    const days = form.days === 'forever' ? null : Number(form.days ?? 30);
+    if (days !== null && !(days > 0 && days <= 3650)) throw new ApiError(400, 'invalid_request', 'Choose how long the ban lasts.');
+    await banAuthor(c, id, name === 'ban-email' ? 'email' : 'ip', days, typeof form.reason === 'string' ? form.reason : '');
+  } else {
+    throw new ApiError(404, 'not_found', 'No such action.');
+  }
+  return c.redirect(backTo(c, form, DONE[name]), 303);
 });
+
+dashboardRoute.post('/bulk', async (c) => {
+  requireSameOrigin(c);
+  await requireModerator(c);
+  const form = await c.req.parseBody({ all: true });
+  const ids = ([] as unknown[]).concat(form.ids ?? []).filter((id): id is string => typeof id === 'string');
+  const name = String(form.action ?? '');
+  if (!(STATUS_ACTIONS as readonly string[]).includes(name)) throw new ApiError(400, 'invalid_request', 'Choose an action.');
+  if (ids.length === 0) return c.redirect(backTo(c, form, 'Select some comments first.'), 303);
+  const { done, failed } = await applyBulk(c, ids, name as StatusAction);
+  return c.redirect(backTo(c, form, `${done.length} comment${done.length === 1 ? '' : 's'}: ${name} done.${failed.length ? ` ${failed.length} failed.` : ''}`), 303);
+});
+
+dashboardRoute.get('/comments/:id/edit', async (c) => {
+  await requireModerator(c);
+  const record = await c.var.store.get(c.req.param('id'));
+  if (!record) throw new ApiError(404, 'not_found', 'No comment with that id.');
+  return c.html(editPage(record, c.req.query('back') ?? '/admin'));
+});
+
+dashboardRoute.post('/comments/:id/edit', async (c) => {
+  requireSameOrigin(c);
+  await requireModerator(c);
+  const form = await c.req.parseBody();
+  await editComment(c, c.req.param('id'), { author: String(form.author ?? ''), body: String(form.body ?? '') }, form.approve === '1');
+  return c.redirect(backTo(c, form, form.approve === '1' ? 'Comment edited and approved.' : 'Comment edited.'), 303);
+});
+
+dashboardRoute.post('/threads/lock', async (c) => {
+  requireSameOrigin(c);
+  await requireModerator(c);
+  const form = await c.req.parseBody();
+  const locked = form.locked === '1';
+  await setThreadLock(c, String(form.site ?? ''), String(form.thread ?? ''), locked);
+  return c.redirect(backTo(c, form, locked ? 'Thread locked.' : 'Thread unlocked.'), 303);
+});
+
+dashboardRoute.get('/bans', async (c) => {
+  const name = await moderator(c);
+  if (!name) return c.html(loginPage());
+  return c.html(bansPage(name, await c.var.moderation.listBans(), c.req.query('done')));
+});
+
+dashboardRoute.post('/bans/:kind/:hash/delete', async (c) => {
+  requireSameOrigin(c);
+  await requireModerator(c);
+  const kind = c.req.param('kind');
+  if (kind !== 'email' && kind !== 'ip') throw new ApiError(404, 'not_found', 'No such ban.');
+  await unban(c, kind, c.req.param('hash'));
+  return c.redirect('/admin/bans?done=Ban+lifted.', 303);
+});
+
+dashboardRoute.get('/audit', async (c) => {
+  const name = await moderator(c);
+  if (!name) return c.html(loginPage());
+  return c.html(auditPage(name, await c.var.moderation.readAudit()));
+});
+
+/**
+ * One-click moderation links from notifications. GET only shows what the link will do, with
+ * one button: chat apps fetch links to preview them, and a preview must never approve anything.
+ * The POST needs no session: the signed link is the credential, for this comment and action only.
+ */
+dashboardRoute.get('/act/:signed', async (c) => {
+  const link = await readModerationLink(c.env, c.req.param('signed'));
+  if (await c.var.moderation.linkUsed(link.n)) throw new ApiError(410, 'link_used', 'This link has already been used.');
+  const record = await c.var.store.get(link.c);
+  if (!record) throw new ApiError(404, 'not_found', 'That comment no longer exists.');
+  return c.html(confirmLinkPage(record, link.a, c.req.param('signed')));
+});
+
+dashboardRoute.post('/act/:signed', async (c) => {
+  requireSameOrigin(c);
+  const link = await readModerationLink(c.env, c.req.param('signed'));
+  if (await c.var.moderation.linkUsed(link.n)) throw new ApiError(410, 'link_used', 'This link has already been used.');
+  await c.var.moderation.markLinkUsed(link.n, link.e);
+  c.set('actor', 'signed link');
+  const record = await applyStatusAction(c, link.c, link.a);
+  return c.html(messagePage(link.a === 'approve' ? 'Comment approved' : 'Comment removed', `${record.author}'s comment on ${record.thread} is now ${STATUS_LABELS[record.status as CommentStatus].toLowerCase()}.`));
+});
+
+

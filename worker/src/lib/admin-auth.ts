@@ -2,17 +2,21 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
-import { hmacHex, secretsEqual } from './crypto';
+import { secretsEqual } from './crypto';
+import { sign, verify } from './signing';
+import { signingKey } from '../moderation/identity';
 
 /** Name of the dashboard's session cookie (HttpOnly, SameSite=Strict; never readable by script). */
 export const SESSION_COOKIE = 'parley_session';
 
-export interface AdminAuthOptions {
-  /** How long a dashboard session lasts. Default: 12 hours. */
-  sessionSeconds?: number;
-}
+/** How long a dashboard session lasts. */
+export const SESSION_SECONDS = 12 * 60 * 60;
 
-const DEFAULT_SESSION_SECONDS = 12 * 60 * 60;
+/** What the session cookie carries, signed: expiry (s) and the moderator's name for the audit log. */
+interface SessionPayload {
+  e: number;
+  n: string;
+}
 
 function adminToken(c: Context<AppEnv>): string {
   const token = c.env.ADMIN_TOKEN;
@@ -28,31 +32,19 @@ export async function tokenMatches(c: Context<AppEnv>, given: string): Promise<b
 }
 
 /**
- * A session value: its expiry and an HMAC of it keyed by ADMIN_TOKEN, so the Worker stores
- * nothing per session and rotating ADMIN_TOKEN ends every session.
+ * Starts a dashboard session. The cookie holds an expiry and a name, signed with a key
+ * derived from ADMIN_TOKEN: the Worker stores nothing per session, the token is never in
+ * the cookie, and rotating ADMIN_TOKEN ends every session.
  */
-async function sessionValue(token: string, expires: number): Promise<string> {
-  return `${expires}.${await hmacHex(`${token}:session`, String(expires))}`;
-}
-
-async function sessionValid(token: string, value: string | undefined): Promise<boolean> {
-  if (!value) return false;
-  const [expiresText] = value.split('.', 1);
-  const expires = Number(expiresText);
-  if (!Number.isFinite(expires) || expires * 1000 < Date.now()) return false;
-  return secretsEqual(value, await sessionValue(token, expires));
-}
-
-/** Starts a dashboard session after the moderator typed the right token. */
-export async function startSession(c: Context<AppEnv>, options: AdminAuthOptions = {}): Promise<void> {
-  const seconds = options.sessionSeconds ?? DEFAULT_SESSION_SECONDS;
-  const expires = Math.floor(Date.now() / 1000) + seconds;
-  setCookie(c, SESSION_COOKIE, await sessionValue(adminToken(c), expires), {
+export async function startSession(c: Context<AppEnv>, name: string): Promise<void> {
+  adminToken(c);
+  const payload: SessionPayload = { e: Math.floor(Date.now() / 1000) + SESSION_SECONDS, n: name.slice(0, 40) };
+  setCookie(c, SESSION_COOKIE, await sign(signingKey(c.env), 'session', payload), {
     httpOnly: true,
     sameSite: 'Strict',
     secure: new URL(c.req.url).protocol === 'https:',
     path: '/',
-    maxAge: seconds,
+    maxAge: SESSION_SECONDS,
   });
 }
 
@@ -60,9 +52,12 @@ export function endSession(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: new URL(c.req.url).protocol === 'https:' });
 }
 
-/** Whether the request carries a valid dashboard session. */
-export async function hasSession(c: Context<AppEnv>): Promise<boolean> {
-  return sessionValid(adminToken(c), getCookie(c, SESSION_COOKIE));
+/** The signed-in moderator's name, or null without a valid session. */
+export async function sessionName(c: Context<AppEnv>): Promise<string | null> {
+  adminToken(c);
+  const payload = await verify<SessionPayload>(signingKey(c.env), 'session', getCookie(c, SESSION_COOKIE));
+  if (!payload || typeof payload.e !== 'number' || payload.e * 1000 < Date.now()) return null;
+  return typeof payload.n === 'string' && payload.n ? payload.n : 'moderator';
 }
 
 /**
@@ -78,6 +73,7 @@ export function sameOriginRequest(c: Context<AppEnv>): boolean {
 /**
  * Middleware: the request must carry `Authorization: Bearer <ADMIN_TOKEN>` or a dashboard
  * session cookie (and then, for anything but GET, come from the same origin). Otherwise 401.
+ * Sets `actor` for the audit log.
  *
  * @example
  * adminApi.use('*', requireAdmin());
@@ -91,12 +87,15 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
       if (!match || !(await secretsEqual(match[1].trim(), token))) {
         throw new ApiError(401, 'unauthorized', 'The admin token is missing or wrong.', undefined, { 'WWW-Authenticate': 'Bearer' });
       }
+      c.set('actor', 'admin token (API)');
       return next();
     }
-    if (await sessionValid(token, getCookie(c, SESSION_COOKIE))) {
+    const name = await sessionName(c);
+    if (name) {
       if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !sameOriginRequest(c)) {
         throw new ApiError(403, 'forbidden_origin', 'Moderation requests must come from the dashboard itself.');
       }
+      c.set('actor', `${name} (dashboard)`);
       return next();
     }
     throw new ApiError(401, 'unauthorized', 'The admin token is missing or wrong.', undefined, { 'WWW-Authenticate': 'Bearer' });

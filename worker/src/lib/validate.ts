@@ -41,6 +41,15 @@ export const createCommentSchema = v.object({
     v.minLength(1, 'Comment is required'),
     v.maxLength(LIMITS.body, `Comment is at most ${LIMITS.body} characters`),
   ),
+  hp: v.optional(v.pipe(v.string('hp must be text'), v.maxLength(500, 'hp is too long')), ''),
+  elapsedMs: v.optional(v.pipe(v.number('elapsedMs must be a number'), v.minValue(0, 'elapsedMs must not be negative'))),
+  turnstileToken: v.optional(v.pipe(v.string('turnstileToken must be text'), v.maxLength(4096, 'turnstileToken is too long'))),
+  proof: v.optional(
+    v.object({
+      id: v.pipe(v.string('proof.id must be a comment id'), v.regex(/^[0-9a-z]{19}$/, 'proof.id must be a comment id')),
+      token: v.pipe(v.string('proof.token must be text'), v.maxLength(200, 'proof.token is too long')),
+    }),
+  ),
 });
 
 export type CreateCommentInput = v.InferOutput<typeof createCommentSchema>;

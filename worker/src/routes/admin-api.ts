@@ -1,18 +1,21 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { requireAdmin } from '../lib/admin-auth';
-import { isCommentId } from '../lib/ids';
+import { parseOrThrow, readJsonBody } from '../lib/validate';
 import { toPublic, type CommentRecord } from '../storage/comment-store';
+import { applyBulk, applyStatusAction, banAuthor, editComment, setPinned, setThreadLock, STATUS_ACTIONS, unban, type StatusAction } from '../moderation/actions';
 import type { AdminActionResponse, AdminListResponse, CommentStatus, ModeratedComment } from '../wire';
+import { LIMITS } from '../wire';
 
-const STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'removed'];
+export const STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'removed'];
 
 /** Moderation API: `/api/admin/*`, Bearer token or dashboard session. */
 export const adminApiRoute = new Hono<AppEnv>();
 adminApiRoute.use('*', requireAdmin());
 
-/** The admin view of a record: everything but the token hash. */
+/** The admin view of a record: everything but the token hash and the IP hash. */
 export function toModerated(record: CommentRecord): ModeratedComment {
   return {
     ...toPublic(record),
@@ -22,32 +25,117 @@ export function toModerated(record: CommentRecord): ModeratedComment {
     email: record.email,
     body: record.body,
     updatedAt: record.updatedAt,
+    flags: record.flags ?? [],
+    hasIp: Boolean(record.ipHash),
   };
 }
 
 export function parseStatus(value: string | undefined): CommentStatus {
-  const status = (value ?? 'pending') as CommentStatus;
+  const status = (value || 'pending') as CommentStatus;
   if (!STATUSES.includes(status)) {
     throw new ApiError(400, 'invalid_request', `status must be one of ${STATUSES.join(', ')}`, 'status');
   }
   return status;
 }
 
+export interface QueueFilter {
+  status: CommentStatus;
+  site?: string;
+  thread?: string;
+  /** Case-insensitive text found in the author, the email or the body. */
+  q?: string;
+}
+
+/** A moderation queue, filtered. Shared by the API and the dashboard. */
+export async function readQueue(c: { var: AppEnv['Variables'] }, filter: QueueFilter): Promise<CommentRecord[]> {
+  if (filter.site && !c.var.sites.has(filter.site)) throw new ApiError(404, 'unknown_site', `No site "${filter.site}" is configured on this server.`, 'site');
+  const records = await c.var.store.listByStatus(filter.status, { site: filter.site, limit: 500 });
+  const needle = filter.q?.trim().toLowerCase();
+  return records.filter(
+    (record) =>
+      (!filter.thread || record.thread === filter.thread) &&
+      (!needle || [record.author, record.email ?? '', record.body].some((text) => text.toLowerCase().includes(needle))),
+  );
+}
+
 adminApiRoute.get('/comments', async (c) => {
-  const status = parseStatus(c.req.query('status'));
-  const site = c.req.query('site');
-  if (site && !c.var.sites.has(site)) throw new ApiError(404, 'unknown_site', `No site "${site}" is configured on this server.`, 'site');
-  const records = await c.var.store.listByStatus(status, { site });
+  const records = await readQueue(c, {
+    status: parseStatus(c.req.query('status')),
+    site: c.req.query('site') || undefined,
+    thread: c.req.query('thread') || undefined,
+    q: c.req.query('q') || undefined,
+  });
   const body: AdminListResponse = { comments: records.map(toModerated) };
   return c.json(body);
 });
 
-async function moderate(c: { var: AppEnv['Variables'] }, id: string, status: CommentStatus): Promise<AdminActionResponse> {
-  if (!isCommentId(id)) throw new ApiError(404, 'not_found', 'No comment with that id.');
-  const record = await c.var.store.setStatus(id, status);
-  if (!record) throw new ApiError(404, 'not_found', 'No comment with that id.');
-  return { comment: toModerated(record) };
-}
+/** How many comments wait in each queue. One list() per 1,000 comments per status. */
+adminApiRoute.get('/counts', async (c) => c.json({ counts: await c.var.store.countByStatus(c.req.query('site') || undefined) }));
 
-adminApiRoute.post('/comments/:id/approve', async (c) => c.json(await moderate(c, c.req.param('id'), 'approved')));
-adminApiRoute.delete('/comments/:id', async (c) => c.json(await moderate(c, c.req.param('id'), 'removed')));
+const action = (name: StatusAction) => async (c: Context<AppEnv>) => {
+  const body: AdminActionResponse = { comment: toModerated(await applyStatusAction(c, c.req.param('id') ?? '', name)) };
+  return c.json(body);
+};
+adminApiRoute.post('/comments/:id/approve', action('approve'));
+adminApiRoute.post('/comments/:id/spam', action('spam'));
+adminApiRoute.post('/comments/:id/restore', action('restore'));
+adminApiRoute.delete('/comments/:id', action('remove'));
+
+const editSchema = v.object({
+  author: v.optional(v.pipe(v.string('author must be text'), v.maxLength(LIMITS.author))),
+  body: v.optional(v.pipe(v.string('body must be text'), v.maxLength(LIMITS.body))),
+  approve: v.optional(v.boolean('approve must be true or false'), false),
+});
+adminApiRoute.patch('/comments/:id', async (c) => {
+  const input = parseOrThrow(editSchema, await readJsonBody(c.req.raw));
+  const record = await editComment(c, c.req.param('id'), input, input.approve);
+  return c.json({ comment: toModerated(record) } satisfies AdminActionResponse);
+});
+
+const pinSchema = v.object({ pinned: v.boolean('pinned must be true or false') });
+adminApiRoute.post('/comments/:id/pin', async (c) => {
+  const input = parseOrThrow(pinSchema, await readJsonBody(c.req.raw));
+  return c.json({ comment: toModerated(await setPinned(c, c.req.param('id'), input.pinned)) } satisfies AdminActionResponse);
+});
+
+const bulkSchema = v.object({
+  ids: v.pipe(v.array(v.string('ids must be comment ids'), 'ids must be a list of comment ids'), v.minLength(1, 'ids is empty'), v.maxLength(200, 'at most 200 ids at once')),
+  action: v.picklist(STATUS_ACTIONS, `action must be one of ${STATUS_ACTIONS.join(', ')}`),
+});
+adminApiRoute.post('/comments/bulk', async (c) => {
+  const input = parseOrThrow(bulkSchema, await readJsonBody(c.req.raw));
+  const { done, failed } = await applyBulk(c, input.ids, input.action);
+  return c.json({ comments: done.map(toModerated), failed });
+});
+
+const banSchema = v.object({
+  commentId: v.pipe(v.string('commentId is required'), v.regex(/^[0-9a-z]{19}$/, 'commentId must be a comment id')),
+  kind: v.picklist(['email', 'ip'], 'kind must be email or ip'),
+  days: v.optional(v.nullable(v.pipe(v.number('days must be a number'), v.minValue(0.001, 'days must be positive'), v.maxValue(3650, 'days is at most 3650'))), 30),
+  reason: v.optional(v.pipe(v.string(), v.maxLength(200, 'reason is at most 200 characters')), ''),
+});
+adminApiRoute.post('/bans', async (c) => {
+  const input = parseOrThrow(banSchema, await readJsonBody(c.req.raw));
+  const ban = await banAuthor(c, input.commentId, input.kind, input.days, input.reason);
+  return c.json({ ban }, 201);
+});
+adminApiRoute.get('/bans', async (c) => c.json({ bans: await c.var.moderation.listBans() }));
+adminApiRoute.delete('/bans/:kind/:hash', async (c) => {
+  const kind = c.req.param('kind');
+  if (kind !== 'email' && kind !== 'ip') throw new ApiError(404, 'not_found', 'No such ban.');
+  await unban(c, kind, c.req.param('hash'));
+  return c.json({ ok: true });
+});
+
+const lockSchema = v.object({
+  site: v.string('site is required'),
+  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
+  locked: v.boolean('locked must be true or false'),
+});
+adminApiRoute.post('/threads/lock', async (c) => {
+  const input = parseOrThrow(lockSchema, await readJsonBody(c.req.raw));
+  await setThreadLock(c, input.site, input.thread, input.locked);
+  return c.json({ site: input.site, thread: input.thread, locked: input.locked });
+});
+
+adminApiRoute.get('/audit', async (c) => c.json({ entries: await c.var.moderation.readAudit() }));

@@ -1,23 +1,39 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
-import { createCommentSchema, parseOrThrow, readJsonBody } from '../lib/validate';
+import { createCommentSchema, parseOrThrow, readJsonBody, type CreateCommentInput } from '../lib/validate';
 import { renderMarkdown } from '../lib/markdown';
 import { newCommentId, newToken } from '../lib/ids';
-import { sha256Hex } from '../lib/crypto';
+import { sha256Hex, secretsEqual } from '../lib/crypto';
 import { originAllowed } from '../lib/origin';
-import { toPublic, type CommentRecord } from '../storage/comment-store';
+import { toPublic, type CommentRecord, type ThreadView } from '../storage/comment-store';
+import type { PosterActivity } from '../storage/moderation-store';
 import type { SiteConfig } from '../config/sites';
-import type { CreateCommentResponse, ListCommentsResponse } from '../wire';
+import type { CommentStatus, CreateCommentResponse, ListCommentsResponse } from '../wire';
+import { assess, normalizeForDuplicate } from '../moderation/spam-checks';
+import { hashEmail, hashIp } from '../moderation/identity';
+import { verifyTurnstile } from '../moderation/turnstile';
+import { moderationLink } from '../moderation/links';
+import { sendWebhook, waitingMessage } from '../moderation/notify';
 
 /** Public comment API: `/api/comments`. */
 export const commentsRoute = new Hono<AppEnv>();
 
-function siteOrThrow(sites: Map<string, SiteConfig>, id: string | undefined): SiteConfig {
+const MINUTE = 60_000;
+const DUPLICATE_WINDOW = 86_400_000;
+
+export function siteOrThrow(sites: Map<string, SiteConfig>, id: string | undefined): SiteConfig {
   if (!id) throw new ApiError(400, 'invalid_request', 'site is required', 'site');
   const site = sites.get(id);
   if (!site) throw new ApiError(404, 'unknown_site', `No site "${id}" is configured on this server.`, 'site');
   return site;
+}
+
+/** Whether a thread takes no new comments: locked by a moderator, or older than the site's auto-lock age. */
+export function threadLocked(site: SiteConfig, view: ThreadView | null, now = Date.now()): boolean {
+  if (!view) return false;
+  if (view.locked) return true;
+  return site.autoLockDays !== null && view.firstAt !== null && now - Date.parse(view.firstAt) > site.autoLockDays * 86_400_000;
 }
 
 /** The approved comments of a thread: one KV read. */
@@ -31,10 +47,45 @@ commentsRoute.get('/', async (c) => {
     // Rebuild after the response is sent: the reader is never slowed down by it.
     c.executionCtx.waitUntil(store.rebuildView(site.id, thread, 'repair').catch((error) => console.error('view repair failed', error)));
   }
-  const body: ListCommentsResponse = { comments: view?.comments ?? [], total: view?.total ?? 0 };
+  const body: ListCommentsResponse = { comments: view?.comments ?? [], total: view?.total ?? 0, locked: threadLocked(site, view) };
   c.header('Cache-Control', 'no-cache');
   return c.json(body);
 });
+
+/** Posts allowed per minute per IP: RATE_LIMIT (all sites) when set, else the site's own. */
+function rateLimitFor(site: SiteConfig, override: string | undefined): number {
+  if (override !== undefined && override !== '' && Number.isFinite(Number(override))) return Math.max(0, Number(override));
+  return site.rateLimit;
+}
+
+/**
+ * Checks the poster's recent activity (one KV read) against the rate limit and for a
+ * duplicate body, and returns the activity to save if the comment is accepted.
+ */
+function checkActivity(activity: PosterActivity | null, limit: number, bodyHash: string, now: number): PosterActivity {
+  const current: PosterActivity = activity && now - activity.windowStart < MINUTE ? { ...activity } : { windowStart: now, count: 0, recent: activity?.recent ?? [] };
+  if (limit > 0 && current.count >= limit) {
+    const retryAfter = Math.max(1, Math.ceil((current.windowStart + MINUTE - now) / 1000));
+    throw new ApiError(429, 'rate_limited', `Too many comments from you in a short time. Try again in ${retryAfter} seconds.`, undefined, { 'Retry-After': String(retryAfter) });
+  }
+  const recent = current.recent.filter((entry) => now - entry.t < DUPLICATE_WINDOW);
+  if (recent.some((entry) => entry.h === bodyHash)) {
+    throw new ApiError(409, 'duplicate_comment', 'You already posted this comment here.', 'body');
+  }
+  return { windowStart: current.windowStart, count: current.count + 1, recent: [...recent, { h: bodyHash, t: now }].slice(-20) };
+}
+
+/** Decides the status of a comment that passed every check. */
+async function initialStatus(c: { var: AppEnv['Variables'] }, site: SiteConfig, input: CreateCommentInput, verdict: 'ok' | 'hold' | 'spam'): Promise<CommentStatus> {
+  if (verdict === 'spam') return 'spam';
+  if (verdict === 'hold' || site.moderation === 'all') return 'pending';
+  if (site.moderation === 'none') return 'approved';
+  // `first`: published at once when the poster proves, with an edit token, that they wrote an approved comment here.
+  if (!input.proof) return 'pending';
+  const earlier = await c.var.store.get(input.proof.id);
+  const trusted = earlier !== null && earlier.site === site.id && earlier.status === 'approved' && (await secretsEqual(await sha256Hex(input.proof.token), earlier.tokenHash));
+  return trusted ? 'approved' : 'pending';
+}
 
 /** A new comment or reply. */
 commentsRoute.post('/', async (c) => {
@@ -43,19 +94,37 @@ commentsRoute.post('/', async (c) => {
   if (!originAllowed(c.req.header('origin'), c.req.url, site)) {
     throw new ApiError(403, 'forbidden_origin', `This page's origin may not post comments for site "${site.id}".`);
   }
-  const store = c.var.store;
-  const parentId = input.parentId ?? null;
-  if (parentId) {
-    const parent = await store.locate(parentId);
-    if (!parent || parent.site !== site.id || parent.thread !== input.thread) {
-      throw new ApiError(400, 'parent_not_found', 'The comment you are replying to is not in this thread.', 'parentId');
-    }
-  }
+  const ip = c.req.header('cf-connecting-ip') ?? null;
+  if (site.turnstileSiteKey) await verifyTurnstile(c.var.outbound, c.env.TURNSTILE_SECRET_KEY, input.turnstileToken, ip);
 
+  const { store, moderation } = c.var;
+  const parentId = input.parentId ?? null;
+  const [ipHash, emailHash, bodyHash] = await Promise.all([
+    hashIp(c.env, ip),
+    hashEmail(c.env, input.email),
+    sha256Hex(`${input.thread}\n${normalizeForDuplicate(input.body)}`),
+  ]);
+  // Every check reads; nothing is written until all of them pass.
+  const [view, parent, ban, activity] = await Promise.all([
+    store.readView(site.id, input.thread),
+    parentId ? store.locate(parentId) : null,
+    moderation.findBan(emailHash, ipHash),
+    ipHash ? moderation.getActivity(site.id, ipHash) : null,
+  ]);
+  if (parentId && (!parent || parent.site !== site.id || parent.thread !== input.thread)) {
+    throw new ApiError(400, 'parent_not_found', 'The comment you are replying to is not in this thread.', 'parentId');
+  }
+  if (threadLocked(site, view)) throw new ApiError(403, 'thread_locked', 'This thread is closed to new comments.');
+  if (ban) throw new ApiError(403, 'banned', 'You cannot comment on this site.');
+  const now = Date.now();
+  const nextActivity = ipHash ? checkActivity(activity, rateLimitFor(site, c.env.RATE_LIMIT), bodyHash, now) : null;
+
+  const html = renderMarkdown(input.body);
+  const assessment = assess(site, { author: input.author, email: input.email, website: input.website, body: input.body, html, honeypot: input.hp, elapsedMs: input.elapsedMs });
   const token = newToken();
-  const now = new Date().toISOString();
+  const createdAt = new Date(now).toISOString();
   const record: CommentRecord = {
-    id: newCommentId(),
+    id: newCommentId(now),
     site: site.id,
     thread: input.thread,
     parentId,
@@ -63,13 +132,28 @@ commentsRoute.post('/', async (c) => {
     email: input.email || null,
     website: input.website || null,
     body: input.body,
-    html: renderMarkdown(input.body),
-    status: site.moderation === 'none' ? 'approved' : 'pending',
-    createdAt: now,
-    updatedAt: now,
+    html,
+    status: await initialStatus(c, site, input, assessment.verdict),
+    createdAt,
+    updatedAt: createdAt,
     tokenHash: await sha256Hex(token),
+    ipHash,
+    flags: assessment.reasons,
   };
-  await store.create(record);
-  const body: CreateCommentResponse = { comment: { ...toPublic(record), status: record.status }, token };
+  await Promise.all([store.create(record), nextActivity && ipHash ? moderation.putActivity(site.id, ipHash, nextActivity) : null]);
+
+  const webhook = site.webhook;
+  if (record.status === 'pending' && webhook) {
+    const origin = new URL(c.req.url).origin;
+    c.executionCtx.waitUntil(
+      (async () => {
+        const [approveUrl, removeUrl] = await Promise.all([moderationLink(c.env, origin, record.id, 'approve'), moderationLink(c.env, origin, record.id, 'remove')]);
+        await sendWebhook(c.var.outbound, webhook, waitingMessage(site, { record, approveUrl, removeUrl, dashboardUrl: `${origin}/admin` }));
+      })(),
+    );
+  }
+  // A comment judged spam is answered like any pending one: a spammer learns nothing.
+  const shownStatus: CommentStatus = record.status === 'spam' ? 'pending' : record.status;
+  const body: CreateCommentResponse = { comment: { ...toPublic(record), status: shownStatus }, token };
   return c.json(body, 201);
 });

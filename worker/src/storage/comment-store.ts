@@ -1,5 +1,5 @@
 import type { CommentStatus, PublicComment } from '../wire';
-import { sha256Hex } from '../lib/crypto';
+import { keys } from './keys';
 
 /**
  * Everything Parley keeps, as a KV record. Only the storage layer and the admin API see
@@ -22,6 +22,21 @@ export interface CommentRecord {
   updatedAt: string;
   /** SHA-256 of the edit token given to the author; the token itself is never stored. */
   tokenHash: string;
+  /** Keyed hash of the poster's IP (never the IP itself), for bans; null when unknown. */
+  ipHash?: string | null;
+  /** Why the spam checks held or flagged it, for the moderator. */
+  flags?: string[];
+  /** Set when a moderator edited the body. */
+  editedBy?: string;
+  /** For removed and spam comments: the status they had, so Restore puts them back. */
+  removedFrom?: CommentStatus;
+}
+
+/** Thread settings set by moderators, copied into the thread's view. */
+export interface ThreadSettings {
+  locked: boolean;
+  /** Pinned comment ids, shown first. */
+  pinned: string[];
 }
 
 /** The derived, approved-only view of one thread: what a reader's single KV read returns. */
@@ -31,6 +46,12 @@ export interface ThreadView {
   comments: PublicComment[];
   /** Approved comments, placeholders not counted. */
   total: number;
+  /** Locked by a moderator. */
+  locked: boolean;
+  /** Pinned comment ids, in pin order. */
+  pinned: string[];
+  /** When the first approved comment was posted (for auto-lock), or null. */
+  firstAt: string | null;
   /** Each shown comment's `updatedAt` (ms), so a rebuild only fetches what changed. */
   stamps: Record<string, number>;
   /** When this view was built (ms). */
@@ -61,37 +82,6 @@ interface QueueMeta {
 
 /** KV counts a thread's keys in pages of 1,000. */
 const LIST_PAGE = 1000;
-
-/**
- * The KV key scheme, in one place.
- *
- * - `rec:{site}:{thread}:{id}` one comment record (value: CommentRecord; metadata: RecordMeta).
- *   One key per comment: two comments written at the same moment can never overwrite each other.
- * - `ptr:{id}` the site and thread of a comment, written once, so moderation can find a record by id.
- * - `q:{status}:{id}` one marker per comment in the moderation queue of that status.
- * - `view:{site}:{thread}` the derived approved-only ThreadView of a thread.
- *
- * `{thread}` is the URL-encoded thread id (so it has no `:`), or `#` and its SHA-256 when that
- * would make keys longer than KV's 512-byte limit.
- */
-export const keys = {
-  async threadPart(thread: string): Promise<string> {
-    const encoded = encodeURIComponent(thread);
-    return encoded.length <= 300 ? encoded : `#${await sha256Hex(thread)}`;
-  },
-  async record(site: string, thread: string, id: string): Promise<string> {
-    return `rec:${site}:${await keys.threadPart(thread)}:${id}`;
-  },
-  async recordPrefix(site: string, thread: string): Promise<string> {
-    return `rec:${site}:${await keys.threadPart(thread)}:`;
-  },
-  pointer: (id: string) => `ptr:${id}`,
-  queue: (status: CommentStatus, id: string) => `q:${status}:${id}`,
-  queuePrefix: (status: CommentStatus) => `q:${status}:`,
-  async view(site: string, thread: string): Promise<string> {
-    return `view:${site}:${await keys.threadPart(thread)}`;
-  },
-};
 
 /** How a view rebuild came about; see {@link CommentStore.rebuildView}. */
 export type RebuildReason = 'change' | 'repair';
@@ -152,20 +142,52 @@ export class CommentStore {
    * Moves a comment to another status: record, queue markers, and (when what readers see
    * changes) the thread view. Returns the updated record, or null when there is no such comment.
    */
-  async setStatus(id: string, status: CommentStatus): Promise<CommentRecord | null> {
+  async setStatus(id: string, status: CommentStatus, options: { keepDays?: number } = {}): Promise<CommentRecord | null> {
     const current = await this.get(id);
     if (!current) return null;
     if (current.status === status) return current;
-    const updated: CommentRecord = { ...current, status, updatedAt: new Date(Math.max(Date.now(), Date.parse(current.updatedAt) + 1)).toISOString() };
-    await this.putRecord(updated);
-    await Promise.all([
-      this.kv.delete(keys.queue(current.status, id)),
-      this.kv.put(keys.queue(status, id), '', { metadata: { site: updated.site, thread: updated.thread } satisfies QueueMeta }),
-    ]);
-    if (current.status === 'approved' || status === 'approved') {
+    return this.save(current, { status }, options);
+  }
+
+  /**
+   * Changes a comment (status, body, author…), keeping its queue marker and the thread's view
+   * in step. Removed and spam comments are kept `keepDays` (tombstones a moderator can
+   * restore), then KV deletes them; any other status is kept for good.
+   */
+  async save(
+    current: CommentRecord,
+    changes: Partial<Omit<CommentRecord, 'id' | 'site' | 'thread' | 'createdAt'>>,
+    options: { keepDays?: number; rebuild?: boolean } = {},
+  ): Promise<CommentRecord> {
+    const updated: CommentRecord = {
+      ...current,
+      ...changes,
+      updatedAt: new Date(Math.max(Date.now(), Date.parse(current.updatedAt) + 1)).toISOString(),
+    };
+    const expiring = (updated.status === 'removed' || updated.status === 'spam') && options.keepDays ? { expirationTtl: Math.max(60, Math.round(options.keepDays * 86_400)) } : {};
+    await this.putRecord(updated, expiring);
+    const writes: Promise<unknown>[] = [];
+    if (current.status !== updated.status) writes.push(this.kv.delete(keys.queue(current.status, current.id)));
+    writes.push(this.kv.put(keys.queue(updated.status, updated.id), '', { metadata: { site: updated.site, thread: updated.thread } satisfies QueueMeta, ...expiring }));
+    if ('expirationTtl' in expiring || current.status === 'removed' || current.status === 'spam') {
+      // The pointer lives as long as the record: a purged tombstone leaves nothing behind.
+      writes.push(this.kv.put(keys.pointer(updated.id), JSON.stringify({ site: updated.site, thread: updated.thread }), expiring));
+    }
+    await Promise.all(writes);
+    if (options.rebuild !== false && (current.status === 'approved' || updated.status === 'approved')) {
       await this.rebuildView(updated.site, updated.thread, 'change', updated);
     }
     return updated;
+  }
+
+  async getThreadSettings(site: string, thread: string): Promise<ThreadSettings> {
+    return (await this.kv.get<ThreadSettings>(await keys.threadSettings(site, thread), 'json')) ?? { locked: false, pinned: [] };
+  }
+
+  /** Saves a thread's settings and rebuilds its view so readers see them. */
+  async putThreadSettings(site: string, thread: string, settings: ThreadSettings): Promise<ThreadView> {
+    await this.kv.put(await keys.threadSettings(site, thread), JSON.stringify(settings));
+    return this.rebuildView(site, thread, 'change', undefined, settings);
   }
 
   /**
@@ -192,6 +214,24 @@ export class CommentStore {
     return records.filter((record): record is CommentRecord => record !== null && record.status === status);
   }
 
+  /** How many comments each queue holds, optionally for one site. One list() per 1,000 comments per status. */
+  async countByStatus(site?: string): Promise<Record<CommentStatus, number>> {
+    const statuses: CommentStatus[] = ['pending', 'approved', 'spam', 'removed'];
+    const counts = await Promise.all(
+      statuses.map(async (status) => {
+        let count = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await this.kv.list<QueueMeta>({ prefix: keys.queuePrefix(status), cursor, limit: LIST_PAGE });
+          count += site ? page.keys.filter((key) => key.metadata?.site === site).length : page.keys.length;
+          cursor = page.list_complete ? undefined : page.cursor;
+        } while (cursor);
+        return [status, count] as const;
+      }),
+    );
+    return Object.fromEntries(counts) as Record<CommentStatus, number>;
+  }
+
   /** The thread's view: exactly one KV read, no list(). Null when nothing was ever approved there. */
   async readView(site: string, thread: string): Promise<ThreadView | null> {
     return this.kv.get<ThreadView>(await keys.view(site, thread), 'json');
@@ -212,10 +252,13 @@ export class CommentStore {
    * first read after `settleMs` rebuilds it once more, after KV has propagated every write.
    * The records stay the truth throughout: nothing is ever lost, at worst shown late.
    */
-  async rebuildView(site: string, thread: string, reason: RebuildReason, known?: CommentRecord): Promise<ThreadView> {
+  async rebuildView(site: string, thread: string, reason: RebuildReason, known?: CommentRecord, knownSettings?: ThreadSettings): Promise<ThreadView> {
     const viewKey = await keys.view(site, thread);
-    const previous = await this.kv.get<ThreadView>(viewKey, 'json');
-    const entries = await this.listThread(site, thread);
+    const [previous, entries, settings] = await Promise.all([
+      this.kv.get<ThreadView>(viewKey, 'json'),
+      this.listThread(site, thread),
+      knownSettings ?? this.getThreadSettings(site, thread),
+    ]);
     if (known) {
       const seen = entries.get(known.id);
       const stamp = Date.parse(known.updatedAt);
@@ -231,7 +274,8 @@ export class CommentStore {
         if (meta.s !== 'approved') return;
         const cached = previousById.get(id);
         if (cached && previous?.stamps[id] === meta.u) {
-          shown.set(id, cached);
+          const { pinned: _wasPinned, ...comment } = cached;
+          shown.set(id, comment);
         } else {
           const record = known?.id === id ? known : await this.kv.get<CommentRecord>(prefix + id, 'json');
           if (!record || record.status !== 'approved') return;
@@ -242,6 +286,9 @@ export class CommentStore {
     );
 
     const total = shown.size;
+    const firstAt = [...shown.values()].reduce<string | null>((first, c) => (first === null || c.createdAt < first ? c.createdAt : first), null);
+    const pinned = settings.pinned.filter((id) => shown.has(id));
+    for (const id of pinned) shown.set(id, { ...shown.get(id)!, pinned: true });
     addPlaceholders(shown, entries);
     const now = Date.now();
     const latestChange = Math.max(0, ...[...entries.values()].map((meta) => meta.u));
@@ -250,6 +297,9 @@ export class CommentStore {
       v: 1,
       comments: [...shown.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       total,
+      locked: settings.locked,
+      pinned,
+      firstAt,
       stamps,
       builtAt: now,
       recheckAt: reason === 'change' || recent ? now + this.settleMs : null,
@@ -272,9 +322,9 @@ export class CommentStore {
     return entries;
   }
 
-  private async putRecord(record: CommentRecord): Promise<void> {
+  private async putRecord(record: CommentRecord, options: { expirationTtl?: number } = {}): Promise<void> {
     const meta: RecordMeta = { s: record.status, u: Date.parse(record.updatedAt), p: record.parentId };
-    await this.kv.put(await keys.record(record.site, record.thread, record.id), JSON.stringify(record), { metadata: meta });
+    await this.kv.put(await keys.record(record.site, record.thread, record.id), JSON.stringify(record), { metadata: meta, ...options });
   }
 
   /**
@@ -332,5 +382,11 @@ function addPlaceholders(shown: Map<string, PublicComment>, entries: Map<string,
 }
 
 function sameView(a: ThreadView, b: ThreadView): boolean {
-  return a.recheckAt === null && b.recheckAt === null && JSON.stringify(a.comments) === JSON.stringify(b.comments);
+  return (
+    a.recheckAt === null &&
+    b.recheckAt === null &&
+    a.locked === b.locked &&
+    JSON.stringify(a.pinned) === JSON.stringify(b.pinned) &&
+    JSON.stringify(a.comments) === JSON.stringify(b.comments)
+  );
 }

@@ -1,0 +1,266 @@
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { SiteConfig } from '../config/sites';
+import type { CommentRecord } from '../storage/comment-store';
+import type { AuditEntry, Ban } from '../storage/moderation-store';
+import type { CommentStatus } from '../wire';
+import type { QueueFilter } from '../routes/admin-api';
+
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+export const STATUS_LABELS: Record<CommentStatus, string> = {
+  pending: 'Pending',
+  approved: 'Approved',
+  spam: 'Spam',
+  removed: 'Removed',
+};
+
+/** The page shell: no inline script or style anywhere (the CSP forbids both). */
+export function page(title: string, body: Html, options: { script?: boolean } = {}) {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title} · Parley moderation</title>
+<link rel="stylesheet" href="/admin/dashboard.css">
+${options.script ? html`<script src="/admin/dashboard.js" defer></script>` : ''}
+</head>
+<body>
+${body}
+</body>
+</html>`;
+}
+
+export function messagePage(title: string, message: string) {
+  return page(title, html`<main class="narrow"><h1>${title}</h1><p>${message}</p><p><a href="/admin">Go to the dashboard</a></p></main>`);
+}
+
+export function loginPage(error?: string) {
+  return page(
+    'Sign in',
+    html`<main class="narrow">
+<h1>Parley moderation</h1>
+<form method="post" action="/admin/login" class="stack">
+  ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+  <label for="token">Admin token</label>
+  <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+  <label for="name">Your name <span class="hint">(shown in the audit log)</span></label>
+  <input id="name" name="name" type="text" autocomplete="nickname" maxlength="40">
+  <button type="submit" class="primary">Sign in</button>
+</form>
+</main>`,
+  );
+}
+
+function nav(name: string, current: string) {
+  const link = (href: string, label: string, id: string) => html`<a href="${href}"${id === current ? raw(' aria-current="page"') : ''}>${label}</a>`;
+  return html`<header class="top">
+  <a class="brand" href="/admin">Parley moderation</a>
+  <nav aria-label="Dashboard">${link('/admin', 'Queue', 'queue')} ${link('/admin/bans', 'Bans', 'bans')} ${link('/admin/audit', 'Audit log', 'audit')}</nav>
+  <form method="post" action="/admin/logout"><span class="who">${name}</span> <button type="submit">Sign out</button></form>
+</header>`;
+}
+
+function queueUrl(filter: QueueFilter, changes: Partial<QueueFilter>): string {
+  const params = new URLSearchParams();
+  const next = { ...filter, ...changes };
+  for (const [key, value] of Object.entries(next)) if (value) params.set(key, String(value));
+  return `/admin?${params.toString()}`;
+}
+
+export interface QueuePageData {
+  name: string;
+  filter: QueueFilter;
+  counts: Record<CommentStatus, number>;
+  sites: SiteConfig[];
+  notice?: string;
+  cards: Html[];
+  back: string;
+}
+
+export function queuePage(data: QueuePageData) {
+  const { filter } = data;
+  const statuses = Object.keys(STATUS_LABELS) as CommentStatus[];
+  return page(
+    `${STATUS_LABELS[filter.status]} comments`,
+    html`${nav(data.name, 'queue')}
+<main>
+<nav class="tabs" aria-label="Queues">
+  ${statuses.map(
+    (status) =>
+      html`<a href="${queueUrl(filter, { status })}"${status === filter.status ? raw(' aria-current="page"') : ''}>${STATUS_LABELS[status]} <span class="badge">${data.counts[status]}</span></a>`,
+  )}
+</nav>
+<form class="filters" method="get" action="/admin" role="search">
+  <input type="hidden" name="status" value="${filter.status}">
+  <label for="site">Site</label>
+  <select id="site" name="site">
+    <option value="">All sites</option>
+    ${data.sites.map((site) => html`<option value="${site.id}"${site.id === filter.site ? raw(' selected') : ''}>${site.name}</option>`)}
+  </select>
+  <label for="thread">Thread</label>
+  <input id="thread" name="thread" value="${filter.thread ?? ''}" placeholder="/posts/…" size="16">
+  <label for="q">Search</label>
+  <input id="q" name="q" type="search" value="${filter.q ?? ''}" placeholder="author, email or text" size="20">
+  <button type="submit">Filter</button>
+</form>
+${data.notice ? html`<p class="notice" role="status">${data.notice}</p>` : ''}
+<h1>${STATUS_LABELS[filter.status]} comments <span class="count">(${data.cards.length})</span></h1>
+${
+  data.cards.length === 0
+    ? html`<p class="empty">Nothing here.${filter.status === 'pending' ? ' The queue is clear.' : ''}</p>`
+    : html`<form id="bulk" method="post" action="/admin/bulk" class="bulk">
+  <input type="hidden" name="back" value="${data.back}">
+  <span>With selected:</span>
+  <button type="submit" name="action" value="approve">Approve selected</button>
+  <button type="submit" name="action" value="remove">Remove selected</button>
+  <button type="submit" name="action" value="spam">Mark selected as spam</button>
+</form>
+<ol class="comments">${data.cards.map((card) => html`<li>${card}</li>`)}</ol>`
+}
+<p class="shortcuts">Keyboard: <kbd>j</kbd>/<kbd>k</kbd> next/previous, <kbd>a</kbd> approve, <kbd>r</kbd> remove, <kbd>s</kbd> spam, <kbd>e</kbd> edit, <kbd>x</kbd> select, <kbd>/</kbd> search.</p>
+</main>`,
+    { script: true },
+  );
+}
+
+function threadLink(record: CommentRecord, site: SiteConfig | undefined) {
+  if (site?.url) return html`<a href="${new URL(record.thread, site.url).toString()}#comment-${record.id}" rel="noreferrer" target="_blank">${record.thread}</a>`;
+  if (record.thread.startsWith('/')) return html`<a href="${record.thread}#comment-${record.id}" target="_blank">${record.thread}</a>`;
+  return html`${record.thread}`;
+}
+
+function button(id: string, action: string, label: string, back: string, className = '', key = '') {
+  return html`<form method="post" action="/admin/comments/${id}/${action}"><input type="hidden" name="back" value="${back}"><button type="submit" class="${className}"${key ? raw(` data-key="${key}"`) : ''}>${label}</button></form>`;
+}
+
+/** One comment in a queue, with every action that applies to it. */
+export function commentCard(record: CommentRecord, site: SiteConfig | undefined, back: string) {
+  const actions: Html[] = [];
+  if (record.status === 'pending') actions.push(button(record.id, 'approve', 'Approve', back, 'approve', 'a'));
+  if (record.status === 'removed' || record.status === 'spam') actions.push(button(record.id, 'restore', 'Restore', back, 'approve', 'a'));
+  if (record.status !== 'removed') actions.push(button(record.id, 'remove', 'Remove', back, 'remove', 'r'));
+  if (record.status !== 'spam') actions.push(button(record.id, 'spam', 'Spam', back, '', 's'));
+  actions.push(html`<a class="button" href="/admin/comments/${record.id}/edit?back=${encodeURIComponent(back)}" data-key="e">Edit</a>`);
+  if (record.status === 'approved') actions.push(button(record.id, 'pin', 'Pin', back), button(record.id, 'unpin', 'Unpin', back));
+  const bans: Html[] = [];
+  if (record.email) bans.push(html`<button type="submit" formaction="/admin/comments/${record.id}/ban-email">Ban email</button>`);
+  if (record.ipHash) bans.push(html`<button type="submit" formaction="/admin/comments/${record.id}/ban-ip">Ban IP</button>`);
+  return html`<article class="comment" id="comment-${record.id}" tabindex="-1" aria-labelledby="author-${record.id}">
+  <header>
+    ${record.status === 'pending' || record.status === 'approved' ? html`<input type="checkbox" name="ids" value="${record.id}" form="bulk" aria-label="Select comment by ${record.author}">` : ''}
+    <strong id="author-${record.id}">${record.author}</strong>
+    ${record.email ? html`<span class="email">${record.email}</span>` : ''}
+    ${record.website ? html`<a class="website" href="${record.website}" rel="nofollow noreferrer">${record.website}</a>` : ''}
+    <span class="where">on <span class="site">${site?.name ?? record.site}</span> · ${threadLink(record, site)}</span>
+    <time datetime="${record.createdAt}">${record.createdAt.replace('T', ' ').slice(0, 16)} UTC</time>
+    ${record.parentId ? html`<span class="reply-to">reply to <a href="#comment-${record.parentId}">${record.parentId}</a></span>` : ''}
+  </header>
+  ${record.flags?.length ? html`<p class="flags">Flagged: ${record.flags.join('; ')}</p>` : ''}
+  <div class="body">${raw(record.html)}</div>
+  ${record.editedBy ? html`<p class="hint">Edited by ${record.editedBy}</p>` : ''}
+  <div class="actions">${actions}</div>
+  ${
+    bans.length
+      ? html`<form class="ban" method="post" action="/admin/comments/${record.id}/ban-email">
+    <input type="hidden" name="back" value="${back}">
+    <label>Ban for <select name="days"><option value="1">1 day</option><option value="7">7 days</option><option value="30" selected>30 days</option><option value="365">1 year</option><option value="forever">ever</option></select></label>
+    <label>Reason <input name="reason" maxlength="200" size="14"></label>
+    ${bans}
+  </form>`
+      : ''
+  }
+  <form class="lock" method="post" action="/admin/threads/lock">
+    <input type="hidden" name="back" value="${back}"><input type="hidden" name="site" value="${record.site}"><input type="hidden" name="thread" value="${record.thread}">
+    <button type="submit" name="locked" value="1">Lock thread</button> <button type="submit" name="locked" value="0">Unlock thread</button>
+  </form>
+</article>`;
+}
+
+export function editPage(record: CommentRecord, back: string) {
+  return page(
+    'Edit comment',
+    html`<main class="narrow">
+<h1>Edit comment</h1>
+<p>On ${record.site} · ${record.thread} · ${STATUS_LABELS[record.status]}</p>
+<form method="post" action="/admin/comments/${record.id}/edit" class="stack">
+  <input type="hidden" name="back" value="${back}">
+  <label for="author">Name</label>
+  <input id="author" name="author" value="${record.author}" maxlength="64" required>
+  <label for="body">Comment (Markdown)</label>
+  <textarea id="body" name="body" rows="10" maxlength="5000" required>${record.body}</textarea>
+  <div class="actions">
+    <button type="submit" name="approve" value="0">Save</button>
+    ${record.status !== 'approved' ? html`<button type="submit" name="approve" value="1" class="primary">Save and approve</button>` : ''}
+    <a class="button" href="${back.startsWith('/admin') ? back : '/admin'}">Cancel</a>
+  </div>
+</form>
+</main>`,
+  );
+}
+
+export function bansPage(name: string, bans: Ban[], notice?: string) {
+  return page(
+    'Bans',
+    html`${nav(name, 'bans')}
+<main>
+<h1>Bans <span class="count">(${bans.length})</span></h1>
+${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+${
+  bans.length === 0
+    ? html`<p class="empty">No one is banned. Ban an email or an IP from a comment in the queue.</p>`
+    : html`<table>
+<thead><tr><th scope="col">Who</th><th scope="col">Kind</th><th scope="col">Reason</th><th scope="col">By</th><th scope="col">Until</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody>
+${bans.map(
+  (ban) => html`<tr><td>${ban.label}</td><td>${ban.kind}</td><td>${ban.reason}</td><td>${ban.by}</td><td>${ban.until ? ban.until.slice(0, 16).replace('T', ' ') : 'forever'}</td>
+<td><form method="post" action="/admin/bans/${ban.kind}/${ban.hash}/delete"><button type="submit">Lift ban</button></form></td></tr>`,
+)}
+</tbody></table>`
+}
+<p class="hint">IP addresses and emails are stored only as keyed hashes.</p>
+</main>`,
+  );
+}
+
+export function auditPage(name: string, entries: AuditEntry[]) {
+  return page(
+    'Audit log',
+    html`${nav(name, 'audit')}
+<main>
+<h1>Audit log</h1>
+${
+  entries.length === 0
+    ? html`<p class="empty">No moderation yet.</p>`
+    : html`<table>
+<thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Comment</th><th scope="col">Where</th><th scope="col">Detail</th></tr></thead>
+<tbody>
+${entries.map(
+  (entry) =>
+    html`<tr><td><time datetime="${entry.at}">${entry.at.slice(0, 19).replace('T', ' ')}</time></td><td>${entry.who}</td><td>${entry.action}</td><td>${entry.commentId ?? ''}</td><td>${entry.site ? `${entry.site} ${entry.thread ?? ''}` : ''}</td><td>${entry.detail ?? ''}</td></tr>`,
+)}
+</tbody></table>`
+}
+</main>`,
+  );
+}
+
+export function confirmLinkPage(record: CommentRecord, action: 'approve' | 'remove', signed: string) {
+  const label = action === 'approve' ? 'Approve' : 'Remove';
+  return page(
+    `${label} comment`,
+    html`<main class="narrow">
+<h1>${label} this comment?</h1>
+<article class="comment">
+  <header><strong>${record.author}</strong> <span class="where">on ${record.site} · ${record.thread}</span> <span class="badge">${STATUS_LABELS[record.status]}</span></header>
+  <div class="body">${raw(record.html)}</div>
+</article>
+<form method="post" action="/admin/act/${signed}">
+  <button type="submit" class="primary ${action === 'approve' ? 'approve' : 'remove'}" autofocus>${label}</button>
+</form>
+<p class="hint">This link works once and only for this comment.</p>
+</main>`,
+  );
+}

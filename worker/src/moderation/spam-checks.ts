@@ -1,0 +1,55 @@
+import type { SiteConfig } from '../config/sites';
+
+/** What the content checks think of a new comment. */
+export type Verdict = 'ok' | 'hold' | 'spam';
+
+export interface Assessment {
+  verdict: Verdict;
+  /** Why, in words a moderator can read in the dashboard; empty when ok. */
+  reasons: string[];
+}
+
+export interface SubmittedContent {
+  author: string;
+  email: string;
+  website: string;
+  body: string;
+  /** Rendered HTML (to count real links, not text that looks like one). */
+  html: string;
+  /** The widget's hidden honeypot field: people never fill it, form-filling bots do. */
+  honeypot: string;
+  /** Milliseconds between the form appearing and being sent, as the widget measured it. */
+  elapsedMs?: number;
+}
+
+/**
+ * Content heuristics, on by default for every site. Pure: no I/O, so every rule is cheap to test.
+ * - honeypot filled, or a blocklisted word, phrase or domain anywhere: spam;
+ * - more links than the site allows, or sent faster than a person could: held for a moderator.
+ *
+ * @example
+ * assess(site, { author: 'A', email: '', website: '', body: 'hi', html: '<p>hi</p>', honeypot: '' })
+ * // { verdict: 'ok', reasons: [] }
+ */
+export function assess(site: SiteConfig, content: SubmittedContent): Assessment {
+  const spam: string[] = [];
+  const hold: string[] = [];
+  if (content.honeypot.trim() !== '') spam.push('filled the hidden honeypot field');
+  const haystack = `${content.author}\n${content.email}\n${content.website}\n${content.body}`.toLowerCase();
+  for (const entry of site.blocklist) {
+    if (haystack.includes(entry.toLowerCase())) spam.push(`contains blocklisted "${entry}"`);
+  }
+  const links = (content.html.match(/<a\s/g) ?? []).length;
+  if (links > site.maxLinks) hold.push(`has ${links} links (more than ${site.maxLinks})`);
+  if (content.elapsedMs !== undefined && content.elapsedMs < site.minSubmitSeconds * 1000) {
+    hold.push(`sent ${(content.elapsedMs / 1000).toFixed(1)} s after the form appeared`);
+  }
+  if (spam.length) return { verdict: 'spam', reasons: [...spam, ...hold] };
+  if (hold.length) return { verdict: 'hold', reasons: hold };
+  return { verdict: 'ok', reasons: [] };
+}
+
+/** A body normalised for duplicate detection: case, spacing and punctuation do not make it new. */
+export function normalizeForDuplicate(body: string): string {
+  return body.toLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim();
+}

@@ -1,0 +1,50 @@
+import { sha256Hex } from '../lib/crypto';
+import type { CommentStatus } from '../wire';
+
+/**
+ * The KV key scheme, in one place.
+ *
+ * - `rec:{site}:{thread}:{id}` one comment record (value: CommentRecord; metadata: RecordMeta).
+ *   One key per comment: two comments written at the same moment can never overwrite each other.
+ * - `ptr:{id}` the site and thread of a comment, written once, so moderation can find a record by id.
+ * - `q:{status}:{id}` one marker per comment in the moderation queue of that status.
+ * - `view:{site}:{thread}` the derived approved-only ThreadView of a thread.
+ * - `thr:{site}:{thread}` a thread's settings (locked, pinned comments); copied into its view.
+ * - `ban:{e|i}:{hash}` a ban of an email or an IP, by keyed hash; expires with the ban.
+ * - `who:{site}:{ipHash}` a poster's recent activity (rate limit and duplicate check); expires in a day.
+ * - `once:{nonce}` a signed moderation link that has been used; expires with the link.
+ * - `audit:{inverted time}{random}` one moderation action, newest first in list order.
+ *
+ * `{thread}` is the URL-encoded thread id (so it has no `:`), or `#` and its SHA-256 when that
+ * would make keys longer than KV's 512-byte limit.
+ */
+export const keys = {
+  async threadPart(thread: string): Promise<string> {
+    const encoded = encodeURIComponent(thread);
+    return encoded.length <= 300 ? encoded : `#${await sha256Hex(thread)}`;
+  },
+  async record(site: string, thread: string, id: string): Promise<string> {
+    return `rec:${site}:${await keys.threadPart(thread)}:${id}`;
+  },
+  async recordPrefix(site: string, thread: string): Promise<string> {
+    return `rec:${site}:${await keys.threadPart(thread)}:`;
+  },
+  pointer: (id: string) => `ptr:${id}`,
+  queue: (status: CommentStatus, id: string) => `q:${status}:${id}`,
+  queuePrefix: (status: CommentStatus) => `q:${status}:`,
+  async view(site: string, thread: string): Promise<string> {
+    return `view:${site}:${await keys.threadPart(thread)}`;
+  },
+  async threadSettings(site: string, thread: string): Promise<string> {
+    return `thr:${site}:${await keys.threadPart(thread)}`;
+  },
+  ban: (kind: 'e' | 'i', hash: string) => `ban:${kind}:${hash}`,
+  banPrefix: 'ban:',
+  poster: (site: string, ipHash: string) => `who:${site}:${ipHash}`,
+  usedLink: (nonce: string) => `once:${nonce}`,
+  /** Newest entries sort first: KV lists keys in ascending order. */
+  audit(now: number, random: string): string {
+    return `audit:${String(9_999_999_999_999 - now).padStart(13, '0')}${random}`;
+  },
+  auditPrefix: 'audit:',
+};
