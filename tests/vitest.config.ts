@@ -9,6 +9,21 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const TEST_SITES = [
   { id: 'demo', name: 'Demo', origins: ['https://blog.example'], moderation: 'all' },
   { id: 'open', name: 'Open site', origins: ['https://open.example'], moderation: 'none' },
+  { id: 'trusted', name: 'Trusted commenters', origins: ['https://trusted.example'], moderation: 'first' },
+  {
+    id: 'guarded',
+    name: 'Guarded blog',
+    origins: ['https://guarded.example'],
+    moderation: 'none',
+    url: 'https://guarded.example',
+    blocklist: ['casino', 'spam.example'],
+    maxLinks: 2,
+    rateLimit: 3,
+    autoLockDays: 30,
+    tombstoneDays: 7,
+    webhook: 'https://hooks.example/parley',
+  },
+  { id: 'captcha', name: 'Turnstile site', origins: ['https://captcha.example'], moderation: 'none', turnstileSiteKey: 'test-site-key' },
 ];
 
 /**
@@ -32,6 +47,8 @@ export default defineConfig({
                 // Views are rechecked on the very next read instead of 65 s later, so the
                 // self-repair path runs within a test.
                 VIEW_SETTLE_SECONDS: '0',
+                TURNSTILE_SECRET_KEY: 'test-turnstile-secret',
+                HASH_KEY: 'test-hash-key',
               },
             },
           }),

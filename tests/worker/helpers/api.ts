@@ -40,6 +40,23 @@ export function countingKv(kv: KVNamespace, counter: KvCounter): KVNamespace {
   });
 }
 
+/** Tests never reach the internet: any outbound request the app makes without a test's own recorder fails loudly. */
+const refuseOutbound: typeof fetch = async (input) => {
+  throw new Error(`unexpected outbound request to ${String(input instanceof Request ? input.url : input)}`);
+};
+
+/** Records the requests the Worker sends out (webhooks, Turnstile) and answers them as told. */
+export function outboundRecorder(answer: (url: string, body: string) => Response = () => new Response('ok')) {
+  const sent: { url: string; body: string; headers: Headers }[] = [];
+  const fetcher: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const body = await request.text();
+    sent.push({ url: request.url, body, headers: request.headers });
+    return answer(request.url, body);
+  };
+  return { sent, fetcher };
+}
+
 export function newCounter(): KvCounter {
   return { get: 0, put: 0, delete: 0, list: 0, getWithMetadata: 0 };
 }
@@ -48,8 +65,14 @@ export function newCounter(): KvCounter {
  * Sends a request through the real app, inside workerd, against the real local KV binding,
  * and waits for the work it left in waitUntil. With a counter, every KV call is counted.
  */
-export async function call(path: string, init: RequestInit = {}, counter?: KvCounter, envOverrides: Record<string, unknown> = {}): Promise<Response> {
-  const app = createApp(counter ? { wrapKv: (kv) => countingKv(kv, counter) } : {});
+export async function call(
+  path: string,
+  init: RequestInit = {},
+  counter?: KvCounter,
+  envOverrides: Record<string, unknown> = {},
+  outbound?: typeof fetch,
+): Promise<Response> {
+  const app = createApp({ wrapKv: counter ? (kv) => countingKv(kv, counter) : undefined, outbound: outbound ?? refuseOutbound });
   const ctx = createExecutionContext();
   const response = await app.fetch(new Request(`https://parley.test${path}`, init), { ...env, ...envOverrides }, ctx);
   await waitOnExecutionContext(ctx);
