@@ -6,6 +6,9 @@ import { loadSites } from './config/sites';
 import { CommentStore } from './storage/comment-store';
 import { ModerationStore } from './storage/moderation-store';
 import { commentsRoute } from './routes/comments';
+import { ownCommentsRoute } from './routes/own-comments';
+import { countsRoute } from './routes/counts';
+import { threadHtmlRoute } from './routes/thread-html';
 import { adminApiRoute } from './routes/admin-api';
 import { dashboardRoute } from './dashboard/dashboard-route';
 import { originKnown } from './lib/origin';
@@ -52,8 +55,12 @@ export function createApp(options: CreateAppOptions = {}) {
   });
   app.use('/api/comments', commentsCors);
   app.use('/api/comments/*', commentsCors);
+  app.use('/api/counts', cors({ origin: '*', allowMethods: ['GET'] }));
 
   app.route('/api/comments', commentsRoute);
+  app.route('/api/comments', ownCommentsRoute);
+  app.route('/api/counts', countsRoute);
+  app.route('/api/threads', threadHtmlRoute);
   app.route('/api/admin', adminApiRoute);
   app.route('/admin', dashboardRoute);
 

@@ -28,7 +28,18 @@ export interface PublicComment {
   deleted?: boolean;
   /** Pinned by a moderator: the widget shows pinned comments first. */
   pinned?: boolean;
+  /** Likes, when there are any. */
+  likes?: number;
+  /** Seed for the comment's locally drawn avatar: a keyed hash of the email (or name), never the email. */
+  avatar?: string;
+  /** Gravatar URL, only on sites that opt in (`gravatar: true`). */
+  avatarUrl?: string;
+  /** Set when the author edited the comment after posting. */
+  edited?: boolean;
 }
+
+/** Orders a thread can be read in. `top` is most liked first. */
+export type ThreadSort = 'oldest' | 'newest' | 'top';
 
 /** What the author of a comment gets back: the public view plus its moderation status. */
 export interface OwnComment extends PublicComment {
@@ -42,6 +53,24 @@ export interface ListCommentsResponse {
   total: number;
   /** True when the thread takes no new comments (locked by a moderator, or auto-locked by age). */
   locked: boolean;
+  /** The order of this page. */
+  sort: ThreadSort;
+  /** Top-level comments per page (each comes with all its replies). */
+  pageSize: number;
+  /**
+   * Pass as `&page=N` (with the same sort) for the next page, or null on the last one.
+   * With `sort=top`, later pages come in oldest order: skip threads already shown.
+   */
+  next: number | null;
+}
+
+/** `GET /api/comments?site=S&thread=T&sort=X&page=N`: a later page of a large thread. */
+export interface ListPageResponse {
+  comments: PublicComment[];
+  sort: ThreadSort;
+  pageSize: number;
+  /** The page after this one, or null. */
+  next: number | null;
 }
 
 /** `POST /api/comments` body. Unknown fields are ignored. */
@@ -116,6 +145,7 @@ export type ErrorCode =
   | 'link_invalid'
   | 'link_expired'
   | 'link_used'
+  | 'edit_window_closed'
   | 'admin_disabled'
   | 'internal_error';
 

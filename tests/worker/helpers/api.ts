@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { createApp } from '../../../worker/src/index';
-import type { CreateCommentRequest, CreateCommentResponse, ErrorBody, ListCommentsResponse, AdminListResponse } from '../../../worker/src/wire';
+import type { CreateCommentRequest, CreateCommentResponse, ErrorBody, ListCommentsResponse, ListPageResponse, AdminListResponse, PublicComment } from '../../../worker/src/wire';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 export const ORIGIN = 'https://blog.example';
@@ -97,6 +97,19 @@ export async function listThread(site = 'demo', thread = '/posts/hello/', counte
   const response = await call(`/api/comments?site=${encodeURIComponent(site)}&thread=${encodeURIComponent(thread)}`, {}, counter);
   if (response.status !== 200) throw new Error(`list failed: ${response.status} ${await response.text()}`);
   return response.json();
+}
+
+/** Every comment of a thread, following `next` through its pages (oldest first). */
+export async function listAll(site = 'demo', thread = '/posts/hello/'): Promise<PublicComment[]> {
+  const first = await listThread(site, thread);
+  const comments = [...first.comments];
+  for (let next = first.next; next !== null; ) {
+    const response = await call(`/api/comments?site=${encodeURIComponent(site)}&thread=${encodeURIComponent(thread)}&page=${next}`);
+    const page = await response.json<ListPageResponse>();
+    comments.push(...page.comments);
+    next = page.next;
+  }
+  return comments;
 }
 
 export function admin(path: string, init: RequestInit = {}, token = ADMIN_TOKEN) {

@@ -34,6 +34,10 @@ export interface SiteConfig {
   webhook?: string;
   /** Cloudflare Turnstile site key; when set, posts must carry a Turnstile token (secret: TURNSTILE_SECRET_KEY). */
   turnstileSiteKey?: string;
+  /** Minutes after posting during which an author may edit or delete their comment with its token. */
+  editWindowMinutes: number;
+  /** Show Gravatar images for commenters with an email (a request to gravatar.com per avatar); off by default. */
+  gravatar: boolean;
 }
 
 const siteSchema = v.object({
@@ -50,6 +54,8 @@ const siteSchema = v.object({
   tombstoneDays: v.optional(v.pipe(v.number(), v.minValue(1)), 30),
   webhook: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'webhook must be an http(s) URL'))),
   turnstileSiteKey: v.optional(v.pipe(v.string(), v.minLength(1))),
+  editWindowMinutes: v.optional(v.pipe(v.number(), v.minValue(0)), 15),
+  gravatar: v.optional(v.boolean(), false),
 });
 
 let cached: { raw: string; sites: Map<string, SiteConfig> } | undefined;

@@ -33,3 +33,8 @@ export function maskEmail(email: string): string {
   const [user, domain] = email.split('@');
   return `${user.slice(0, 1)}***@${domain ?? ''}`;
 }
+
+/** Seed for a locally drawn avatar: a keyed hash of the email (or the name when there is none), never reversible to the email. */
+export async function avatarSeed(env: Bindings, email: string | null | undefined, author: string): Promise<string> {
+  return (await hmacHex(`avatar:${hashKey(env)}`, (email || `name:${author}`).trim().toLowerCase())).slice(0, 16);
+}

@@ -9,9 +9,11 @@ import { originAllowed } from '../lib/origin';
 import { toPublic, type CommentRecord, type ThreadView } from '../storage/comment-store';
 import type { PosterActivity } from '../storage/moderation-store';
 import type { SiteConfig } from '../config/sites';
-import type { CommentStatus, CreateCommentResponse, ListCommentsResponse } from '../wire';
+import type { CommentStatus, CreateCommentResponse, ListCommentsResponse, ListPageResponse, ThreadSort } from '../wire';
+import { LIMITS } from '../wire';
+import { PAGE_SIZE, pageOf } from '../storage/thread-pages';
 import { assess, normalizeForDuplicate } from '../moderation/spam-checks';
-import { hashEmail, hashIp } from '../moderation/identity';
+import { avatarSeed, hashEmail, hashIp } from '../moderation/identity';
 import { verifyTurnstile } from '../moderation/turnstile';
 import { moderationLink } from '../moderation/links';
 import { sendWebhook, waitingMessage } from '../moderation/notify';
@@ -36,19 +38,46 @@ export function threadLocked(site: SiteConfig, view: ThreadView | null, now = Da
   return site.autoLockDays !== null && view.firstAt !== null && now - Date.parse(view.firstAt) > site.autoLockDays * 86_400_000;
 }
 
-/** The approved comments of a thread: one KV read. */
+const SORTS: readonly ThreadSort[] = ['oldest', 'newest', 'top'];
+
+/** The approved comments of a thread, a page at a time: one KV read per page. */
 commentsRoute.get('/', async (c) => {
   const site = siteOrThrow(c.var.sites, c.req.query('site'));
   const thread = c.req.query('thread');
   if (!thread) throw new ApiError(400, 'invalid_request', 'thread is required', 'thread');
+  if (thread.length > LIMITS.thread) throw new ApiError(400, 'invalid_request', `thread is at most ${LIMITS.thread} characters`, 'thread');
+  const sort = (c.req.query('sort') || 'oldest') as ThreadSort;
+  if (!SORTS.includes(sort)) throw new ApiError(400, 'invalid_request', `sort must be one of ${SORTS.join(', ')}`, 'sort');
+  const pageParam = c.req.query('page');
   const store = c.var.store;
+  c.header('Cache-Control', 'no-cache');
+
+  if (pageParam !== undefined) {
+    const index = Number(pageParam);
+    if (!Number.isInteger(index) || index < 0 || index > 100_000) throw new ApiError(400, 'invalid_request', 'page must be a page number from `next`', 'page');
+    const page = await store.readPage(site.id, thread, index);
+    const body: ListPageResponse = {
+      comments: page ? pageOf(page.comments, sort) : [],
+      sort,
+      pageSize: PAGE_SIZE,
+      next: page ? (sort === 'newest' ? (index > 0 ? index - 1 : null) : page.roots >= PAGE_SIZE ? index + 1 : null) : null,
+    };
+    return c.json(body);
+  }
+
   const view = await store.readView(site.id, thread);
   if (view && store.needsRepair(view)) {
     // Rebuild after the response is sent: the reader is never slowed down by it.
     c.executionCtx.waitUntil(store.rebuildView(site.id, thread, 'repair').catch((error) => console.error('view repair failed', error)));
   }
-  const body: ListCommentsResponse = { comments: view?.comments ?? [], total: view?.total ?? 0, locked: threadLocked(site, view) };
-  c.header('Cache-Control', 'no-cache');
+  const body: ListCommentsResponse = {
+    comments: view?.first[sort] ?? [],
+    total: view?.total ?? 0,
+    locked: threadLocked(site, view),
+    sort,
+    pageSize: PAGE_SIZE,
+    next: view?.next[sort] ?? null,
+  };
   return c.json(body);
 });
 
@@ -139,6 +168,8 @@ commentsRoute.post('/', async (c) => {
     tokenHash: await sha256Hex(token),
     ipHash,
     flags: assessment.reasons,
+    avatar: await avatarSeed(c.env, input.email, input.author),
+    ...(site.gravatar && input.email ? { avatarUrl: `https://www.gravatar.com/avatar/${await sha256Hex(input.email.trim().toLowerCase())}?s=96&d=identicon` } : {}),
   };
   await Promise.all([store.create(record), nextActivity && ipHash ? moderation.putActivity(site.id, ipHash, nextActivity) : null]);
 

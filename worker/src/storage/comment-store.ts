@@ -1,4 +1,6 @@
-import type { CommentStatus, PublicComment } from '../wire';
+import type { CommentStatus, PublicComment, ThreadSort } from '../wire';
+import { sha256Hex } from '../lib/crypto';
+import { PAGE_SIZE, paginate } from './thread-pages';
 import { keys } from './keys';
 
 /**
@@ -30,6 +32,12 @@ export interface CommentRecord {
   editedBy?: string;
   /** For removed and spam comments: the status they had, so Restore puts them back. */
   removedFrom?: CommentStatus;
+  /** Seed of the locally drawn avatar: a keyed hash of the email or name. */
+  avatar?: string;
+  /** Gravatar URL, on sites that opt in. */
+  avatarUrl?: string;
+  /** When the author last edited it. */
+  editedAt?: string;
 }
 
 /** Thread settings set by moderators, copied into the thread's view. */
@@ -39,11 +47,23 @@ export interface ThreadSettings {
   pinned: string[];
 }
 
-/** The derived, approved-only view of one thread: what a reader's single KV read returns. */
-export interface ThreadView {
-  v: 1;
-  /** Approved comments (and placeholders for hidden parents), oldest first. */
+/** What a rebuild needs from the last one: every shown comment and its version. */
+export interface ViewCache {
+  /** Approved comments, undecorated (no pinned flag, no like counts), oldest first. */
   comments: PublicComment[];
+  /** Each comment's `updatedAt` (ms), so a rebuild only fetches what changed. */
+  stamps: Record<string, number>;
+  /** A hash of each stored page, so a rebuild rewrites only the pages that changed. */
+  pageHashes: string[];
+}
+
+/**
+ * The derived, approved-only view of one thread: what a reader's single KV read returns.
+ * It holds the first page of every sort order; threads with more than one page keep the
+ * other pages under their own keys (see ./thread-pages.ts).
+ */
+export interface ThreadView {
+  v: 2;
   /** Approved comments, placeholders not counted. */
   total: number;
   /** Locked by a moderator. */
@@ -52,8 +72,16 @@ export interface ThreadView {
   pinned: string[];
   /** When the first approved comment was posted (for auto-lock), or null. */
   firstAt: string | null;
-  /** Each shown comment's `updatedAt` (ms), so a rebuild only fetches what changed. */
-  stamps: Record<string, number>;
+  /** Pages of PAGE_SIZE top-level comments (at least 1). */
+  pages: number;
+  /** The first page of each sort order. */
+  first: Record<ThreadSort, PublicComment[]>;
+  /** The page to ask for after the first, per sort, or null. */
+  next: Record<ThreadSort, number | null>;
+  /** Whether any comment here was ever liked (so rebuilds count likes only where there are some). */
+  hasLikes: boolean;
+  /** Single-page threads carry their own rebuild cache; larger ones keep it under its own key. */
+  cache?: ViewCache;
   /** When this view was built (ms). */
   builtAt: number;
   /**
@@ -62,6 +90,13 @@ export interface ThreadView {
    * rebuilds it once more from the records. Null once a rebuild found nothing recent.
    */
   recheckAt: number | null;
+}
+
+/** A stored later page of a large thread. */
+export interface StoredPage {
+  comments: PublicComment[];
+  /** Top-level comments on this page; a full page may have a next one. */
+  roots: number;
 }
 
 /** Metadata kept on each record's key, so a thread can be rebuilt from one list() call. */
@@ -84,7 +119,7 @@ interface QueueMeta {
 const LIST_PAGE = 1000;
 
 /** How a view rebuild came about; see {@link CommentStore.rebuildView}. */
-export type RebuildReason = 'change' | 'repair';
+export type RebuildReason = 'change' | 'repair' | 'likes';
 
 export interface CommentStoreOptions {
   /**
@@ -237,6 +272,12 @@ export class CommentStore {
     return this.kv.get<ThreadView>(await keys.view(site, thread), 'json');
   }
 
+  /** Several views in one batched KV read (counts for index pages). */
+  async readViews(viewKeys: string[]): Promise<Map<string, ThreadView | null>> {
+    if (viewKeys.length === 0) return new Map();
+    return (await this.kv.get<ThreadView>(viewKeys, 'json')) as Map<string, ThreadView | null>;
+  }
+
   /** Whether a view may be missing a change and should be rebuilt from the records now. */
   needsRepair(view: ThreadView, now = Date.now()): boolean {
     return view.recheckAt !== null && now >= view.recheckAt;
@@ -264,18 +305,19 @@ export class CommentStore {
       const stamp = Date.parse(known.updatedAt);
       if (!seen || seen.u <= stamp) entries.set(known.id, { s: known.status, u: stamp, p: known.parentId });
     }
+    const cache = previous?.cache ?? (previous && previous.pages > 1 ? await this.kv.get<ViewCache>(await keys.viewCache(site, thread), 'json') : null);
+    const likes = previous?.hasLikes || reason === 'likes' ? await this.countLikes(site, thread) : new Map<string, number>();
 
-    const previousById = new Map(previous?.comments.filter((c) => !c.deleted).map((c) => [c.id, c]));
+    const cachedById = new Map(cache?.comments.map((c) => [c.id, c]));
     const shown = new Map<string, PublicComment>();
     const stamps: Record<string, number> = {};
     const prefix = await keys.recordPrefix(site, thread);
     await Promise.all(
       [...entries].map(async ([id, meta]) => {
         if (meta.s !== 'approved') return;
-        const cached = previousById.get(id);
-        if (cached && previous?.stamps[id] === meta.u) {
-          const { pinned: _wasPinned, ...comment } = cached;
-          shown.set(id, comment);
+        const cached = cachedById.get(id);
+        if (cached && cache?.stamps[id] === meta.u) {
+          shown.set(id, cached);
         } else {
           const record = known?.id === id ? known : await this.kv.get<CommentRecord>(prefix + id, 'json');
           if (!record || record.status !== 'approved') return;
@@ -284,29 +326,92 @@ export class CommentStore {
         stamps[id] = meta.u;
       }),
     );
+    const plain = [...shown.values()].sort(byId);
 
     const total = shown.size;
-    const firstAt = [...shown.values()].reduce<string | null>((first, c) => (first === null || c.createdAt < first ? c.createdAt : first), null);
+    const firstAt = plain.reduce<string | null>((first, c) => (first === null || c.createdAt < first ? c.createdAt : first), null);
     const pinned = settings.pinned.filter((id) => shown.has(id));
-    for (const id of pinned) shown.set(id, { ...shown.get(id)!, pinned: true });
-    addPlaceholders(shown, entries);
+    const decorated = new Map<string, PublicComment>();
+    for (const comment of plain) {
+      const count = likes.get(comment.id);
+      decorated.set(comment.id, { ...comment, ...(pinned.includes(comment.id) ? { pinned: true } : {}), ...(count ? { likes: count } : {}) });
+    }
+    addPlaceholders(decorated, entries);
+    const pages = paginate([...decorated.values()].sort(byId), pinned, PAGE_SIZE);
+
     const now = Date.now();
     const latestChange = Math.max(0, ...[...entries.values()].map((meta) => meta.u));
     const recent = now - latestChange < this.settleMs;
+    const pageHashes = pages.chunks.length > 1 ? await Promise.all(pages.chunks.map((chunk) => sha256Hex(JSON.stringify(chunk)))) : [];
+    const nextCache: ViewCache = { comments: plain, stamps, pageHashes };
     const view: ThreadView = {
-      v: 1,
-      comments: [...shown.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      v: 2,
       total,
       locked: settings.locked,
       pinned,
       firstAt,
-      stamps,
+      pages: pages.chunks.length,
+      first: pages.first,
+      next: pages.next,
+      hasLikes: likes.size > 0,
+      ...(pages.chunks.length > 1 ? {} : { cache: nextCache }),
       builtAt: now,
-      recheckAt: reason === 'change' || recent ? now + this.settleMs : null,
+      recheckAt: reason === 'change' || reason === 'likes' || recent ? now + this.settleMs : null,
     };
+    if (pages.chunks.length > 1) {
+      // Large thread: only pages whose content changed are written (usually the last one).
+      const writes: Promise<void>[] = [];
+      pages.chunks.forEach((chunk, index) => {
+        if (cache?.pageHashes[index] === pageHashes[index]) return;
+        const stored: StoredPage = { comments: chunk, roots: chunk.filter((c) => !c.parentId || !decorated.has(c.parentId)).length };
+        writes.push(keys.viewPage(site, thread, index).then((key) => this.kv.put(key, JSON.stringify(stored))));
+      });
+      writes.push(keys.viewCache(site, thread).then((key) => this.kv.put(key, JSON.stringify(nextCache))));
+      await Promise.all(writes);
+    }
     if (previous && sameView(previous, view)) return previous;
     await this.putView(viewKey, view);
     return view;
+  }
+
+  /** A later page of a large thread (one read), or null. */
+  async readPage(site: string, thread: string, index: number): Promise<StoredPage | null> {
+    return this.kv.get<StoredPage>(await keys.viewPage(site, thread, index), 'json');
+  }
+
+  /**
+   * Records a reader's like: one new key per reader and comment, so likes never race. The view
+   * shows the new count after its next rebuild (marked here at most once per settle window).
+   * Returns false when this reader had already liked the comment.
+   */
+  async like(record: CommentRecord, voter: string, liked: boolean): Promise<boolean> {
+    const key = await keys.like(record.site, record.thread, record.id, voter);
+    const existing = await this.kv.get(key);
+    if (liked === (existing !== null)) return false;
+    if (liked) await this.kv.put(key, '1');
+    else await this.kv.delete(key);
+    const view = await this.readView(record.site, record.thread);
+    if (view && (view.recheckAt === null || !view.hasLikes)) {
+      // Mark the view once; the recheck after the settle window counts every like since.
+      await this.putView(await keys.view(record.site, record.thread), { ...view, hasLikes: true, recheckAt: Date.now() + this.settleMs });
+    }
+    return true;
+  }
+
+  /** Likes per comment of a thread: one list() per 1,000 likes. */
+  private async countLikes(site: string, thread: string): Promise<Map<string, number>> {
+    const prefix = await keys.likePrefix(site, thread);
+    const counts = new Map<string, number>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.list({ prefix, cursor, limit: LIST_PAGE });
+      for (const key of page.keys) {
+        const id = key.name.slice(prefix.length).split(':')[0];
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    return counts;
   }
 
   /** Every key of a thread with its metadata, one list() per 1,000 comments. */
@@ -353,6 +458,9 @@ export function toPublic(record: CommentRecord): PublicComment {
     website: record.website,
     html: record.html,
     createdAt: record.createdAt,
+    ...(record.avatar ? { avatar: record.avatar } : {}),
+    ...(record.avatarUrl ? { avatarUrl: record.avatarUrl } : {}),
+    ...(record.editedAt ? { edited: true } : {}),
   };
 }
 
@@ -382,11 +490,11 @@ function addPlaceholders(shown: Map<string, PublicComment>, entries: Map<string,
 }
 
 function sameView(a: ThreadView, b: ThreadView): boolean {
-  return (
-    a.recheckAt === null &&
-    b.recheckAt === null &&
-    a.locked === b.locked &&
-    JSON.stringify(a.pinned) === JSON.stringify(b.pinned) &&
-    JSON.stringify(a.comments) === JSON.stringify(b.comments)
-  );
+  const { builtAt: _a, ...restA } = a;
+  const { builtAt: _b, ...restB } = b;
+  return a.recheckAt === null && b.recheckAt === null && JSON.stringify(restA) === JSON.stringify(restB);
+}
+
+function byId(a: PublicComment, b: PublicComment): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

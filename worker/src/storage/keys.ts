@@ -9,6 +9,8 @@ import type { CommentStatus } from '../wire';
  * - `ptr:{id}` the site and thread of a comment, written once, so moderation can find a record by id.
  * - `q:{status}:{id}` one marker per comment in the moderation queue of that status.
  * - `view:{site}:{thread}` the derived approved-only ThreadView of a thread.
+ * - `vpage:{site}:{thread}:{n}` page n of a thread with more than one page; `vcache:{site}:{thread}` its rebuild cache.
+ * - `like:{site}:{thread}:{id}:{voter}` one reader's like of one comment (empty value).
  * - `thr:{site}:{thread}` a thread's settings (locked, pinned comments); copied into its view.
  * - `ban:{e|i}:{hash}` a ban of an email or an IP, by keyed hash; expires with the ban.
  * - `who:{site}:{ipHash}` a poster's recent activity (rate limit and duplicate check); expires in a day.
@@ -34,6 +36,18 @@ export const keys = {
   queuePrefix: (status: CommentStatus) => `q:${status}:`,
   async view(site: string, thread: string): Promise<string> {
     return `view:${site}:${await keys.threadPart(thread)}`;
+  },
+  async viewPage(site: string, thread: string, index: number): Promise<string> {
+    return `vpage:${site}:${await keys.threadPart(thread)}:${index}`;
+  },
+  async viewCache(site: string, thread: string): Promise<string> {
+    return `vcache:${site}:${await keys.threadPart(thread)}`;
+  },
+  async like(site: string, thread: string, id: string, voter: string): Promise<string> {
+    return `like:${site}:${await keys.threadPart(thread)}:${id}:${voter}`;
+  },
+  async likePrefix(site: string, thread: string): Promise<string> {
+    return `like:${site}:${await keys.threadPart(thread)}:`;
   },
   async threadSettings(site: string, thread: string): Promise<string> {
     return `thr:${site}:${await keys.threadPart(thread)}`;

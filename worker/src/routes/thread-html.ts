@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { AppEnv } from '../app-env';
+import { ApiError } from '../errors';
+import { siteOrThrow } from './comments';
+import type { PublicComment } from '../wire';
+import { LIMITS } from '../wire';
+
+/**
+ * The approved thread as plain, semantic HTML for search engines and readers without
+ * JavaScript: `GET /api/threads/html?site=S&thread=T` gives a fragment a site can include
+ * server-side; add `&document=1` for a whole page (for a `<noscript>` link). First page only
+ * (50 top-level comments and their replies); one KV read.
+ */
+export const threadHtmlRoute = new Hono<AppEnv>();
+
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+function renderTree(comments: PublicComment[], parentId: string | null, byParent: Map<string | null, PublicComment[]>): Html {
+  const children = byParent.get(parentId) ?? [];
+  if (children.length === 0) return html``;
+  return html`<ol>${children.map(
+    (comment) => html`<li><article id="comment-${comment.id}" itemscope itemtype="https://schema.org/Comment">
+${
+  comment.deleted
+    ? html`<p><em>This comment was removed.</em></p>`
+    : html`<header><span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">${
+        comment.website ? html`<a href="${comment.website}" rel="nofollow ugc noopener" itemprop="url">${comment.author}</a>` : comment.author
+      }</span></span> · <time itemprop="dateCreated" datetime="${comment.createdAt}">${comment.createdAt.slice(0, 10)}</time></header>
+<div itemprop="text">${raw(comment.html)}</div>`
+}
+${renderTree(comments, comment.id, byParent)}</article></li>`,
+  )}</ol>`;
+}
+
+threadHtmlRoute.get('/html', async (c) => {
+  const site = siteOrThrow(c.var.sites, c.req.query('site'));
+  const thread = c.req.query('thread');
+  if (!thread || thread.length > LIMITS.thread) throw new ApiError(400, 'invalid_request', 'thread is required (at most 256 characters)', 'thread');
+  const view = await c.var.store.readView(site.id, thread);
+  const comments = view?.first.oldest ?? [];
+  const ids = new Set(comments.map((comment) => comment.id));
+  const byParent = new Map<string | null, PublicComment[]>();
+  for (const comment of comments) {
+    const parent = comment.parentId && ids.has(comment.parentId) ? comment.parentId : null;
+    byParent.set(parent, [...(byParent.get(parent) ?? []), comment]);
+  }
+  const total = view?.total ?? 0;
+  const fragment = html`<section class="parley-comments" aria-label="Comments">
+<h2>${total === 1 ? '1 comment' : `${total} comments`}</h2>
+${total === 0 ? html`<p>No comments yet.</p>` : renderTree(comments, null, byParent)}
+</section>`;
+  c.header('Cache-Control', 'public, max-age=60');
+  c.header('Content-Security-Policy', "default-src 'none'");
+  c.header('Access-Control-Allow-Origin', '*');
+  if (c.req.query('document') === '1') {
+    const base = site.url ? new URL(thread, site.url).toString() : thread;
+    return c.html(html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Comments · ${site.name}</title><link rel="canonical" href="${base}"></head>
+<body><p><a href="${base}">Back to the post</a></p>${fragment}</body></html>`);
+  }
+  return c.html(fragment);
+});
