@@ -99,6 +99,20 @@ describe('rate limit and duplicates', () => {
     expect((await post('guarded', { body: 'someone else' }, { 'cf-connecting-ip': '198.51.100.1' })).status).toBe(201);
   });
 
+  it('stops a burst at the Rate Limiting binding before touching KV, even when the site allows more', async () => {
+    const send = (i: number) =>
+      call(
+        '/api/comments',
+        { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.77' }, body: JSON.stringify({ site: 'open', thread: '/burst', author: 'A', body: `burst ${i}` }) },
+        undefined,
+        { RATE_LIMIT: '1000' },
+      );
+    const statuses = [];
+    for (let i = 0; i < 21; i++) statuses.push((await send(i)).status);
+    expect(statuses.slice(0, 20).every((status) => status === 201)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
+
   it('turns the limit off with RATE_LIMIT=0', async () => {
     for (let i = 0; i < 6; i++) {
       const response = await call(

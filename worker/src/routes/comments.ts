@@ -133,6 +133,12 @@ commentsRoute.post('/', async (c) => {
     hashEmail(c.env, input.email),
     sha256Hex(`${input.thread}\n${normalizeForDuplicate(input.body)}`),
   ]);
+  const limit = rateLimitFor(site, c.env.RATE_LIMIT);
+  if (ipHash && limit > 0 && c.env.POST_RATE_LIMITER) {
+    // The Rate Limiting binding: a hard ceiling per IP that costs no KV operation.
+    const { success } = await c.env.POST_RATE_LIMITER.limit({ key: `${site.id}:${ipHash}` });
+    if (!success) throw new ApiError(429, 'rate_limited', 'Too many comments from you in a short time. Try again in a minute.', undefined, { 'Retry-After': '60' });
+  }
   // Every check reads; nothing is written until all of them pass.
   const [view, parent, ban, activity] = await Promise.all([
     store.readView(site.id, input.thread),
@@ -146,7 +152,7 @@ commentsRoute.post('/', async (c) => {
   if (threadLocked(site, view)) throw new ApiError(403, 'thread_locked', 'This thread is closed to new comments.');
   if (ban) throw new ApiError(403, 'banned', 'You cannot comment on this site.');
   const now = Date.now();
-  const nextActivity = ipHash ? checkActivity(activity, rateLimitFor(site, c.env.RATE_LIMIT), bodyHash, now) : null;
+  const nextActivity = ipHash ? checkActivity(activity, limit, bodyHash, now) : null;
 
   const html = renderMarkdown(input.body);
   const assessment = assess(site, { author: input.author, email: input.email, website: input.website, body: input.body, html, honeypot: input.hp, elapsedMs: input.elapsedMs });
