@@ -114,3 +114,88 @@ describe('dashboard moderation', () => {
     expect(response.headers.get('set-cookie')).toMatch(/parley_session=;.*Max-Age=0/);
   });
 });
+
+describe("the moderator's day in the dashboard", () => {
+  const form = (cookie: string, fields: Record<string, string | string[]>) => {
+    const body = new URLSearchParams();
+    for (const [key, value] of Object.entries(fields)) for (const item of ([] as string[]).concat(value)) body.append(key, item);
+    return { method: 'POST', headers: { cookie, origin: SAME_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString(), redirect: 'manual' as const };
+  };
+
+  it('shows queue tabs with counts, filters by thread and search, and keeps filters after an action', async () => {
+    await createComment({ author: 'Ada', body: 'about engines' });
+    await createComment({ author: 'Bo', body: 'about looms', thread: '/other' });
+    const cookie = await sessionCookie();
+    const page = await (await call('/admin?status=pending&q=engines', { headers: { cookie } })).text();
+    expect(page).toMatch(/Pending <span class="badge">2<\/span>/);
+    expect(page).toContain('Ada');
+    expect(page).not.toContain('about looms');
+    const byThread = await (await call('/admin?status=pending&thread=/other', { headers: { cookie } })).text();
+    expect(byThread).toContain('about looms');
+    expect(byThread).not.toContain('about engines');
+  });
+
+  it('approves several comments at once with the bulk form', async () => {
+    const ids = [(await createComment({ body: 'one' })).comment.id, (await createComment({ body: 'two' })).comment.id];
+    const cookie = await sessionCookie();
+    const response = await call('/admin/bulk', form(cookie, { ids, action: 'approve', back: '/admin?status=pending' }));
+    expect(response.status).toBe(303);
+    expect(new URL(response.headers.get('location')!, SAME_ORIGIN).searchParams.get('done')).toBe('2 comments: approve done.');
+    expect((await listThread()).total).toBe(2);
+  });
+
+  it('edits a comment and approves it in one step, recording the moderator in the audit log', async () => {
+    const { comment } = await createComment({ body: 'spammy link text' });
+    const signIn = await call('/admin/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: SAME_ORIGIN },
+      body: new URLSearchParams({ token: ADMIN_TOKEN, name: 'Grace' }).toString(),
+      redirect: 'manual',
+    });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    const editPage = await (await call(`/admin/comments/${comment.id}/edit`, { headers: { cookie } })).text();
+    expect(editPage).toContain('spammy link text</textarea>');
+    const saved = await call(`/admin/comments/${comment.id}/edit`, form(cookie, { author: 'Ada', body: 'clean text', approve: '1' }));
+    expect(saved.status).toBe(303);
+    expect((await listThread()).comments[0].html).toBe('<p>clean text</p>\n');
+    const audit = await (await call('/admin/audit', { headers: { cookie } })).text();
+    expect(audit).toContain('Grace (dashboard)');
+    expect(audit).toContain('edit+approve');
+  });
+
+  it('bans an email from a comment, lists the ban masked, and lifts it', async () => {
+    const { comment } = await createComment({ email: 'troll@example.com' });
+    const cookie = await sessionCookie();
+    const banned = await call(`/admin/comments/${comment.id}/ban-email`, form(cookie, { days: '7', reason: 'abuse' }));
+    expect(banned.status).toBe(303);
+    const bans = await (await call('/admin/bans', { headers: { cookie } })).text();
+    expect(bans).toContain('t***@example.com');
+    expect(bans).not.toContain('troll@example.com');
+    const hash = /\/admin\/bans\/email\/([0-9a-f]+)\/delete/.exec(bans)![1];
+    const lifted = await call(`/admin/bans/email/${hash}/delete`, form(cookie, {}));
+    expect(lifted.status).toBe(303);
+    expect(await (await call('/admin/bans', { headers: { cookie } })).text()).toContain('No one is banned');
+  });
+
+  it('removes, then restores from the Removed tab', async () => {
+    const { comment } = await createComment();
+    const cookie = await sessionCookie();
+    await call(`/admin/comments/${comment.id}/approve`, form(cookie, {}));
+    await call(`/admin/comments/${comment.id}/remove`, form(cookie, {}));
+    expect((await listThread()).total).toBe(0);
+    const removed = await (await call('/admin?status=removed', { headers: { cookie } })).text();
+    expect(removed).toContain(`/admin/comments/${comment.id}/restore`);
+    await call(`/admin/comments/${comment.id}/restore`, form(cookie, {}));
+    expect((await listThread()).total).toBe(1);
+  });
+
+  it('serves the keyboard-shortcut script from its own origin, and the page loads it without inline script', async () => {
+    const cookie = await sessionCookie();
+    const page = await (await call('/admin', { headers: { cookie } })).text();
+    expect(page).toContain('<script src="/admin/dashboard.js" defer></script>');
+    expect(page).not.toMatch(/<script>(?!<)/);
+    const script = await call('/admin/dashboard.js');
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect(await script.text()).toContain("case 'j'");
+  });
+});

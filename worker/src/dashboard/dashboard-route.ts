@@ -124,26 +124,6 @@ const DONE: Record<string, string> = {
   'ban-ip': 'IP banned.',
 };
 
-dashboardRoute.post('/comments/:id/:action', async (c) => {
-  requireSameOrigin(c);
-  await requireModerator(c);
-  const form = await c.req.parseBody();
-  const id = c.req.param('id');
-  const name = c.req.param('action');
-  if ((STATUS_ACTIONS as readonly string[]).includes(name)) {
-    await applyStatusAction(c, id, name as StatusAction);
-  } else if (name === 'pin' || name === 'unpin') {
-    await setPinned(c, id, name === 'pin');
-  } else if (name === 'ban-email' || name === 'ban-ip') {
-    const days = form.days === 'forever' ? null : Number(form.days ?? 30);
-    if (days !== null && !(days > 0 && days <= 3650)) throw new ApiError(400, 'invalid_request', 'Choose how long the ban lasts.');
-    await banAuthor(c, id, name === 'ban-email' ? 'email' : 'ip', days, typeof form.reason === 'string' ? form.reason : '');
-  } else {
-    throw new ApiError(404, 'not_found', 'No such action.');
-  }
-  return c.redirect(backTo(c, form, DONE[name]), 303);
-});
-
 dashboardRoute.post('/bulk', async (c) => {
   requireSameOrigin(c);
   await requireModerator(c);
@@ -169,6 +149,26 @@ dashboardRoute.post('/comments/:id/edit', async (c) => {
   const form = await c.req.parseBody();
   await editComment(c, c.req.param('id'), { author: String(form.author ?? ''), body: String(form.body ?? '') }, form.approve === '1');
   return c.redirect(backTo(c, form, form.approve === '1' ? 'Comment edited and approved.' : 'Comment edited.'), 303);
+});
+
+dashboardRoute.post('/comments/:id/:action', async (c) => {
+  requireSameOrigin(c);
+  await requireModerator(c);
+  const form = await c.req.parseBody();
+  const id = c.req.param('id');
+  const name = c.req.param('action');
+  if ((STATUS_ACTIONS as readonly string[]).includes(name)) {
+    await applyStatusAction(c, id, name as StatusAction);
+  } else if (name === 'pin' || name === 'unpin') {
+    await setPinned(c, id, name === 'pin');
+  } else if (name === 'ban-email' || name === 'ban-ip') {
+    const days = form.days === 'forever' ? null : Number(form.days ?? 30);
+    if (days !== null && !(days > 0 && days <= 3650)) throw new ApiError(400, 'invalid_request', 'Choose how long the ban lasts.');
+    await banAuthor(c, id, name === 'ban-email' ? 'email' : 'ip', days, typeof form.reason === 'string' ? form.reason : '');
+  } else {
+    throw new ApiError(404, 'not_found', 'No such action.');
+  }
+  return c.redirect(backTo(c, form, DONE[name]), 303);
 });
 
 dashboardRoute.post('/threads/lock', async (c) => {
