@@ -1,9 +1,10 @@
 import type { CommentStore } from './storage/comment-store';
 import type { SiteConfig } from './config/sites';
 import type { ModerationStore } from './storage/moderation-store';
+import type { MailJob } from './mail/follow';
 
 /** Bindings the Worker reads. `ADMIN_TOKEN` is a secret; when it is unset every admin request is refused. */
-export interface Bindings extends Cloudflare.Env {
+export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE'> {
   ADMIN_TOKEN?: string;
   /** Seconds a thread view stays "unsettled" after a change (default 65; tests use 0). */
   VIEW_SETTLE_SECONDS?: string;
@@ -15,6 +16,15 @@ export interface Bindings extends Cloudflare.Env {
   LINK_SIGNING_KEY?: string;
   /** Cloudflare Turnstile secret, for sites with `turnstileSiteKey`. */
   TURNSTILE_SECRET_KEY?: string;
+  /** Sender address for notification mail, e.g. `Comments <comments@blog.example>`. */
+  MAIL_FROM?: string;
+  /** An HTTP mail API endpoint and its key; without them mail goes to the send_email binding or the outbox. */
+  MAIL_API_URL?: string;
+  MAIL_API_KEY?: string;
+  /** Cloudflare `send_email` binding (optional). */
+  SEND_EMAIL?: SendEmail;
+  /** The mail queue (see wrangler.jsonc); without it, mail is sent after the response instead. */
+  MAIL_QUEUE?: Queue<MailJob>;
 }
 
 /** Per-request values set by middleware. */

@@ -9,6 +9,8 @@ import { commentsRoute } from './routes/comments';
 import { ownCommentsRoute } from './routes/own-comments';
 import { countsRoute } from './routes/counts';
 import { threadHtmlRoute } from './routes/thread-html';
+import { subscriptionPagesRoute, subscriptionsApiRoute } from './routes/subscriptions';
+import { handleMailBatch, type MailJob } from './mail/follow';
 import { adminApiRoute } from './routes/admin-api';
 import { dashboardRoute } from './dashboard/dashboard-route';
 import { originKnown } from './lib/origin';
@@ -56,11 +58,14 @@ export function createApp(options: CreateAppOptions = {}) {
   app.use('/api/comments', commentsCors);
   app.use('/api/comments/*', commentsCors);
   app.use('/api/counts', cors({ origin: '*', allowMethods: ['GET'] }));
+  app.use('/api/subscriptions', commentsCors);
 
   app.route('/api/comments', commentsRoute);
   app.route('/api/comments', ownCommentsRoute);
   app.route('/api/counts', countsRoute);
   app.route('/api/threads', threadHtmlRoute);
+  app.route('/api/subscriptions', subscriptionsApiRoute);
+  app.route('/subscriptions', subscriptionPagesRoute);
   app.route('/api/admin', adminApiRoute);
   app.route('/admin', dashboardRoute);
 
@@ -72,4 +77,9 @@ export function createApp(options: CreateAppOptions = {}) {
   return app;
 }
 
-export default createApp() satisfies ExportedHandler<Bindings>;
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  queue: (batch: MessageBatch<MailJob>, env: Bindings) => handleMailBatch(batch, env),
+} satisfies ExportedHandler<Bindings, MailJob>;

@@ -53,6 +53,8 @@ export interface ListCommentsResponse {
   total: number;
   /** True when the thread takes no new comments (locked by a moderator, or auto-locked by age). */
   locked: boolean;
+  /** Readers who follow this thread by email (confirmed). */
+  followers: number;
   /** The order of this page. */
   sort: ThreadSort;
   /** Top-level comments per page (each comes with all its replies). */
@@ -93,6 +95,17 @@ export interface CreateCommentRequest {
    * comments on this site. If that comment was approved, this one is published at once.
    */
   proof?: { id: string; token: string };
+  /** "Notify me of replies": with an email, sends a confirmation mail; replies are mailed once confirmed. */
+  notify?: boolean;
+}
+
+/** `POST /api/subscriptions`: follow a thread (or replies to a comment) by email. */
+export interface SubscribeRequest {
+  site: string;
+  thread: string;
+  email: string;
+  /** Follow only the replies to this comment; omit to follow the whole thread. */
+  commentId?: string;
 }
 
 /** `POST /api/comments` answer (201). Keep `token`: it is the only proof you wrote this comment. */

@@ -146,3 +146,14 @@ describe('moderation queues', () => {
     expect((await allKeys()).every((key) => new TextEncoder().encode(key).length <= 512)).toBe(true);
   });
 });
+
+describe('upgrades', () => {
+  it('rebuilds a view stored in an older format on its first read instead of failing', async () => {
+    const { comment } = await createComment({ thread: '/old' });
+    await approve(comment.id);
+    const viewKey = await keys.view('demo', '/old');
+    await env.PARLEY_KV.put(viewKey, JSON.stringify({ v: 1, comments: [], total: 0, stamps: {}, builtAt: 0, recheckAt: null }));
+    const thread = await listThread('demo', '/old');
+    expect(thread.comments.map((c) => c.id)).toEqual([comment.id]);
+  });
+});

@@ -52,5 +52,6 @@ th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--
 .shortcuts { color: var(--muted); font-size: .85rem; margin-top: 2rem; }
 kbd { border: 1px solid var(--line); border-radius: 4px; padding: 0 .3em; font-size: .85em; }
 textarea { font: inherit; padding: .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
+.mail pre { white-space: pre-wrap; overflow-wrap: anywhere; font: inherit; margin: .5rem 0 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

@@ -5,10 +5,11 @@ import { endSession, sameOriginRequest, sessionName, startSession, tokenMatches 
 import { readQueue, parseStatus } from '../routes/admin-api';
 import { applyBulk, applyStatusAction, banAuthor, editComment, setPinned, setThreadLock, unban, STATUS_ACTIONS, type StatusAction } from '../moderation/actions';
 import { readModerationLink } from '../moderation/links';
+import { mailerFor, OutboxMailer } from '../mail/mailer';
 import type { CommentStatus } from '../wire';
 import { DASHBOARD_CSS, DASHBOARD_CSS_EXTRA } from './dashboard-css';
 import { DASHBOARD_JS } from './dashboard-js';
-import { auditPage, bansPage, commentCard, confirmLinkPage, editPage, loginPage, messagePage, queuePage, STATUS_LABELS } from './views';
+import { outboxPage, auditPage, bansPage, commentCard, confirmLinkPage, editPage, loginPage, messagePage, queuePage, STATUS_LABELS } from './views';
 
 /**
  * The moderator dashboard at `/admin`: server-rendered HTML forms that work without script;
@@ -199,6 +200,13 @@ dashboardRoute.get('/audit', async (c) => {
   const name = await moderator(c);
   if (!name) return c.html(loginPage());
   return c.html(auditPage(name, await c.var.moderation.readAudit()));
+});
+
+dashboardRoute.get('/outbox', async (c) => {
+  const name = await moderator(c);
+  if (!name) return c.html(loginPage());
+  const entries = await OutboxMailer.read(c.env.PARLEY_KV);
+  return c.html(outboxPage(name, entries, mailerFor(c.env, c.env.PARLEY_KV, c.var.outbound).name));
 });
 
 /**

@@ -5,6 +5,7 @@ import type { CommentRecord } from '../storage/comment-store';
 import type { AuditEntry, Ban } from '../storage/moderation-store';
 import type { CommentStatus } from '../wire';
 import type { QueueFilter } from '../routes/admin-api';
+import type { OutboxEntry } from '../mail/mailer';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -58,7 +59,7 @@ function nav(name: string, current: string) {
   const link = (href: string, label: string, id: string) => html`<a href="${href}"${id === current ? raw(' aria-current="page"') : ''}>${label}</a>`;
   return html`<header class="top">
   <a class="brand" href="/admin">Parley moderation</a>
-  <nav aria-label="Dashboard">${link('/admin', 'Queue', 'queue')} ${link('/admin/bans', 'Bans', 'bans')} ${link('/admin/audit', 'Audit log', 'audit')}</nav>
+  <nav aria-label="Dashboard">${link('/admin', 'Queue', 'queue')} ${link('/admin/bans', 'Bans', 'bans')} ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/outbox', 'Outbox', 'outbox')}</nav>
   <form method="post" action="/admin/logout"><span class="who">${name}</span> <button type="submit">Sign out</button></form>
 </header>`;
 }
@@ -261,6 +262,33 @@ export function confirmLinkPage(record: CommentRecord, action: 'approve' | 'remo
   <button type="submit" class="primary ${action === 'approve' ? 'approve' : 'remove'}" autofocus>${label}</button>
 </form>
 <p class="hint">This link works once and only for this comment.</p>
+</main>`,
+  );
+}
+
+/** The development mail catcher: every message the outbox mailer kept. */
+export function outboxPage(name: string, entries: OutboxEntry[], mailer: string) {
+  return page(
+    'Outbox',
+    html`${nav(name, 'outbox')}
+<main>
+<h1>Outbox <span class="count">(${entries.length})</span></h1>
+<p class="hint">${
+      mailer === 'outbox'
+        ? 'No mail service is configured, so notification mail is kept here instead of being sent (set MAIL_API_URL and MAIL_API_KEY, or a SEND_EMAIL binding, to send it).'
+        : `Mail is sent through ${mailer}; this list shows only messages kept before that.`
+    }</p>
+${
+  entries.length === 0
+    ? html`<p class="empty">No mail yet.</p>`
+    : entries.map(
+        (entry) => html`<article class="comment mail">
+  <header><strong>${entry.subject}</strong> <span>to ${entry.to}</span> <time datetime="${entry.at}">${entry.at.slice(0, 19).replace('T', ' ')} UTC</time></header>
+  ${entry.headers['List-Unsubscribe'] ? html`<p class="hint">List-Unsubscribe: ${entry.headers['List-Unsubscribe']}</p>` : ''}
+  <pre>${entry.text}</pre>
+</article>`,
+      )
+}
 </main>`,
   );
 }

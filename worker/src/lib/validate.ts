@@ -44,6 +44,7 @@ export const createCommentSchema = v.object({
   hp: v.optional(v.pipe(v.string('hp must be text'), v.maxLength(500, 'hp is too long')), ''),
   elapsedMs: v.optional(v.pipe(v.number('elapsedMs must be a number'), v.minValue(0, 'elapsedMs must not be negative'))),
   turnstileToken: v.optional(v.pipe(v.string('turnstileToken must be text'), v.maxLength(4096, 'turnstileToken is too long'))),
+  notify: v.optional(v.boolean('notify must be true or false'), false),
   proof: v.optional(
     v.object({
       id: v.pipe(v.string('proof.id must be a comment id'), v.regex(/^[0-9a-z]{19}$/, 'proof.id must be a comment id')),

@@ -7,14 +7,24 @@ import type { Ban } from '../storage/moderation-store';
 import type { CommentStatus } from '../wire';
 import { LIMITS } from '../wire';
 import { hashEmail, maskEmail } from './identity';
+import { publishedJobs } from '../mail/follow';
+import { queueMail } from '../mail/queue-jobs';
 
 /**
  * Every moderation action, shared by the JSON API, the dashboard and signed links, so each
  * is validated, applied and written to the audit log the same way whatever the channel.
  */
 export interface ModerationContext {
-  var: Pick<AppEnv['Variables'], 'store' | 'moderation' | 'sites'> & { actor: string };
+  var: Pick<AppEnv['Variables'], 'store' | 'moderation' | 'sites' | 'outbound'> & { actor: string };
   env: Bindings;
+  executionCtx: ExecutionContext;
+  req: { url: string };
+}
+
+/** Followers hear of a comment once: the first time it is published. */
+async function notifyIfFirstPublished(c: ModerationContext, before: CommentRecord, after: CommentRecord): Promise<void> {
+  if (after.status !== 'approved' || before.notifiedAt) return;
+  await queueMail(c, publishedJobs(after, new URL(c.req.url).origin));
 }
 
 export type StatusAction = 'approve' | 'remove' | 'spam' | 'restore';
@@ -61,9 +71,14 @@ export async function applyStatusAction(c: ModerationContext, id: string, action
   const leaving = status === 'removed' || status === 'spam';
   const updated = await c.var.store.save(
     current,
-    { status, removedFrom: leaving ? (current.status === 'removed' || current.status === 'spam' ? current.removedFrom : current.status) : undefined },
+    {
+      status,
+      removedFrom: leaving ? (current.status === 'removed' || current.status === 'spam' ? current.removedFrom : current.status) : undefined,
+      ...(status === 'approved' && !current.notifiedAt ? { notifiedAt: new Date().toISOString() } : {}),
+    },
     { keepDays: keepDays(c, current), rebuild: options.rebuild },
   );
+  await notifyIfFirstPublished(c, current, updated);
   await c.var.moderation.audit({ who: c.var.actor, action, commentId: id, site: current.site, thread: current.thread, detail: `${current.author}: ${current.status} → ${status}` });
   return updated;
 }
@@ -93,9 +108,16 @@ export async function editComment(c: ModerationContext, id: string, changes: { a
   if (!body || body.length > LIMITS.body) throw new ApiError(400, 'invalid_request', `Comment must be 1-${LIMITS.body} characters.`, 'body');
   const updated = await c.var.store.save(
     current,
-    { author, body, html: renderMarkdown(body), editedBy: c.var.actor, ...(approve ? { status: 'approved' as const, removedFrom: undefined } : {}) },
+    {
+      author,
+      body,
+      html: renderMarkdown(body),
+      editedBy: c.var.actor,
+      ...(approve ? { status: 'approved' as const, removedFrom: undefined, notifiedAt: current.notifiedAt ?? new Date().toISOString() } : {}),
+    },
     { keepDays: keepDays(c, current) },
   );
+  await notifyIfFirstPublished(c, current, updated);
   await c.var.moderation.audit({ who: c.var.actor, action: approve ? 'edit+approve' : 'edit', commentId: id, site: current.site, thread: current.thread, detail: current.author });
   return updated;
 }

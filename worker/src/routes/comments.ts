@@ -17,6 +17,9 @@ import { avatarSeed, hashEmail, hashIp } from '../moderation/identity';
 import { verifyTurnstile } from '../moderation/turnstile';
 import { moderationLink } from '../moderation/links';
 import { sendWebhook, waitingMessage } from '../moderation/notify';
+import { publishedJobs, subscribe, type MailJob } from '../mail/follow';
+import { queueMail } from '../mail/queue-jobs';
+import { SubscriptionStore } from '../storage/subscription-store';
 
 /** Public comment API: `/api/comments`. */
 export const commentsRoute = new Hono<AppEnv>();
@@ -74,6 +77,7 @@ commentsRoute.get('/', async (c) => {
     comments: view?.first[sort] ?? [],
     total: view?.total ?? 0,
     locked: threadLocked(site, view),
+    followers: view?.followers ?? 0,
     sort,
     pageSize: PAGE_SIZE,
     next: view?.next[sort] ?? null,
@@ -175,13 +179,23 @@ commentsRoute.post('/', async (c) => {
     ipHash,
     flags: assessment.reasons,
     avatar: await avatarSeed(c.env, input.email, input.author),
+    notifiedAt: undefined,
     ...(site.gravatar && input.email ? { avatarUrl: `https://www.gravatar.com/avatar/${await sha256Hex(input.email.trim().toLowerCase())}?s=96&d=identicon` } : {}),
   };
+  if (record.status === 'approved') record.notifiedAt = createdAt;
   await Promise.all([store.create(record), nextActivity && ipHash ? moderation.putActivity(site.id, ipHash, nextActivity) : null]);
+
+  // Mail: "notify me of replies" (a confirmation first) and followers of a comment published at once. Queued, never awaited on a send.
+  const origin = new URL(c.req.url).origin;
+  const jobs: MailJob[] = record.status === 'approved' ? publishedJobs(record, origin) : [];
+  if (input.notify && record.email && record.status !== 'spam') {
+    const confirm = await subscribe(c.env, new SubscriptionStore(c.env.PARLEY_KV), { site: site.id, thread: record.thread, email: record.email, target: record.id }, origin);
+    if (confirm) jobs.push(confirm);
+  }
+  await queueMail(c, jobs);
 
   const webhook = site.webhook;
   if (record.status === 'pending' && webhook) {
-    const origin = new URL(c.req.url).origin;
     c.executionCtx.waitUntil(
       (async () => {
         const [approveUrl, removeUrl] = await Promise.all([moderationLink(c.env, origin, record.id, 'approve'), moderationLink(c.env, origin, record.id, 'remove')]);

@@ -38,6 +38,8 @@ export interface CommentRecord {
   avatarUrl?: string;
   /** When the author last edited it. */
   editedAt?: string;
+  /** When followers were told about it (once, the first time it was published). */
+  notifiedAt?: string;
 }
 
 /** Thread settings set by moderators, copied into the thread's view. */
@@ -45,6 +47,8 @@ export interface ThreadSettings {
   locked: boolean;
   /** Pinned comment ids, shown first. */
   pinned: string[];
+  /** Confirmed email followers of the thread. */
+  followers?: number;
 }
 
 /** What a rebuild needs from the last one: every shown comment and its version. */
@@ -78,6 +82,8 @@ export interface ThreadView {
   first: Record<ThreadSort, PublicComment[]>;
   /** The page to ask for after the first, per sort, or null. */
   next: Record<ThreadSort, number | null>;
+  /** Confirmed email followers of the thread. */
+  followers: number;
   /** Whether any comment here was ever liked (so rebuilds count likes only where there are some). */
   hasLikes: boolean;
   /** Single-page threads carry their own rebuild cache; larger ones keep it under its own key. */
@@ -269,7 +275,10 @@ export class CommentStore {
 
   /** The thread's view: exactly one KV read, no list(). Null when nothing was ever approved there. */
   async readView(site: string, thread: string): Promise<ThreadView | null> {
-    return this.kv.get<ThreadView>(await keys.view(site, thread), 'json');
+    const view = await this.kv.get<ThreadView>(await keys.view(site, thread), 'json');
+    // A view stored by an older release is rebuilt from the records once, on its first read.
+    if (view && view.v !== 2) return this.rebuildView(site, thread, 'repair');
+    return view;
   }
 
   /** Several views in one batched KV read (counts for index pages). */
@@ -350,6 +359,7 @@ export class CommentStore {
       locked: settings.locked,
       pinned,
       firstAt,
+      followers: settings.followers ?? 0,
       pages: pages.chunks.length,
       first: pages.first,
       next: pages.next,
@@ -447,6 +457,167 @@ export class CommentStore {
       }
     }
   }
+
+  // Data portability: import, restore, export and erasure (see worker/src/portability/).
+
+  /**
+   * The stored records of these comment ids (those that exist): bulk reads, one for every 100
+   * pointers and one for every 100 records. Import and restore use it to overwrite in place
+   * and to skip what has not changed.
+   */
+  async getMany(ids: string[]): Promise<Map<string, CommentRecord>> {
+    const pointers = await bulkGet<{ site: string; thread: string }>(this.kv, ids.map(keys.pointer));
+    const located = await Promise.all(
+      ids.map(async (id) => {
+        const pointer = pointers.get(keys.pointer(id));
+        return pointer ? { id, key: await keys.record(pointer.site, pointer.thread, id) } : null;
+      }),
+    );
+    const found = located.filter((entry): entry is { id: string; key: string } => entry !== null);
+    const records = await bulkGet<CommentRecord>(this.kv, found.map((entry) => entry.key));
+    const byId = new Map<string, CommentRecord>();
+    for (const { id, key } of found) {
+      const record = records.get(key);
+      if (record) byId.set(id, record);
+    }
+    return byId;
+  }
+
+  /**
+   * Writes a comment that comes from an import or a restore: its record, pointer and queue
+   * marker, without rebuilding the view (the caller rebuilds each touched thread once).
+   * `previous` is the same comment as stored now, if any: a record in another thread is moved,
+   * a queue marker of another status is dropped. `expiration` (seconds since the epoch) or
+   * `expirationTtl` (seconds) make a removed or spam comment expire like any tombstone.
+   */
+  async putImported(record: CommentRecord, previous: CommentRecord | null, options: { expiration?: number; expirationTtl?: number } = {}): Promise<void> {
+    const expiring: KVNamespacePutOptions = options.expiration ? { expiration: options.expiration } : options.expirationTtl ? { expirationTtl: options.expirationTtl } : {};
+    const meta: RecordMeta = { s: record.status, u: Date.parse(record.updatedAt), p: record.parentId };
+    const writes: Promise<unknown>[] = [
+      this.kv.put(await keys.record(record.site, record.thread, record.id), JSON.stringify(record), { metadata: meta, ...expiring }),
+      this.kv.put(keys.pointer(record.id), JSON.stringify({ site: record.site, thread: record.thread }), expiring),
+      this.kv.put(keys.queue(record.status, record.id), '', { metadata: { site: record.site, thread: record.thread } satisfies QueueMeta, ...expiring }),
+    ];
+    if (previous && previous.status !== record.status) writes.push(this.kv.delete(keys.queue(previous.status, previous.id)));
+    if (previous && (previous.site !== record.site || previous.thread !== record.thread)) {
+      writes.push(this.kv.delete(await keys.record(previous.site, previous.thread, previous.id)));
+    }
+    await Promise.all(writes);
+  }
+
+  /**
+   * Erases a comment for good (a GDPR request): its record, pointer, queue marker and likes.
+   * The caller rebuilds the thread's view, where approved replies keep their place under a
+   * placeholder.
+   */
+  async erase(record: CommentRecord): Promise<void> {
+    const likePrefix = await keys.commentLikePrefix(record.site, record.thread, record.id);
+    const likes = await this.listKeyNames(likePrefix);
+    await Promise.all([
+      this.kv.delete(await keys.record(record.site, record.thread, record.id)),
+      this.kv.delete(keys.pointer(record.id)),
+      this.kv.delete(keys.queue(record.status, record.id)),
+      ...likes.map((name) => this.kv.delete(name)),
+    ]);
+  }
+
+  /**
+   * One page of stored records, of one site or of all, in key order, each with its expiry
+   * (seconds since the epoch; tombstones have one): one list() and up to ten bulk reads per
+   * 1,000 records. Pass `cursor` back to read the next page; it is null after the last one.
+   */
+  async scanRecords(options: { site?: string; cursor?: string | null; limit?: number } = {}): Promise<{ records: { record: CommentRecord; expiration?: number }[]; cursor: string | null }> {
+    const page = await this.kv.list<RecordMeta>({ prefix: options.site ? keys.siteRecordPrefix(options.site) : 'rec:', cursor: options.cursor ?? undefined, limit: Math.min(options.limit ?? LIST_PAGE, LIST_PAGE) });
+    const values = await bulkGet<CommentRecord>(this.kv, page.keys.map((key) => key.name));
+    const records: { record: CommentRecord; expiration?: number }[] = [];
+    for (const key of page.keys) {
+      const record = values.get(key.name);
+      if (record) records.push(key.expiration ? { record, expiration: key.expiration } : { record });
+    }
+    return { records, cursor: page.list_complete ? null : page.cursor };
+  }
+
+  /**
+   * The newest approved comments of a site, newest first. Lists the approved queue (one list()
+   * per 1,000 approved comments of every site) and reads the chosen records in one bulk read.
+   */
+  async latestApproved(site: string, limit: number): Promise<CommentRecord[]> {
+    const newest: { id: string; meta: QueueMeta }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.list<QueueMeta>({ prefix: keys.queuePrefix('approved'), cursor, limit: LIST_PAGE });
+      for (const key of page.keys) {
+        if (key.metadata?.site !== site) continue;
+        // Ids sort by creation time and KV lists in key order: the last ones are the newest.
+        newest.push({ id: key.name.slice(keys.queuePrefix('approved').length), meta: key.metadata });
+        if (newest.length > limit) newest.shift();
+      }
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    const recordKeys = await Promise.all(newest.map(({ id, meta }) => keys.record(meta.site, meta.thread, id)));
+    const records = await bulkGet<CommentRecord>(this.kv, recordKeys);
+    return recordKeys
+      .map((key) => records.get(key))
+      .filter((record): record is CommentRecord => !!record && record.status === 'approved')
+      .reverse();
+  }
+
+  /** Likes per comment id on a site: one list() per 1,000 likes. */
+  async countSiteLikes(site: string): Promise<Map<string, number>> {
+    const prefix = keys.siteLikePrefix(site);
+    const counts = new Map<string, number>();
+    for (const name of await this.listKeyNames(prefix)) {
+      // {thread}:{id}:{voter}; a thread part never contains ':'.
+      const id = name.slice(prefix.length).split(':')[1];
+      if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /**
+   * Brings a restored comment's likes up to `count`. Exports carry counts, not who liked (that is
+   * a hash of the reader's IP): the missing likes are added under placeholder voters, so a
+   * restore run twice adds nothing. Returns whether anything was written.
+   */
+  async restoreLikes(record: CommentRecord, count: number): Promise<boolean> {
+    const prefix = await keys.commentLikePrefix(record.site, record.thread, record.id);
+    const existing = new Set(await this.listKeyNames(prefix));
+    const missing = count - existing.size;
+    if (missing <= 0) return false;
+    const writes: Promise<void>[] = [];
+    for (let n = 0; writes.length < missing; n++) {
+      const key = await keys.like(record.site, record.thread, record.id, `restored-${n}`);
+      if (!existing.has(key)) writes.push(this.kv.put(key, '1'));
+    }
+    await Promise.all(writes);
+    return true;
+  }
+
+  /** Every key name under a prefix: one list() per 1,000 keys. */
+  private async listKeyNames(prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.list({ prefix, cursor, limit: LIST_PAGE });
+      names.push(...page.keys.map((key) => key.name));
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    return names;
+  }
+}
+
+/** KV reads at most 100 keys in one bulk get. */
+const BULK_GET = 100;
+
+/** JSON values of many keys, 100 per bulk read; missing keys are absent from the map. */
+async function bulkGet<T>(kv: KVNamespace, names: string[]): Promise<Map<string, T>> {
+  const found = new Map<string, T>();
+  const unique = [...new Set(names)];
+  const chunks: string[][] = [];
+  for (let start = 0; start < unique.length; start += BULK_GET) chunks.push(unique.slice(start, start + BULK_GET));
+  const results = await Promise.all(chunks.map((chunk) => kv.get<T>(chunk, 'json') as Promise<Map<string, T | null>>));
+  for (const result of results) for (const [name, value] of result) if (value !== null) found.set(name, value);
+  return found;
 }
 
 /** The reader's view of a record. */

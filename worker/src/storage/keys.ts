@@ -16,6 +16,9 @@ import type { CommentStatus } from '../wire';
  * - `who:{site}:{ipHash}` a poster's recent activity (rate limit and duplicate check); expires in a day.
  * - `once:{nonce}` a signed moderation link that has been used; expires with the link.
  * - `audit:{inverted time}{random}` one moderation action, newest first in list order.
+ * - `sub:{site}:{thread}:{emailHash}:{target}` one email subscription: to a thread (`target` "thread") or to replies to one comment (its id).
+ * - `outbox:{inverted time}{id}` a mail message kept by the development outbox.
+ * - `erased:{site}:{id}` a comment erased on request (GDPR): a re-import never brings it back (empty value).
  *
  * `{thread}` is the URL-encoded thread id (so it has no `:`), or `#` and its SHA-256 when that
  * would make keys longer than KV's 512-byte limit.
@@ -61,4 +64,36 @@ export const keys = {
     return `audit:${String(9_999_999_999_999 - now).padStart(13, '0')}${random}`;
   },
   auditPrefix: 'audit:',
+  async subscription(site: string, thread: string, emailHash: string, target: string): Promise<string> {
+    return `sub:${site}:${await keys.threadPart(thread)}:${emailHash}:${target}`;
+  },
+  async subscriptionPrefix(site: string, thread: string): Promise<string> {
+    return `sub:${site}:${await keys.threadPart(thread)}:`;
+  },
+
+  // Data portability (import, export, erasure). See worker/src/portability/.
+  /** Every record of one site: `rec:{site}:`. */
+  siteRecordPrefix: (site: string) => `rec:${site}:`,
+  /** Every like on one site: `like:{site}:`. */
+  siteLikePrefix: (site: string) => `like:${site}:`,
+  /** Every like of one comment: `like:{site}:{thread}:{id}:`. */
+  async commentLikePrefix(site: string, thread: string, id: string): Promise<string> {
+    return `like:${site}:${await keys.threadPart(thread)}:${id}:`;
+  },
+  /** Every thread's settings on one site: `thr:{site}:`. */
+  threadSettingsPrefix: (site: string) => `thr:${site}:`,
+  /**
+   * The thread id a `{thread}` key part stands for, or null when the part is a hash (a thread
+   * id too long to spell out in a key: find it among known threads with {@link keys.threadPart}).
+   */
+  threadOfPart(part: string): string | null {
+    if (part.startsWith('#')) return null;
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return null;
+    }
+  },
+  erased: (site: string, id: string) => `erased:${site}:${id}`,
+  erasedPrefix: (site: string) => `erased:${site}:`,
 };

@@ -1,0 +1,78 @@
+import type { Locator, Page } from 'playwright-core';
+import type { CreateCommentResponse, OwnComment } from '../../../worker/src/wire';
+
+/**
+ * The widget on the demo page: the element it renders into. Its content lives in an open
+ * shadow root, which Playwright's CSS, role and label locators pierce.
+ */
+export function widgetOn(page: Page): Locator {
+  return page.locator('#comments');
+}
+
+/** The count heading the widget shows once the thread has loaded ("No comments yet", "1 comment", "3 comments"). */
+export const LOADED_HEADING = /^(No comments yet|1 comment|\d+ comments)$/;
+
+/**
+ * Opens (or reloads) the demo page and waits until the widget has loaded the thread, so
+ * what it shows next is the server's answer, not a loading state.
+ */
+export async function openDemo(page: Page, origin: string, how: 'goto' | 'reload' = 'goto'): Promise<Locator> {
+  if (how === 'reload') await page.reload();
+  else await page.goto(`${origin}/`);
+  const widget = widgetOn(page);
+  await widget.getByRole('heading', { name: LOADED_HEADING }).waitFor();
+  return widget;
+}
+
+/** The count heading's text, e.g. "2 comments". */
+export async function countHeading(widget: Locator): Promise<string> {
+  return (await widget.getByRole('heading', { name: LOADED_HEADING }).textContent())?.trim() ?? '';
+}
+
+/** A comment's own element (`#comment-ID`: author, body, actions; its replies follow it). */
+export function commentById(widget: Locator, id: string): Locator {
+  return widget.locator(`#comment-${id}`);
+}
+
+export interface CommentInput {
+  name?: string;
+  email?: string;
+  body: string;
+}
+
+/**
+ * Fills the form found in `scope` by its labels ("Comment", "Name", "Email (optional)"),
+ * clicks "Post comment", and resolves with the comment the server created (read from the
+ * API's answer, for its id).
+ */
+export async function postComment(page: Page, scope: Locator, input: CommentInput): Promise<OwnComment> {
+  await scope.getByLabel('Comment', { exact: true }).fill(input.body);
+  if (input.name !== undefined) await scope.getByLabel('Name', { exact: true }).fill(input.name);
+  if (input.email !== undefined) await scope.getByLabel('Email (optional)', { exact: true }).fill(input.email);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/comments'),
+    scope.getByRole('button', { name: 'Post comment', exact: true }).click(),
+  ]);
+  const text = await response.text();
+  if (response.status() !== 201) throw new Error(`POST /api/comments answered ${response.status()}: ${text}`);
+  return (JSON.parse(text) as CreateCommentResponse).comment;
+}
+
+/**
+ * Where the element of comment `childId` sits relative to comment `parentId`: "nested" when
+ * its ancestor chain includes the parent's comment element (the list item holding the
+ * parent's `#comment-ID`, or that element itself), else a description of its ancestors.
+ */
+export async function nesting(widget: Locator, childId: string, parentId: string): Promise<string> {
+  return commentById(widget, childId).evaluate((child, parentId) => {
+    const root = child.getRootNode() as Document | ShadowRoot;
+    const parent = root.getElementById(`comment-${parentId}`);
+    if (!parent) return `the parent comment #comment-${parentId} is not on the page`;
+    const parentItem = parent.closest('li') ?? parent;
+    const chain: Element[] = [];
+    for (let el = child.parentElement; el; el = el.parentElement) chain.push(el);
+    if (chain.includes(parent) || chain.includes(parentItem)) return 'nested';
+    const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`;
+    return `not nested under #comment-${parentId}; ancestors: ${chain.map(describe).join(' < ')}`;
+  }, parentId);
+}

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { createClient } from '../../../widget/src/api/client';
+import { ApiError, request } from '../../../widget/src/api/transport';
+import { API, FakeServer } from '../helpers/fake-server';
+
+afterEach(() => vi.unstubAllGlobals());
+
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiError);
+    return error as ApiError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('transport', () => {
+  test('sends JSON without cookies and reads JSON back', async () => {
+    const server = new FakeServer().install();
+    const api = createClient(API);
+    const { comment, token } = await api.createComment({ site: 'demo', thread: '/p', author: 'Grace', body: 'Hi' });
+    expect(comment).toMatchObject({ author: 'Grace', status: 'pending' });
+    expect(token).toBe(`token-${comment.id}`);
+    const [, init] = vi.mocked(fetch).mock.calls[0];
+    expect(init).toMatchObject({ method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' } });
+
+    const list = await api.listComments('demo', '/a path?&');
+    expect(list).toMatchObject({ comments: [], total: 0 });
+    expect(server.requests[1].url.searchParams.get('thread')).toBe('/a path?&');
+    expect(vi.mocked(fetch).mock.calls[1][1]).toMatchObject({ method: 'GET', credentials: 'omit' });
+  });
+
+  test('an error answer becomes an ApiError with its code, message, field and status', async () => {
+    new FakeServer().install();
+    const error = await failure(createClient(API).createComment({ site: 'demo', thread: '/p', author: '', body: 'Hi' }));
+    expect(error).toMatchObject({ status: 400, code: 'invalid_request', message: 'Name is required', field: 'author' });
+  });
+
+  test('a failed fetch is a network_error', async () => {
+    const server = new FakeServer().install();
+    server.offline = true;
+    expect(await failure(createClient(API).listComments('demo', '/p'))).toMatchObject({ status: 0, code: 'network_error' });
+  });
+
+  test('an answer that is not Parley JSON (a proxy error page) is an internal_error with its status', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('<h1>Bad gateway</h1>', { status: 502 })));
+    expect(await failure(request(`${API}/api/comments`))).toMatchObject({ status: 502, code: 'internal_error' });
+  });
+});

@@ -1,0 +1,195 @@
+import { fireEvent, screen, within } from '@testing-library/preact';
+import { describe, expect, test } from 'vitest';
+import { FakeServer } from '../helpers/fake-server';
+import { commentBy, fillAndPost, mainForm, renderApp, repliesTo, resetBetweenTests, THREAD } from '../helpers/render';
+
+resetBetweenTests();
+
+describe('the thread', () => {
+  test('shows the count, and replies nested under the comment they answer', async () => {
+    const server = new FakeServer().install();
+    const ada = server.seed({ author: 'Ada' });
+    const bob = server.seed({ author: 'Bob', parentId: ada.id });
+    server.seed({ author: 'Cy', parentId: bob.id });
+    server.seed({ author: 'Dee' });
+    server.seed({ author: 'Elsewhere', thread: '/other-post' });
+
+    renderApp();
+    expect(screen.getByText('Loading comments…')).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '4 comments' })).toBeTruthy();
+    expect(screen.queryByText('Loading comments…')).toBeNull();
+
+    expect(repliesTo(commentBy('Ada'))).toEqual(['Bob']);
+    expect(repliesTo(commentBy('Bob'))).toEqual(['Cy']);
+    expect(repliesTo(commentBy('Dee'))).toEqual([]);
+    expect(screen.queryByText('Elsewhere')).toBeNull();
+    // Top level, oldest first.
+    const thread = screen.getByRole('region', { name: 'Comments' }).querySelector('ol')!;
+    expect([...thread.querySelectorAll(':scope > li > article .author')].map((a) => a.textContent)).toEqual(['Ada', 'Dee']);
+
+    const ada$ = commentBy('Ada');
+    expect(ada$.id).toBe(`comment-${ada.id}`);
+    expect(within(ada$).getByText('Ada says hello')).toBeTruthy();
+    expect(ada$.querySelector('time')!.getAttribute('datetime')).toBe(ada.createdAt);
+    expect(ada$.querySelector('time')!.textContent).toBe('3 days ago');
+    expect(within(ada$).getByRole('button', { name: 'Reply' })).toBeTruthy();
+  });
+
+  test('counts one comment in the singular', async () => {
+    new FakeServer().install().seed({ author: 'Ada' });
+    renderApp();
+    expect(await screen.findByRole('heading', { name: '1 comment' })).toBeTruthy();
+  });
+
+  test('caps visual nesting: deeper replies stay at the cap and say whom they answer', async () => {
+    const server = new FakeServer().install();
+    let parent = server.seed({ author: 'Level0' });
+    for (let depth = 1; depth <= 6; depth++) parent = server.seed({ author: `Level${depth}`, parentId: parent.id });
+    renderApp();
+    await screen.findByRole('heading', { name: '7 comments' });
+
+    const indents = (name: string) => {
+      let count = 0;
+      for (let node: Element | null = commentBy(name); node; node = node.parentElement) if (node.matches('ol.replies:not(.flat)')) count++;
+      return count;
+    };
+    expect([0, 1, 2, 3, 4, 5, 6].map((depth) => indents(`Level${depth}`))).toEqual([0, 1, 2, 3, 4, 4, 4]);
+    expect(within(commentBy('Level6')).getByText('to Level5')).toBeTruthy();
+    expect(within(commentBy('Level4')).queryByText('to Level3')).toBeNull();
+  });
+
+  test('shows an empty state when nobody has commented', async () => {
+    new FakeServer().install();
+    renderApp();
+    expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
+    expect(screen.getByText('Be the first to share your thoughts.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Post comment' })).toBeTruthy();
+  });
+
+  test('shows author names and websites as text, never as HTML', async () => {
+    const server = new FakeServer().install();
+    server.seed({ author: '<img src=x onerror="alert(1)">Mallory', website: 'https://mallory.example/?a=<b>' });
+    server.seed({ author: '<b>Bold</b>', website: 'javascript:alert(1)' });
+    renderApp();
+    await screen.findByRole('heading', { name: '2 comments' });
+
+    const link = screen.getByRole('link', { name: '<img src=x onerror="alert(1)">Mallory' });
+    expect(link.getAttribute('href')).toBe('https://mallory.example/?a=<b>');
+    expect(link.getAttribute('rel')).toBe('nofollow ugc noopener');
+    // A website that is not http(s) is not linked at all.
+    expect(screen.getByText('<b>Bold</b>').tagName).toBe('SPAN');
+    expect(screen.queryByRole('link', { name: '<b>Bold</b>' })).toBeNull();
+    const region = screen.getByRole('region', { name: 'Comments' });
+    expect(region.querySelector('img, .author b')).toBeNull();
+  });
+
+  test('keeps the replies of a removed comment under a placeholder', async () => {
+    const server = new FakeServer().install();
+    const gone = server.seed({ author: 'Gone', status: 'removed' });
+    server.seed({ author: 'Replier', parentId: gone.id });
+    server.seed({ author: 'Other' });
+    renderApp();
+    expect(await screen.findByRole('heading', { name: '2 comments' })).toBeTruthy();
+
+    const placeholder = screen.getByText('[This comment was removed]').closest('article')!;
+    expect(placeholder.id).toBe(`comment-${gone.id}`);
+    expect(within(placeholder).queryByRole('button', { name: 'Reply' })).toBeNull();
+    expect(repliesTo(placeholder)).toEqual(['Replier']);
+    expect(screen.queryByText('Gone')).toBeNull();
+  });
+
+  test('shows an error when the comments cannot be loaded, and "Try again" loads them', async () => {
+    const server = new FakeServer().install();
+    server.seed({ author: 'Ada' });
+    server.offline = true;
+    renderApp();
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Comments could not be loaded.');
+    expect(alert.textContent).toContain('Could not reach the comment server');
+    // The form stays usable.
+    expect(screen.getByRole('button', { name: 'Post comment' })).toBeTruthy();
+
+    server.offline = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('heading', { name: '1 comment' })).toBeTruthy();
+    expect(commentBy('Ada')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  test('tells the reader when the site is not configured on the server', async () => {
+    new FakeServer({ sites: ['another'] }).install();
+    renderApp();
+    expect((await screen.findByRole('alert')).textContent).toContain('Comments are not set up for this site.');
+  });
+});
+
+describe('own comments after a reload', () => {
+  test('a reloaded widget still shows my pending comment, until the list carries it approved', async () => {
+    const server = new FakeServer().install();
+    server.seed({ author: 'Ada' });
+    const first = renderApp();
+    await screen.findByRole('heading', { name: '1 comment' });
+    fillAndPost(mainForm(), { name: 'Me', comment: 'My first thoughts' });
+    await screen.findByText(/awaiting moderation/);
+    const posted = server.comments.at(-1)!;
+    first.unmount();
+
+    // Reload: the server still lists only Ada, but I see my comment, marked.
+    const second = renderApp();
+    expect(await screen.findByRole('heading', { name: '2 comments' })).toBeTruthy();
+    const mine = commentBy('Me');
+    expect(mine.id).toBe(`comment-${posted.id}`);
+    expect(within(mine).getByText('Awaiting moderation')).toBeTruthy();
+    expect(within(mine).getByText('My first thoughts')).toBeTruthy();
+    // Kept with its token, for editing and deleting later.
+    const stored = JSON.parse(localStorage.getItem(`parley:own:${posted.id}`)!);
+    expect(stored).toMatchObject({ id: posted.id, token: `token-${posted.id}`, site: 'demo', thread: THREAD, comment: { status: 'pending' } });
+    expect(typeof stored.savedAt).toBe('number');
+    second.unmount();
+
+    // Not on another thread.
+    renderApp('/another-post');
+    expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
+  });
+
+  test('once approved, my comment is shown once, from the list, unmarked; if later removed it goes', async () => {
+    const server = new FakeServer().install();
+    const first = renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    fillAndPost(mainForm(), { name: 'Me', comment: 'Hello there' });
+    await screen.findByText(/awaiting moderation/);
+    const posted = server.comments.at(-1)!;
+    first.unmount();
+
+    server.approve(posted.id);
+    const second = renderApp();
+    expect(await screen.findByRole('heading', { name: '1 comment' })).toBeTruthy();
+    expect(screen.getAllByText('Me', { selector: '.author' })).toHaveLength(1);
+    expect(screen.queryByText('Awaiting moderation')).toBeNull();
+    expect(JSON.parse(localStorage.getItem(`parley:own:${posted.id}`)!)).toMatchObject({ listed: true, token: `token-${posted.id}` });
+    second.unmount();
+
+    server.remove(posted.id);
+    renderApp();
+    expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
+    expect(screen.queryByText('Me')).toBeNull();
+  });
+
+  test('my pending comment replaces the placeholder standing for it when it already has an approved reply', async () => {
+    const server = new FakeServer().install();
+    const first = renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    fillAndPost(mainForm(), { name: 'Me', comment: 'Parent text' });
+    await screen.findByText(/awaiting moderation/);
+    first.unmount();
+    const mine = server.comments.at(-1)!;
+    server.seed({ author: 'Replier', parentId: mine.id });
+
+    renderApp();
+    expect(await screen.findByRole('heading', { name: '2 comments' })).toBeTruthy();
+    expect(screen.queryByText('[This comment was removed]')).toBeNull();
+    expect(within(commentBy('Me')).getByText('Awaiting moderation')).toBeTruthy();
+    expect(repliesTo(commentBy('Me'))).toEqual(['Replier']);
+  });
+});

@@ -1,0 +1,133 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
+import { describe, expect, test } from 'vitest';
+import { LIMITS } from '../../../worker/src/wire';
+import { FakeServer } from '../helpers/fake-server';
+import { commentBy, fillAndPost, mainForm, renderApp, resetBetweenTests, SITE, THREAD } from '../helpers/render';
+
+resetBetweenTests();
+
+describe('the comment form', () => {
+  test('has labelled fields, length limits, a Markdown hint and a "Post comment" button', async () => {
+    new FakeServer().install();
+    renderApp();
+    const form = within(mainForm());
+    expect(form.getByLabelText('Name').getAttribute('maxlength')).toBe(String(LIMITS.author));
+    expect(form.getByLabelText('Email (optional)').getAttribute('type')).toBe('email');
+    expect(form.getByLabelText('Website (optional)').getAttribute('maxlength')).toBe(String(LIMITS.website));
+    expect(form.getByLabelText('Comment').tagName).toBe('TEXTAREA');
+    expect(form.getByLabelText('Comment').getAttribute('maxlength')).toBe(String(LIMITS.body));
+    expect(form.getByText(/Markdown supported/)).toBeTruthy();
+    expect(form.getByRole('button', { name: 'Post comment' }).getAttribute('type')).toBe('submit');
+  });
+
+  test('posting shows "awaiting moderation" and the pending comment, marked, in the thread', async () => {
+    const server = new FakeServer().install();
+    server.seed({ author: 'Ada' });
+    renderApp();
+    await screen.findByRole('heading', { name: '1 comment' });
+
+    fillAndPost(mainForm(), { name: 'Grace', email: 'grace@example.com', comment: 'A **fine** post' });
+    const button = within(mainForm()).getByRole('button', { name: 'Posting…' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
+    expect(server.posts()).toEqual([{ site: SITE, thread: THREAD, author: 'Grace', email: 'grace@example.com', body: 'A **fine** post' }]);
+    const mine = commentBy('Grace');
+    expect(within(mine).getByText('Awaiting moderation')).toBeTruthy();
+    expect(within(mine).getByText('A **fine** post')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: '2 comments' })).toBeTruthy();
+    // Ready for another comment.
+    const form = within(mainForm());
+    expect((form.getByLabelText('Comment') as HTMLTextAreaElement).value).toBe('');
+    expect((form.getByRole('button', { name: 'Post comment' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(JSON.parse(localStorage.getItem(`parley:own:${server.comments.at(-1)!.id}`)!).token).toBe(`token-${server.comments.at(-1)!.id}`);
+  });
+
+  test('a comment published at once (no moderation) is shown unmarked', async () => {
+    new FakeServer({ moderation: 'none' }).install();
+    renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    fillAndPost(mainForm(), { name: 'Grace', comment: 'Straight in' });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Thanks! Your comment is published.'));
+    expect(within(commentBy('Grace')).queryByText('Awaiting moderation')).toBeNull();
+    expect(screen.getByRole('heading', { name: '1 comment' })).toBeTruthy();
+  });
+
+  test('shows a server validation error next to the field at fault', async () => {
+    const server = new FakeServer().install();
+    renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    fillAndPost(mainForm(), { name: 'Grace', email: 'not-an-address', comment: 'Hello' });
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('Please enter a valid email address (or none).');
+    expect(server.posts()).toHaveLength(1);
+    const email = within(mainForm()).getByLabelText('Email (optional)');
+    expect(email.getAttribute('aria-invalid')).toBe('true');
+    expect(email.getAttribute('aria-describedby')).toContain(alert.id);
+    expect(alert.parentElement).toBe(email.parentElement);
+    expect(document.activeElement).toBe(email);
+    // Nothing was posted, and what was typed is kept.
+    expect(screen.queryByText('Awaiting moderation')).toBeNull();
+    expect((within(mainForm()).getByLabelText('Comment') as HTMLTextAreaElement).value).toBe('Hello');
+
+    fillAndPost(mainForm(), { email: 'grace@example.com' });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(email.hasAttribute('aria-invalid')).toBe(false);
+  });
+
+  test('asks for a name and a comment before sending anything', async () => {
+    const server = new FakeServer().install();
+    renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+
+    fillAndPost(mainForm(), { comment: 'No name given' });
+    expect((await screen.findByRole('alert')).textContent).toBe('Please enter your name.');
+    expect(document.activeElement).toBe(within(mainForm()).getByLabelText('Name'));
+
+    fillAndPost(mainForm(), { name: 'Grace', comment: '   ' });
+    expect((await screen.findByRole('alert')).textContent).toBe('Please write a comment.');
+    expect(server.posts()).toHaveLength(0);
+  });
+
+  test('a failed post keeps the text and says why', async () => {
+    const server = new FakeServer().install();
+    renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    server.offline = true;
+    fillAndPost(mainForm(), { name: 'Grace', comment: 'Important words' });
+
+    expect((await screen.findByRole('alert')).textContent).toBe('Could not reach the comment server. Check your connection and try again.');
+    expect((within(mainForm()).getByLabelText('Comment') as HTMLTextAreaElement).value).toBe('Important words');
+    expect((within(mainForm()).getByRole('button', { name: 'Post comment' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  test('completes a website given without https:// and remembers name, email and website for next time', async () => {
+    const server = new FakeServer().install();
+    const first = renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    fillAndPost(mainForm(), { name: '  Grace ', email: 'grace@example.com', website: 'grace.example', comment: 'Hi' });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
+    expect(server.posts()[0]).toMatchObject({ author: 'Grace', website: 'https://grace.example' });
+    expect(screen.getByRole('link', { name: 'Grace' }).getAttribute('href')).toBe('https://grace.example');
+    first.unmount();
+
+    renderApp();
+    const form = within(mainForm());
+    expect((form.getByLabelText('Name') as HTMLInputElement).value).toBe('Grace');
+    expect((form.getByLabelText('Email (optional)') as HTMLInputElement).value).toBe('grace@example.com');
+    expect((form.getByLabelText('Website (optional)') as HTMLInputElement).value).toBe('https://grace.example');
+  });
+
+  test('Ctrl+Enter in the comment field posts', async () => {
+    const server = new FakeServer().install();
+    renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    const form = within(mainForm());
+    fireEvent.input(form.getByLabelText('Name'), { target: { value: 'Grace' } });
+    fireEvent.input(form.getByLabelText('Comment'), { target: { value: 'Quick' } });
+    fireEvent.keyDown(form.getByLabelText('Comment'), { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(server.posts()).toHaveLength(1));
+  });
+});

@@ -1,0 +1,97 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
+import { describe, expect, test } from 'vitest';
+import { FakeServer } from '../helpers/fake-server';
+import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests } from '../helpers/render';
+
+resetBetweenTests();
+
+async function threadOfTwo() {
+  const server = new FakeServer().install();
+  const ada = server.seed({ author: 'Ada' });
+  const bob = server.seed({ author: 'Bob' });
+  renderApp();
+  await screen.findByRole('heading', { name: '2 comments' });
+  return { server, ada, bob };
+}
+
+describe('replying', () => {
+  test('"Reply" opens a form under that comment, with focus in it', async () => {
+    await threadOfTwo();
+    const bob = commentBy('Bob');
+    const reply = within(bob).getByRole('button', { name: 'Reply' });
+    expect(reply.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(reply);
+
+    expect(reply.getAttribute('aria-expanded')).toBe('true');
+    const form = bob.querySelector('form')!;
+    expect(form).toBeTruthy();
+    expect(commentBy('Ada').querySelector('form')).toBeNull();
+    expect(document.activeElement).toBe(within(form).getByLabelText('Comment'));
+    expect(within(form).getByRole('button', { name: 'Cancel' })).toBeTruthy();
+    // Field ids stay unique with two forms on the page.
+    const ids = [...document.querySelectorAll('[id]')].map((element) => element.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test('posting a reply sends its parentId and shows it nested and marked, with focus on it', async () => {
+    const { server, bob } = await threadOfTwo();
+    fireEvent.click(within(commentBy('Bob')).getByRole('button', { name: 'Reply' }));
+    fillAndPost(commentBy('Bob').querySelector('form')!, { name: 'Grace', comment: 'Agreed, Bob' });
+
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
+    expect(server.posts()).toEqual([expect.objectContaining({ parentId: bob.id, author: 'Grace', body: 'Agreed, Bob' })]);
+    expect(repliesTo(commentBy('Bob'))).toEqual(['Grace']);
+    const mine = commentBy('Grace');
+    expect(within(mine).getByText('Awaiting moderation')).toBeTruthy();
+    // The reply form closed; focus is on the new reply.
+    expect(commentBy('Bob').querySelector('form')).toBeNull();
+    expect(document.activeElement).toBe(mine);
+  });
+
+  test('the name typed in a reply form is the one used everywhere', async () => {
+    await threadOfTwo();
+    fireEvent.click(within(commentBy('Ada')).getByRole('button', { name: 'Reply' }));
+    fireEvent.input(within(commentBy('Ada').querySelector('form')!).getByLabelText('Name'), { target: { value: 'Grace' } });
+    expect((within(document.querySelector('form')!).getByLabelText('Name') as HTMLInputElement).value).toBe('Grace');
+  });
+
+  test('Cancel closes the form and returns focus to "Reply"; one reply form at a time', async () => {
+    await threadOfTwo();
+    const adaReply = within(commentBy('Ada')).getByRole('button', { name: 'Reply' });
+    fireEvent.click(adaReply);
+    fireEvent.click(within(commentBy('Bob')).getByRole('button', { name: 'Reply' }));
+    expect(commentBy('Ada').querySelector('form')).toBeNull();
+    expect(commentBy('Bob').querySelector('form')).toBeTruthy();
+
+    fireEvent.click(within(commentBy('Bob')).getByRole('button', { name: 'Cancel' }));
+    expect(commentBy('Bob').querySelector('form')).toBeNull();
+    expect(document.activeElement).toBe(within(commentBy('Bob')).getByRole('button', { name: 'Reply' }));
+
+    fireEvent.click(adaReply);
+    fireEvent.keyDown(within(commentBy('Ada')).getByLabelText('Comment'), { key: 'Escape' });
+    expect(commentBy('Ada').querySelector('form')).toBeNull();
+  });
+
+  test('a reply to a comment that is gone says so in the reply form', async () => {
+    const { server, ada } = await threadOfTwo();
+    server.comments = server.comments.filter((c) => c.id !== ada.id);
+    fireEvent.click(within(commentBy('Ada')).getByRole('button', { name: 'Reply' }));
+    fillAndPost(commentBy('Ada').querySelector('form')!, { name: 'Grace', comment: 'Too late' });
+    const alert = await within(commentBy('Ada')).findByRole('alert');
+    expect(alert.textContent).toBe('The comment you are replying to is gone.');
+  });
+
+  test('the comment named in the page address gets focus', async () => {
+    const server = new FakeServer().install();
+    server.seed({ author: 'Ada' });
+    const bob = server.seed({ author: 'Bob' });
+    location.hash = `#comment-${bob.id}`;
+    try {
+      renderApp();
+      await screen.findByRole('heading', { name: '2 comments' });
+      expect(document.activeElement).toBe(commentBy('Bob'));
+    } finally {
+      location.hash = '';
+    }
+  });
+});

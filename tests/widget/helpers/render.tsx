@@ -1,0 +1,52 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { createClient } from '../../../widget/src/api/client';
+import { App } from '../../../widget/src/components/app/app';
+import { API } from './fake-server';
+
+export const SITE = 'demo';
+export const THREAD = '/post';
+
+/** Mounts the widget's App as the embed does (minus the shadow root), against the fake server's origin. */
+export function renderApp(thread = THREAD) {
+  return render(<App api={createClient(API)} site={SITE} thread={thread} />);
+}
+
+/** A fresh page for every test: nothing mounted, nothing stored, the real fetch back. */
+export function resetBetweenTests() {
+  beforeEach(() => localStorage.clear());
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+    localStorage.clear();
+  });
+}
+
+/** The `<article>` of the comment whose author is `name`. */
+export function commentBy(name: string): HTMLElement {
+  const article = screen.getByText(name, { selector: '.author' }).closest('article');
+  if (!article) throw new Error(`no comment by ${name}`);
+  return article;
+}
+
+/** The comments shown as direct replies to `article`'s comment, by author. */
+export function repliesTo(article: HTMLElement): string[] {
+  const list = article.parentElement!.querySelector(':scope > ol');
+  if (!list) return [];
+  return [...list.querySelectorAll(':scope > li > article')].map((reply) => reply.querySelector('.author')?.textContent ?? '(removed)');
+}
+
+/** Fills a comment form and submits it. */
+export function fillAndPost(form: HTMLElement, fields: { name?: string; email?: string; website?: string; comment?: string }) {
+  const scope = within(form);
+  if (fields.comment !== undefined) fireEvent.input(scope.getByLabelText('Comment'), { target: { value: fields.comment } });
+  if (fields.name !== undefined) fireEvent.input(scope.getByLabelText('Name'), { target: { value: fields.name } });
+  if (fields.email !== undefined) fireEvent.input(scope.getByLabelText('Email (optional)'), { target: { value: fields.email } });
+  if (fields.website !== undefined) fireEvent.input(scope.getByLabelText('Website (optional)'), { target: { value: fields.website } });
+  fireEvent.click(scope.getByRole('button', { name: 'Post comment' }));
+}
+
+/** The top-level comment form (the first form of the widget). */
+export function mainForm(): HTMLElement {
+  return document.querySelector('form')!;
+}

@@ -1,0 +1,113 @@
+import * as v from 'valibot';
+import type { CommentStatus } from '../wire';
+import { LIMITS } from '../wire';
+
+/** Export formats Parley reads. */
+export type ImportFormat = 'wordpress' | 'disqus';
+
+/**
+ * One comment read from an export, in Parley's terms: what `POST /api/admin/import` takes.
+ * The id is derived from the site, the format and the comment's original id (see
+ * ./import-ids.ts), so importing the same file again writes the same keys.
+ */
+export interface ImportedComment {
+  id: string;
+  thread: string;
+  /** The Parley id of the comment this one answers, or null. */
+  parentId: string | null;
+  author: string;
+  email: string | null;
+  website: string | null;
+  /** Markdown, converted from the original HTML; the Worker renders it. */
+  body: string;
+  status: CommentStatus;
+  /** The original date, ISO 8601. */
+  createdAt: string;
+}
+
+/** Why a comment of the file was not imported. */
+export type SkipReason =
+  /** WordPress trackbacks and pingbacks are notifications, not comments. */
+  | 'trackback'
+  | 'pingback'
+  /** Another WordPress comment type (a shop's order notes, reviews…), listed in the report. */
+  | 'other-type'
+  /** No text (Disqus keeps deleted posts with an empty message); replies keep their place under a placeholder. */
+  | 'missing-content'
+  /** No original id, so no stable Parley id. */
+  | 'missing-id'
+  /** The same original id twice in the file: the first one is kept. */
+  | 'duplicate'
+  /** A Disqus post whose thread is not in the file. */
+  | 'orphan'
+  /** No link or thread id to attach it to, or the mapping gave none. */
+  | 'no-thread'
+  /** The thread id is longer than Parley allows. */
+  | 'thread-too-long'
+  /** Erased on request (GDPR) earlier: never brought back. Reported by the Worker. */
+  | 'erased';
+
+/** Something the importer adjusted, counted in the report. */
+export type ImportWarning =
+  /** The parent is not in the file: imported as a top-level comment. */
+  | 'parent-missing'
+  /** No usable date: the post's date (or the Unix epoch) was used. */
+  | 'date-missing'
+  /** Longer than Parley keeps: cut. */
+  | 'truncated'
+  /** The author had no name: shown as "Anonymous". */
+  | 'author-missing';
+
+export const COMMENT_STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'removed'];
+
+/** Comments per import request. Each costs about 3 KV writes plus its share of a view rebuild: 100 stay well inside a Worker's 1,000 KV operations per request. */
+export const IMPORT_BATCH = 100;
+
+/** Longest imported body kept whole (old comments can be longer than new ones may be). */
+export const IMPORT_BODY_LIMIT = LIMITS.body * 4;
+
+/** Largest import request body. */
+export const IMPORT_REQUEST_BYTES = 4 * 1024 * 1024;
+
+const commentId = (what: string) => v.pipe(v.string(`${what} must be a comment id`), v.regex(/^[0-9a-z]{19}$/, `${what} must be a comment id`));
+const isoDate = (what: string) =>
+  v.pipe(
+    v.string(`${what} must be an ISO date`),
+    v.check((text) => /^\d{4}-\d{2}-\d{2}T/.test(text) && Number.isFinite(Date.parse(text)), `${what} must be an ISO date`),
+  );
+
+/** One imported comment, as the Worker checks it. */
+export const importedCommentSchema = v.object({
+  id: commentId('id'),
+  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread, `thread is at most ${LIMITS.thread} characters`)),
+  parentId: v.nullable(commentId('parentId')),
+  author: v.pipe(v.string('author is required'), v.minLength(1, 'author is required'), v.maxLength(LIMITS.author, `author is at most ${LIMITS.author} characters`)),
+  email: v.nullable(v.pipe(v.string('email must be text'), v.maxLength(LIMITS.email, `email is at most ${LIMITS.email} characters`))),
+  website: v.nullable(v.pipe(v.string('website must be text'), v.maxLength(LIMITS.website), v.regex(/^https?:\/\//i, 'website must be an http(s) URL'))),
+  body: v.pipe(v.string('body is required'), v.minLength(1, 'body is required'), v.maxLength(IMPORT_BODY_LIMIT, `body is at most ${IMPORT_BODY_LIMIT} characters`)),
+  status: v.picklist(COMMENT_STATUSES, `status must be one of ${COMMENT_STATUSES.join(', ')}`),
+  createdAt: isoDate('createdAt'),
+});
+
+/** `POST /api/admin/import` with comments read from a WordPress or Disqus export. */
+export const importBatchSchema = v.object({
+  format: v.picklist(['wordpress', 'disqus'] as const),
+  site: v.pipe(v.string('site is required'), v.minLength(1, 'site is required')),
+  comments: v.pipe(v.array(importedCommentSchema, 'comments must be a list'), v.maxLength(IMPORT_BATCH, `at most ${IMPORT_BATCH} comments per request`)),
+});
+
+export type ImportBatch = v.InferOutput<typeof importBatchSchema>;
+
+/** What the Worker answers to one import request. */
+export interface ImportBatchResult {
+  /** New in Parley. */
+  created: number;
+  /** Already there, and changed by this import (text, author, thread…). */
+  updated: number;
+  /** Already there exactly as in the file: nothing written. */
+  unchanged: number;
+  /** Not written: erased on request before (GDPR). */
+  erased: string[];
+  /** Threads whose view was rebuilt. */
+  threads: number;
+}
