@@ -195,3 +195,12 @@ describe('the thread as HTML, for search engines and readers without JavaScript'
     expect(page).toMatch(/^<!doctype html>/);
   });
 });
+
+describe('preview', () => {
+  it('renders a body exactly as it would be published, and saves nothing', async () => {
+    const response = await call('/api/comments/preview', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: '*hi* <b>x</b>' }) });
+    expect(await response.json()).toEqual({ html: '<p><em>hi</em> &lt;b&gt;x&lt;/b&gt;</p>\n' });
+    const { allKeys } = await import('../helpers/api');
+    expect(await allKeys()).toEqual([]);
+  });
+});

@@ -92,3 +92,17 @@ async function like(c: Context<AppEnv>, liked: boolean) {
 }
 ownCommentsRoute.post('/:id/like', (c) => like(c, true));
 ownCommentsRoute.delete('/:id/like', (c) => like(c, false));
+
+const previewSchema = v.object({
+  body: v.pipe(v.string('Comment is required'), v.maxLength(LIMITS.body, `Comment is at most ${LIMITS.body} characters`)),
+});
+
+/**
+ * `POST /api/comments/preview` `{"body"}` → `{"html"}`: the body rendered exactly as it would be
+ * published, without saving anything. The widget uses it for "Preview", so it ships no Markdown
+ * renderer of its own.
+ */
+ownCommentsRoute.post('/preview', async (c) => {
+  const input = parseOrThrow(previewSchema, await readJsonBody(c.req.raw));
+  return c.json({ html: renderMarkdown(input.body) });
+});
