@@ -8,7 +8,7 @@ export interface PageWatch {
   consoleErrors: string[];
   /** Uncaught exceptions and unhandled rejections in a page. */
   pageErrors: string[];
-  /** Requests that got no response at all (refused, blocked, aborted). */
+  /** Requests that got no response at all (refused, blocked by CSP, ...); cancelled ones are not counted. */
   failedRequests: string[];
   /** Forgets everything recorded so far (e.g. after a step that is allowed to be noisy). */
   clear(): void;
@@ -59,6 +59,8 @@ export function watchContext(context: BrowserContext, allowedOrigin: string): Pa
       watch.foreignRequests.push(`${request.method()} ${request.url()} (from ${page.url()})`);
     });
     page.on('requestfailed', (request) => {
+      // A reload or navigation cancels whatever the old page still had in flight: not a failure.
+      if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
       watch.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? 'failed'} (from ${page.url()})`);
     });
     page.on('console', (message) => {

@@ -83,6 +83,17 @@ describe('dashboard moderation', () => {
     expect(after).not.toContain(`action="/admin/comments/${comment.id}/approve`);
   });
 
+  it('accepts its own form posts sent as "Origin: null" (no-referrer pages) when Sec-Fetch-Site says same-origin', async () => {
+    const { comment } = await createComment();
+    const cookie = await sessionCookie();
+    const same = await call(`/admin/comments/${comment.id}/approve`, { method: 'POST', headers: { cookie, origin: 'null', 'sec-fetch-site': 'same-origin' }, redirect: 'manual' });
+    expect(same.status).toBe(303);
+    expect((await listThread()).total).toBe(1);
+    const cross = await call(`/admin/comments/${comment.id}/remove`, { method: 'POST', headers: { cookie, origin: 'null', 'sec-fetch-site': 'cross-site' }, redirect: 'manual' });
+    expect(cross.status).toBe(403);
+    expect((await listThread()).total).toBe(1);
+  });
+
   it('refuses a moderation form posted from another origin (CSRF) and changes nothing', async () => {
     const { comment } = await createComment();
     const cookie = await sessionCookie();

@@ -44,6 +44,11 @@ dashboardRoute.get('/dashboard.css', (c) => {
   c.header('Content-Type', 'text/css; charset=utf-8');
   return c.body(DASHBOARD_CSS + DASHBOARD_CSS_EXTRA);
 });
+dashboardRoute.get('/favicon.svg', (c) => {
+  c.header('Content-Type', 'image/svg+xml');
+  c.header('Cache-Control', 'public, max-age=86400');
+  return c.body('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M2 2h12v9H7l-3 3v-3H2z" fill="#0b5cad"/></svg>');
+});
 dashboardRoute.get('/dashboard.js', (c) => {
   c.header('Content-Type', 'text/javascript; charset=utf-8');
   return c.body(DASHBOARD_JS);

@@ -26,6 +26,7 @@ export function page(title: string, body: Html, options: { script?: boolean } = 
 <meta name="referrer" content="no-referrer">
 <title>${title} · Parley moderation</title>
 <link rel="stylesheet" href="/admin/dashboard.css">
+<link rel="icon" href="/admin/favicon.svg" type="image/svg+xml">
 ${options.script ? html`<script src="/admin/dashboard.js" defer></script>` : ''}
 </head>
 <body>

@@ -66,7 +66,9 @@ export async function sessionName(c: Context<AppEnv>): Promise<string | null> {
  */
 export function sameOriginRequest(c: Context<AppEnv>): boolean {
   const origin = c.req.header('origin');
-  if (origin) return origin === new URL(c.req.url).origin;
+  // With Referrer-Policy: no-referrer, browsers send "Origin: null" even on same-origin form posts;
+  // then Sec-Fetch-Site (which page script cannot set) decides.
+  if (origin && origin !== 'null') return origin === new URL(c.req.url).origin;
   return c.req.header('sec-fetch-site') === 'same-origin';
 }
 

@@ -1,0 +1,228 @@
+import * as v from 'valibot';
+import type { SiteConfig } from '../config/sites';
+import type { CommentRecord } from '../storage/comment-store';
+import type { AuditEntry } from '../storage/moderation-store';
+import { LIMITS } from '../wire';
+import { COMMENT_STATUSES, IMPORT_BODY_LIMIT } from './model';
+
+/**
+ * Parley's own export format, version 1: everything about one site, to keep or to restore.
+ * Documented in docs/portability.md. It carries no secret: no edit-token hashes, no IP hashes,
+ * no webhook URL (which often embeds a token), no admin token.
+ */
+export const EXPORT_VERSION = 1;
+
+/** A comment as exported: the stored record without its site (given once) and its secrets. */
+export type ExportedComment = Omit<CommentRecord, 'site' | 'tokenHash' | 'ipHash'> & {
+  /** Likes, when there are any (who liked is a hash of their IP, and is not exported). */
+  likes?: number;
+  /** When a removed or spam comment is purged for good (ISO); absent for comments kept for good. */
+  expiresAt?: string;
+};
+
+/**
+ * Every field of a record, listed so that the compiler fails here when CommentRecord gains
+ * one: decide then whether it is exported (true) or a secret (add it to the Omit above).
+ */
+export const EXPORTED_FIELDS = {
+  id: true,
+  thread: true,
+  parentId: true,
+  author: true,
+  email: true,
+  website: true,
+  body: true,
+  html: true,
+  status: true,
+  createdAt: true,
+  updatedAt: true,
+  flags: true,
+  editedBy: true,
+  removedFrom: true,
+  avatar: true,
+  avatarUrl: true,
+  editedAt: true,
+} as const satisfies Record<keyof Omit<CommentRecord, 'site' | 'tokenHash' | 'ipHash'>, true>;
+
+/** A site's configuration as exported (it lives in the `SITES` variable; a restore does not change it). */
+export type ExportedSite = Omit<SiteConfig, 'webhook'> & { hasWebhook: boolean };
+
+/**
+ * Which site settings are exported: every key of SiteConfig must be listed, so a new setting
+ * fails to compile here until someone decides whether it is a secret (false) or not (true).
+ * A webhook URL usually embeds a token (Slack, Discord): only whether there is one is exported.
+ */
+const SITE_FIELDS = {
+  id: true,
+  name: true,
+  origins: true,
+  moderation: true,
+  url: true,
+  rateLimit: true,
+  maxLinks: true,
+  minSubmitSeconds: true,
+  blocklist: true,
+  autoLockDays: true,
+  tombstoneDays: true,
+  webhook: false,
+  turnstileSiteKey: true,
+  editWindowMinutes: true,
+  gravatar: true,
+} as const satisfies Record<keyof SiteConfig, boolean>;
+
+/** The exported form of a site's configuration. */
+export function exportSite(site: SiteConfig): ExportedSite {
+  const out: Record<string, unknown> = {};
+  for (const [key, exported] of Object.entries(SITE_FIELDS)) if (exported && site[key as keyof SiteConfig] !== undefined) out[key] = site[key as keyof SiteConfig];
+  return { ...(out as Omit<SiteConfig, 'webhook'>), hasWebhook: Boolean(site.webhook) };
+}
+
+/** A thread with settings (locked, pinned comments). */
+export interface ExportedThread {
+  thread: string;
+  locked: boolean;
+  pinned: string[];
+}
+
+/** `GET /api/admin/export?site=S`. */
+export interface ParleyExport {
+  format: 'parley';
+  version: typeof EXPORT_VERSION;
+  exportedAt: string;
+  site: ExportedSite;
+  /** Every comment of every status, in storage order (by thread, then by id). */
+  comments: ExportedComment[];
+  threads: ExportedThread[];
+  /** The site's audit log, newest first (entries are kept a year). */
+  audit: AuditEntry[];
+  /** Ids of comments erased on request, so a restored site never re-imports them. */
+  erased: string[];
+  /**
+   * Null when this document holds everything. A very large site comes in parts: ask for
+   * `GET /api/admin/export?site=S&cursor=NEXT` to get the next part's `comments` (and `next`).
+   */
+  next: string | null;
+}
+
+/** A later part of a large export. */
+export interface ParleyExportPart {
+  format: 'parley';
+  version: typeof EXPORT_VERSION;
+  site: { id: string };
+  comments: ExportedComment[];
+  next: string | null;
+}
+
+/** What one restore request may carry: each costs KV operations, and a request may make 1,000. */
+export const RESTORE_LIMITS = { comments: 100, threads: 100, audit: 300, erased: 500, likes: 500 } as const;
+
+const id = (what: string) => v.pipe(v.string(`${what} must be a comment id`), v.regex(/^[0-9a-z]{19}$/, `${what} must be a comment id`));
+const iso = (what: string) =>
+  v.pipe(
+    v.string(`${what} must be an ISO date`),
+    v.check((text) => /^\d{4}-\d{2}-\d{2}T/.test(text) && Number.isFinite(Date.parse(text)), `${what} must be an ISO date`),
+  );
+const status = v.picklist(COMMENT_STATUSES, `status must be one of ${COMMENT_STATUSES.join(', ')}`);
+
+export const exportedCommentSchema = v.object({
+  id: id('id'),
+  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
+  parentId: v.nullable(id('parentId')),
+  author: v.pipe(v.string('author is required'), v.maxLength(LIMITS.author * 2)),
+  email: v.nullable(v.pipe(v.string(), v.maxLength(LIMITS.email))),
+  website: v.nullable(v.pipe(v.string(), v.maxLength(LIMITS.website), v.regex(/^https?:\/\//i, 'website must be an http(s) URL'))),
+  body: v.pipe(v.string('body is required'), v.maxLength(IMPORT_BODY_LIMIT)),
+  /** Ignored: the HTML is rendered again from the body, so no file can bring raw HTML in. */
+  html: v.optional(v.string()),
+  status,
+  createdAt: iso('createdAt'),
+  updatedAt: iso('updatedAt'),
+  flags: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(20))),
+  editedBy: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  removedFrom: v.optional(status),
+  avatar: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{1,64}$/, 'avatar must be a hex seed'))),
+  avatarUrl: v.optional(v.pipe(v.string(), v.maxLength(500), v.regex(/^https:\/\//, 'avatarUrl must be an https URL'))),
+  editedAt: v.optional(iso('editedAt')),
+  likes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
+  expiresAt: v.optional(iso('expiresAt')),
+});
+
+export const exportedThreadSchema = v.object({
+  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
+  locked: v.boolean('locked must be true or false'),
+  pinned: v.pipe(v.array(id('pinned')), v.maxLength(100)),
+});
+
+export const auditEntrySchema = v.object({
+  at: iso('at'),
+  who: v.pipe(v.string('who is required'), v.maxLength(200)),
+  action: v.pipe(v.string('action is required'), v.maxLength(60)),
+  commentId: v.optional(v.string()),
+  site: v.optional(v.string()),
+  thread: v.optional(v.string()),
+  detail: v.optional(v.pipe(v.string(), v.maxLength(300))),
+});
+
+/**
+ * `POST /api/admin/import` with `"format": "parley"`: a whole export of a small site as it
+ * was downloaded, or one part of a larger one (see {@link restoreBatches}).
+ */
+export const restoreBatchSchema = v.object({
+  format: v.literal('parley'),
+  version: v.literal(EXPORT_VERSION, `version must be ${EXPORT_VERSION}`),
+  site: v.union([v.string('site is required'), v.object({ id: v.string('site.id is required') })], 'site is required'),
+  comments: v.optional(v.pipe(v.array(exportedCommentSchema), v.maxLength(RESTORE_LIMITS.comments, `at most ${RESTORE_LIMITS.comments} comments per request: send the export in parts (the import CLI does)`)), []),
+  threads: v.optional(v.pipe(v.array(exportedThreadSchema), v.maxLength(RESTORE_LIMITS.threads, `at most ${RESTORE_LIMITS.threads} threads per request`)), []),
+  audit: v.optional(v.pipe(v.array(auditEntrySchema), v.maxLength(RESTORE_LIMITS.audit, `at most ${RESTORE_LIMITS.audit} audit entries per request`)), []),
+  erased: v.optional(v.pipe(v.array(id('erased')), v.maxLength(RESTORE_LIMITS.erased, `at most ${RESTORE_LIMITS.erased} erased ids per request`)), []),
+});
+
+export type RestoreBatch = v.InferOutput<typeof restoreBatchSchema>;
+
+/** What the Worker answers to one restore request. */
+export interface RestoreResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Removed or spam comments whose purge date has passed: not restored (KV would drop them at once). */
+  expired: number;
+  threads: number;
+  audit: number;
+  erased: number;
+}
+
+/**
+ * Splits an export (or any number of its parts' comments) into requests that each fit a
+ * Worker's budget of KV operations: comments first, then thread settings, the audit log and
+ * the erased ids.
+ *
+ * @example
+ * for (const batch of restoreBatches(exported)) await post('/api/admin/import', batch);
+ */
+export function restoreBatches(doc: { site: string | { id: string }; comments?: ExportedComment[]; threads?: ExportedThread[]; audit?: AuditEntry[]; erased?: string[] }): RestoreBatch[] {
+  const site = typeof doc.site === 'string' ? doc.site : doc.site.id;
+  const base = { format: 'parley' as const, version: EXPORT_VERSION, site };
+  const batches: RestoreBatch[] = [];
+  let comments: ExportedComment[] = [];
+  let likes = 0;
+  for (const comment of doc.comments ?? []) {
+    const cost = comment.likes ?? 0;
+    if (comments.length >= RESTORE_LIMITS.comments || (comments.length > 0 && likes + cost > RESTORE_LIMITS.likes)) {
+      batches.push({ ...base, comments, threads: [], audit: [], erased: [] });
+      comments = [];
+      likes = 0;
+    }
+    comments.push(comment);
+    likes += cost;
+  }
+  if (comments.length > 0) batches.push({ ...base, comments, threads: [], audit: [], erased: [] });
+  const parts = <T>(list: T[] | undefined, size: number) => {
+    const out: T[][] = [];
+    for (let start = 0; start < (list?.length ?? 0); start += size) out.push(list!.slice(start, start + size));
+    return out;
+  };
+  for (const threads of parts(doc.threads, RESTORE_LIMITS.threads)) batches.push({ ...base, comments: [], threads, audit: [], erased: [] });
+  for (const audit of parts(doc.audit, RESTORE_LIMITS.audit)) batches.push({ ...base, comments: [], threads: [], audit, erased: [] });
+  for (const erased of parts(doc.erased, RESTORE_LIMITS.erased)) batches.push({ ...base, comments: [], threads: [], audit: [], erased });
+  return batches;
+}
