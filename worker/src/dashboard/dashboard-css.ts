@@ -43,6 +43,8 @@ ol.comments { list-style: none; padding: 0; margin: 0; }
 .comment.current, .comment:focus { outline: 3px solid var(--accent); outline-offset: 2px; }
 .comment form { display: inline; }
 .comment .ban, .comment .lock { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin-top: .5rem; font-size: .9rem; }
+.more { margin-top: .5rem; font-size: .9rem; }
+.more summary { cursor: pointer; color: var(--muted); }
 .flags { color: var(--bad); font-size: .9rem; margin: .25rem 0; }
 .actions { flex-wrap: wrap; margin-top: .5rem; }
 a.button { display: inline-block; padding: .4rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--card); color: var(--fg); text-decoration: none; }

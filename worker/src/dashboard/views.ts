@@ -158,26 +158,29 @@ export function commentCard(record: CommentRecord, site: SiteConfig | undefined,
     ${record.website ? html`<a class="website" href="${record.website}" rel="nofollow noreferrer">${record.website}</a>` : ''}
     <span class="where">on <span class="site">${site?.name ?? record.site}</span> · ${threadLink(record, site)}</span>
     <time datetime="${record.createdAt}">${record.createdAt.replace('T', ' ').slice(0, 16)} UTC</time>
-    ${record.parentId ? html`<span class="reply-to">reply to <a href="#comment-${record.parentId}">${record.parentId}</a></span>` : ''}
+    ${record.parentId ? html`<span class="reply-to"><a href="#comment-${record.parentId}">in reply to a comment</a></span>` : ''}
   </header>
   ${record.flags?.length ? html`<p class="flags">Flagged: ${record.flags.join('; ')}</p>` : ''}
   <div class="body">${raw(record.html)}</div>
   ${record.editedBy ? html`<p class="hint">Edited by ${record.editedBy}</p>` : ''}
   <div class="actions">${actions}</div>
-  ${
-    bans.length
-      ? html`<form class="ban" method="post" action="/admin/comments/${record.id}/ban-email">
-    <input type="hidden" name="back" value="${back}">
-    <label>Ban for <select name="days"><option value="1">1 day</option><option value="7">7 days</option><option value="30" selected>30 days</option><option value="365">1 year</option><option value="forever">ever</option></select></label>
-    <label>Reason <input name="reason" maxlength="200" size="14"></label>
-    ${bans}
-  </form>`
-      : ''
-  }
-  <form class="lock" method="post" action="/admin/threads/lock">
-    <input type="hidden" name="back" value="${back}"><input type="hidden" name="site" value="${record.site}"><input type="hidden" name="thread" value="${record.thread}">
-    <button type="submit" name="locked" value="1">Lock thread</button> <button type="submit" name="locked" value="0">Unlock thread</button>
-  </form>
+  <details class="more">
+    <summary>Ban or lock</summary>
+    ${
+      bans.length
+        ? html`<form class="ban" method="post" action="/admin/comments/${record.id}/ban-email">
+      <input type="hidden" name="back" value="${back}">
+      <label>Ban for <select name="days"><option value="1">1 day</option><option value="7">7 days</option><option value="30" selected>30 days</option><option value="365">1 year</option><option value="forever">ever</option></select></label>
+      <label>Reason <input name="reason" maxlength="200" size="14"></label>
+      ${bans}
+    </form>`
+        : html`<p class="hint">No email or IP on record to ban.</p>`
+    }
+    <form class="lock" method="post" action="/admin/threads/lock">
+      <input type="hidden" name="back" value="${back}"><input type="hidden" name="site" value="${record.site}"><input type="hidden" name="thread" value="${record.thread}">
+      <button type="submit" name="locked" value="1">Lock thread</button> <button type="submit" name="locked" value="0">Unlock thread</button>
+    </form>
+  </details>
 </article>`;
 }
 
