@@ -2,6 +2,7 @@ import type { CommentStatus, PublicComment, ThreadSort } from '../wire';
 import { sha256Hex } from '../lib/crypto';
 import { PAGE_SIZE, paginate } from './thread-pages';
 import { keys } from './keys';
+import { listKeys, LIST_PAGE } from './kv-list';
 
 /**
  * Everything Parley keeps, as a KV record. Only the storage layer and the admin API see
@@ -121,8 +122,6 @@ interface QueueMeta {
   thread: string;
 }
 
-/** KV counts a thread's keys in pages of 1,000. */
-const LIST_PAGE = 1000;
 
 /** How a view rebuild came about; see {@link CommentStore.rebuildView}. */
 export type RebuildReason = 'change' | 'repair' | 'likes';
@@ -237,17 +236,10 @@ export class CommentStore {
    */
   async listByStatus(status: CommentStatus, options: { site?: string; limit?: number } = {}): Promise<CommentRecord[]> {
     const limit = options.limit ?? 200;
-    const found: { id: string; meta: QueueMeta }[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.list<QueueMeta>({ prefix: keys.queuePrefix(status), cursor, limit: LIST_PAGE });
-      for (const key of page.keys) {
-        const meta = key.metadata;
-        if (!meta || (options.site && meta.site !== options.site)) continue;
-        found.push({ id: key.name.slice(keys.queuePrefix(status).length), meta });
-      }
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor && found.length < limit);
+    const prefix = keys.queuePrefix(status);
+    const found = (await listKeys<QueueMeta>(this.kv, prefix, (keys) => keys.length >= limit && !options.site))
+      .filter((key) => key.metadata && (!options.site || key.metadata.site === options.site))
+      .map((key) => ({ id: key.name.slice(prefix.length), meta: key.metadata! }));
     const records = await Promise.all(
       found.slice(0, limit).map(async ({ id, meta }) => this.kv.get<CommentRecord>(await keys.record(meta.site, meta.thread, id), 'json')),
     );
@@ -260,13 +252,8 @@ export class CommentStore {
     const statuses: CommentStatus[] = ['pending', 'approved', 'spam', 'removed'];
     const counts = await Promise.all(
       statuses.map(async (status) => {
-        let count = 0;
-        let cursor: string | undefined;
-        do {
-          const page = await this.kv.list<QueueMeta>({ prefix: keys.queuePrefix(status), cursor, limit: LIST_PAGE });
-          count += site ? page.keys.filter((key) => key.metadata?.site === site).length : page.keys.length;
-          cursor = page.list_complete ? undefined : page.cursor;
-        } while (cursor);
+        const queued = await listKeys<QueueMeta>(this.kv, keys.queuePrefix(status));
+        const count = site ? queued.filter((key) => key.metadata?.site === site).length : queued.length;
         return [status, count] as const;
       }),
     );
@@ -412,15 +399,10 @@ export class CommentStore {
   private async countLikes(site: string, thread: string): Promise<Map<string, number>> {
     const prefix = await keys.likePrefix(site, thread);
     const counts = new Map<string, number>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.list({ prefix, cursor, limit: LIST_PAGE });
-      for (const key of page.keys) {
-        const id = key.name.slice(prefix.length).split(':')[0];
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
+    for (const key of await listKeys(this.kv, prefix)) {
+      const id = key.name.slice(prefix.length).split(':')[0];
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
     return counts;
   }
 
@@ -428,12 +410,7 @@ export class CommentStore {
   private async listThread(site: string, thread: string): Promise<Map<string, RecordMeta>> {
     const prefix = await keys.recordPrefix(site, thread);
     const entries = new Map<string, RecordMeta>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.list<RecordMeta>({ prefix, cursor, limit: LIST_PAGE });
-      for (const key of page.keys) if (key.metadata) entries.set(key.name.slice(prefix.length), key.metadata);
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
+    for (const key of await listKeys<RecordMeta>(this.kv, prefix)) if (key.metadata) entries.set(key.name.slice(prefix.length), key.metadata);
     return entries;
   }
 
@@ -591,6 +568,18 @@ export class CommentStore {
     }
     await Promise.all(writes);
     return true;
+  }
+
+  /**
+   * Every approved comment of a thread (placeholders left out, no pinned flags or like counts),
+   * oldest first: one read, or two for a thread of more than one page. Null when nothing was
+   * ever approved there. For feeds.
+   */
+  async readApproved(site: string, thread: string): Promise<PublicComment[] | null> {
+    const view = await this.readView(site, thread);
+    if (!view) return null;
+    const cache = view.cache ?? (view.pages > 1 ? await this.kv.get<ViewCache>(await keys.viewCache(site, thread), 'json') : null);
+    return cache?.comments ?? view.first.oldest.filter((comment) => !comment.deleted);
   }
 
   /** Every key name under a prefix: one list() per 1,000 keys. */

@@ -1,4 +1,5 @@
 import { keys } from './keys';
+import { listKeys } from './kv-list';
 
 /** An email subscription: to a whole thread, or to replies to one comment. */
 export interface Subscription {
@@ -42,29 +43,17 @@ export class SubscriptionStore {
 
   /** Confirmed subscription keys of a thread that want to hear about a reply to `parentId` (null: a top-level comment). */
   async recipients(site: string, thread: string, parentId: string | null): Promise<string[]> {
-    const found: string[] = [];
-    let cursor: string | undefined;
     const prefix = await keys.subscriptionPrefix(site, thread);
-    do {
-      const page = await this.kv.list<SubscriptionMeta>({ prefix, cursor, limit: 1000 });
-      for (const key of page.keys) {
-        if (key.metadata?.c && (key.metadata.t === 'thread' || key.metadata.t === parentId)) found.push(key.name);
-      }
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
+    const found = (await listKeys<SubscriptionMeta>(this.kv, prefix))
+      .filter((key) => key.metadata?.c && (key.metadata.t === 'thread' || key.metadata.t === parentId))
+      .map((key) => key.name);
     return found;
   }
 
   /** Confirmed followers of a whole thread (for "Join N other followers"). */
   async countFollowers(site: string, thread: string): Promise<number> {
-    let count = 0;
-    let cursor: string | undefined;
     const prefix = await keys.subscriptionPrefix(site, thread);
-    do {
-      const page = await this.kv.list<SubscriptionMeta>({ prefix, cursor, limit: 1000 });
-      count += page.keys.filter((key) => key.metadata?.c && key.metadata.t === 'thread').length;
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
+    const count = (await listKeys<SubscriptionMeta>(this.kv, prefix)).filter((key) => key.metadata?.c && key.metadata.t === 'thread').length;
     return count;
   }
 }
