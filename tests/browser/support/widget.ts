@@ -37,11 +37,12 @@ export function commentById(widget: Locator, id: string): Locator {
 export interface CommentInput {
   name?: string;
   email?: string;
+  website?: string;
   body: string;
 }
 
 /**
- * Fills the form found in `scope` by its labels ("Comment", "Name", "Email (optional)"),
+ * Fills the form found in `scope` by its labels ("Comment", "Name", "Email (optional)", "Website (optional)"),
  * clicks "Post comment", and resolves with the comment the server created (read from the
  * API's answer, for its id).
  */
@@ -49,6 +50,7 @@ export async function postComment(page: Page, scope: Locator, input: CommentInpu
   await scope.getByLabel('Comment', { exact: true }).fill(input.body);
   if (input.name !== undefined) await scope.getByLabel('Name', { exact: true }).fill(input.name);
   if (input.email !== undefined) await scope.getByLabel('Email (optional)', { exact: true }).fill(input.email);
+  if (input.website !== undefined) await scope.getByLabel('Website (optional)', { exact: true }).fill(input.website);
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/comments'),
     scope.getByRole('button', { name: 'Post comment', exact: true }).click(),

@@ -39,3 +39,11 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown('# not a heading')).toBe('<p># not a heading</p>\n');
   });
 });
+
+describe('link text', () => {
+  it('shows a bare URL exactly as typed, never decoded into other characters or a lookalike domain', () => {
+    expect(renderMarkdown('http://a/%%30%30')).toContain('>http://a/%%30%30</a>');
+    expect(renderMarkdown('https://e.com/%41%42')).toContain('>https://e.com/%41%42</a>');
+    expect(renderMarkdown('http://xn--e1afmkfd.xn--p1ai/')).toContain('>http://xn--e1afmkfd.xn--p1ai/</a>');
+  });
+});

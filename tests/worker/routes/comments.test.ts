@@ -65,6 +65,17 @@ describe('POST /api/comments', () => {
     );
   });
 
+  it('says plainly what is wrong with a website', async () => {
+    const error = await errorOf(await postComment({ ...base, website: 'https:alert(1)' }));
+    expect(error).toEqual({ code: 'invalid_request', message: 'Website must be a full http:// or https:// address', field: 'website' });
+  });
+
+  it('keeps emoji and other astral characters (well-formed surrogate pairs)', async () => {
+    const { comment } = await createComment({ author: 'Ada 👩‍💻', body: '𝒳 marks the spot 🎉' });
+    expect(comment.author).toBe('Ada 👩‍💻');
+    expect(comment.html).toBe('<p>𝒳 marks the spot 🎉</p>\n');
+  });
+
   it('stores the name as typed text, collapsing line breaks', async () => {
     const { comment } = await createComment({ author: '  <b>Eve</b>\n\t"quotes"  ' });
     expect(comment.author).toBe('<b>Eve</b> "quotes"');
@@ -90,6 +101,11 @@ describe('POST /api/comments', () => {
     ['unknown site', { ...base, site: 'nope' }, 404, 'unknown_site', 'site'],
     ['malformed parentId', { ...base, parentId: '../../etc' }, 400, 'invalid_request', 'parentId'],
     ['unknown parentId', { ...base, parentId: '0000000000000000000' }, 400, 'parent_not_found', 'parentId'],
+    ['control character in name', { ...base, author: 'Ada\u0000Lovelace' }, 400, 'invalid_request', 'author'],
+    ['lone surrogate in name', { ...base, author: 'Ada \uD800' }, 400, 'invalid_request', 'author'],
+    ['lone surrogate in body', { ...base, body: 'text \uDC00 text' }, 400, 'invalid_request', 'body'],
+    ['line break in website', { ...base, website: 'https://example.com/?q=a\r\nb' }, 400, 'invalid_request', 'website'],
+    ['relative website', { ...base, website: '//evil.example' }, 400, 'invalid_request', 'website'],
   ];
   it.each(badInputs)('refuses %s with a clear error and writes nothing', async (_name, body, status, code, field) => {
     const response = await postComment(body);

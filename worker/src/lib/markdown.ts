@@ -14,6 +14,10 @@ md.disable(['image', 'heading', 'lheading', 'table', 'hr']);
 const SAFE_LINK = /^(https?:|mailto:)/i;
 md.validateLink = (url: string): boolean => SAFE_LINK.test(url.trim());
 
+// Show a link's text exactly as typed: by default markdown-it percent- and punycode-decodes
+// the visible text of bare URLs (`%41` shows as `A`, `xn--…` as a lookalike Unicode domain).
+md.normalizeLinkText = (text: string): string => text;
+
 md.renderer.rules.link_open = (tokens, index, options, _env, self) => {
   tokens[index].attrSet('rel', 'nofollow ugc noopener');
   return self.renderToken(tokens, index, options);

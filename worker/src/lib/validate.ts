@@ -5,38 +5,62 @@ import { ApiError } from '../errors';
 /** Collapses runs of whitespace (newlines included) so a name is one clean line. */
 const oneLine = v.transform((text: string) => text.replace(/\s+/g, ' ').trim());
 
-/** An optional text field where an empty string means "not given". */
-const optionalText = <T extends v.GenericSchema<string, string>>(schema: T) =>
+/** A lone UTF-16 surrogate cannot be stored or shown as text (it becomes U+FFFD or invalid UTF-8). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Control characters other than tab, line feed and carriage return. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** Any control character: names, emails and websites are single-line text. */
+const ANY_CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+
+const wellFormed = (label: string) => v.check((text: string) => !LONE_SURROGATE.test(text), `${label} contains an invalid character (a lone UTF-16 surrogate)`);
+const noControl = (label: string, pattern: RegExp) => v.check((text: string) => !pattern.test(text), `${label} contains a control character`);
+
+/**
+ * An optional single-line field where an empty string means "not given": trimmed, checked
+ * against `valid` only when not empty.
+ */
+const optionalLine = (label: string, max: number, valid: (text: string) => boolean, invalidMessage: string) =>
   v.optional(
-    v.union([v.pipe(v.string(), v.trim(), v.length(0)), schema]),
+    v.pipe(
+      v.string(`${label} must be text`),
+      v.trim(),
+      wellFormed(label),
+      noControl(label, ANY_CONTROL),
+      v.maxLength(max, `${label} is at most ${max} characters`),
+      v.check((text: string) => text === '' || valid(text), invalidMessage),
+    ),
     '',
   );
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function isWebUrl(text: string): boolean {
+  if (!/^https?:\/\//i.test(text)) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
 
 /** `POST /api/comments` body. Unknown fields are ignored (valibot's `object` strips them). */
 export const createCommentSchema = v.object({
   site: v.pipe(v.string('site is required'), v.minLength(1, 'site is required'), v.maxLength(LIMITS.site, `site is at most ${LIMITS.site} characters`)),
-  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread, `thread is at most ${LIMITS.thread} characters`)),
+  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread, `thread is at most ${LIMITS.thread} characters`), wellFormed('thread')),
   parentId: v.optional(v.nullable(v.pipe(v.string('parentId must be a comment id'), v.regex(/^[0-9a-z]{19}$/, 'parentId must be a comment id')))),
   author: v.pipe(
     v.string('Name is required'),
+    wellFormed('Name'),
+    noControl('Name', CONTROL),
     oneLine,
     v.minLength(1, 'Name is required'),
     v.maxLength(LIMITS.author, `Name is at most ${LIMITS.author} characters`),
   ),
-  email: optionalText(
-    v.pipe(v.string('Email must be text'), v.trim(), v.maxLength(LIMITS.email, `Email is at most ${LIMITS.email} characters`), v.email('Email is not a valid address')),
-  ),
-  website: optionalText(
-    v.pipe(
-      v.string('Website must be text'),
-      v.trim(),
-      v.maxLength(LIMITS.website, `Website is at most ${LIMITS.website} characters`),
-      v.url('Website must be a full http:// or https:// address'),
-      v.regex(/^https?:\/\//i, 'Website must be a full http:// or https:// address'),
-    ),
-  ),
+  email: optionalLine('Email', LIMITS.email, (text) => EMAIL.test(text), 'Email is not a valid address'),
+  website: optionalLine('Website', LIMITS.website, isWebUrl, 'Website must be a full http:// or https:// address'),
   body: v.pipe(
     v.string('Comment is required'),
+    wellFormed('Comment'),
     v.trim(),
     v.minLength(1, 'Comment is required'),
     v.maxLength(LIMITS.body, `Comment is at most ${LIMITS.body} characters`),
