@@ -62,6 +62,10 @@ export default defineConfig({
       },
       {
         root,
+        test: { name: 'cli', environment: 'node', include: ['tests/cli/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false },
+      },
+      {
+        root,
         test: {
           name: 'browser',
           environment: 'node',

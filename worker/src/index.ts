@@ -12,6 +12,9 @@ import { threadHtmlRoute } from './routes/thread-html';
 import { subscriptionPagesRoute, subscriptionsApiRoute } from './routes/subscriptions';
 import { handleMailBatch, type MailJob } from './mail/follow';
 import { adminApiRoute } from './routes/admin-api';
+import { adminPortabilityRoute } from './routes/admin-portability';
+import { eraseRoute } from './routes/erase';
+import { feedsRoute } from './routes/feeds';
 import { dashboardRoute } from './dashboard/dashboard-route';
 import { originKnown } from './lib/origin';
 
@@ -62,11 +65,14 @@ export function createApp(options: CreateAppOptions = {}) {
 
   app.route('/api/comments', commentsRoute);
   app.route('/api/comments', ownCommentsRoute);
+  app.route('/api/comments', eraseRoute);
   app.route('/api/counts', countsRoute);
   app.route('/api/threads', threadHtmlRoute);
   app.route('/api/subscriptions', subscriptionsApiRoute);
   app.route('/subscriptions', subscriptionPagesRoute);
+  app.route('/api/admin', adminPortabilityRoute);
   app.route('/api/admin', adminApiRoute);
+  app.route('/feeds', feedsRoute);
   app.route('/admin', dashboardRoute);
 
   app.notFound((c) => {

@@ -40,6 +40,7 @@ export interface ImportTally {
 
 const EXAMPLES = 3;
 
+/** A tally with nothing counted yet. */
 export function emptyTally(format: ImportFormat | null = null): ImportTally {
   return { format, found: 0, ready: 0, byStatus: { pending: 0, approved: 0, spam: 0, removed: 0 }, skipped: {}, skippedTypes: {}, warnings: {}, threads: 0, examples: {} };
 }

@@ -101,8 +101,12 @@ function textOf(nodes: HtmlNode[]): string {
   return nodes.map((node) => (typeof node === 'string' ? node : node.tag === 'br' ? '\n' : textOf(node.children))).join('');
 }
 
-/** What means something in Markdown wherever it stands (backslash-escaped in text); `&` only before an entity name. */
-const INLINE_SPECIAL = /[\\`*_[\]<~]|&(?=#?[a-zA-Z0-9]+;)/g;
+/**
+ * What means something in Markdown wherever it stands, backslash-escaped in text: `\` `` ` ``
+ * `*` `_` `[` `]`; `~` only doubled (strikethrough); `<` only before a letter (an autolink);
+ * `&` only before an entity name.
+ */
+const INLINE_SPECIAL = /[\\`*_[\]]|~(?=~)|(?<=~)~|<(?=[a-zA-Z])|&(?=#?[a-zA-Z0-9]+;)/g;
 /** Bare URLs are left as typed: the renderer links them, and escapes would break them. */
 const BARE_URL = /\b(?:https?:\/\/|mailto:|www\.)[^\s<>"]*[^\s<>".,;:!?'")\]]/gi;
 
@@ -136,23 +140,44 @@ function safeUrl(url: string | undefined): string | null {
 /** Builds Markdown from the tree: blocks are separated by blank lines; inline marks wrap trimmed text. */
 class MarkdownWriter {
   private out = '';
-  /** Code blocks are kept aside so that whitespace clean-up never touches them. */
-  private readonly fenced: string[] = [];
 
-  constructor(private readonly options: HtmlToMarkdownOptions) {}
+  /**
+   * @param fenced Finished code blocks and quotes, shared with nested writers: the text holds
+   * place holders for them, so that whitespace clean-up never touches what they contain.
+   */
+  constructor(
+    private readonly options: HtmlToMarkdownOptions,
+    private readonly fenced: string[] = [],
+  ) {}
 
   nodes(nodes: HtmlNode[]): void {
     for (const node of nodes) this.node(node);
   }
 
+  /** The Markdown, place holders resolved. */
   finish(): string {
-    const lines = this.out
+    return this.resolve(this.tidy());
+  }
+
+  /** Trailing spaces, runs of spaces and runs of blank lines go; place holders stay. */
+  private tidy(): string {
+    return this.out
       .split('\n')
-      .map((line) => line.replace(/[ \t]+$/, ''))
+      .map((line) => line.replace(/(?<=\S) {2,}/g, ' ').replace(/[ \t]+$/, ''))
       .join('\n')
       .replace(/\n{3,}/g, '\n\n')
       .trim();
-    return lines.replace(/\u0000(\d+)\u0000/g, (_all, index: string) => this.fenced[Number(index)]);
+  }
+
+  private resolve(text: string): string {
+    return text.replace(/([\u0000\u0001])(\d+)\1/g, (_all, _mark: string, index: string) => this.resolve(this.fenced[Number(index)]));
+  }
+
+  /** Keeps finished Markdown aside and returns its place holder (lists get their own mark, see {@link list}). */
+  private protect(markdown: string, kind: 'block' | 'list' = 'block'): string {
+    this.fenced.push(markdown);
+    const mark = kind === 'list' ? '\u0001' : '\u0000';
+    return `${mark}${this.fenced.length - 1}${mark}`;
   }
 
   private node(node: HtmlNode): void {
@@ -171,7 +196,10 @@ class MarkdownWriter {
     else if (tag === 'code' || tag === 'kbd' || tag === 'samp' || tag === 'tt') this.code(textOf(node.children));
     else if (tag === 'q') this.wrap('"', node.children);
     else if (tag === 'pre') this.pre(node);
-    else if (tag === 'blockquote') this.block(this.sub(node.children).replace(/^/gm, '> ').replace(/^> $/gm, '>'));
+    else if (tag === 'blockquote') {
+      const quoted = this.sub(node.children);
+      if (quoted) this.block(this.prefixed(quoted, '> ', '> '));
+    }
     else if (tag === 'ul' || tag === 'ol') this.list(node);
     else if (tag === 'li') this.block(this.sub(node.children));
     else if (HEADING.test(tag)) {
@@ -204,13 +232,17 @@ class MarkdownWriter {
     return this.out === '' || this.out.endsWith('\n');
   }
 
-  /** Markdown of child nodes, written apart (for quotes, list items, link text). */
+  /** Markdown of child nodes, written apart (for quotes, list items, link text); place holders kept. */
   private sub(nodes: HtmlNode[]): string {
-    const writer = new MarkdownWriter(this.options);
+    const writer = new MarkdownWriter(this.options, this.fenced);
     writer.nodes(nodes);
-    const text = writer.finish();
-    // Code blocks found inside keep their place holders, resolved by this writer.
-    return text;
+    return writer.tidy();
+  }
+
+  /** A block whose lines all get a prefix (quotes, list items): its code blocks are resolved first. */
+  private prefixed(markdown: string, first: string, rest: string): string {
+    const lines = this.resolve(markdown).split('\n');
+    return this.protect(lines.map((line, index) => (index === 0 ? first : rest) + line).map((line) => line.trimEnd()).join('\n'));
   }
 
   private block(markdown: string): void {
@@ -219,13 +251,18 @@ class MarkdownWriter {
 
   private wrap(mark: string, children: HtmlNode[]): void {
     const inner = this.sub(children);
-    if (!inner.trim()) return;
+    const raw = textOf(children);
+    // Spaces just inside the element go outside the marks (`** bold **` would not render).
+    const lead = /^\s/.test(raw) && !this.atLineStart() ? ' ' : '';
+    const trail = /\s$/.test(raw) ? ' ' : '';
+    if (!inner.trim()) {
+      this.out += lead || trail;
+      return;
+    }
     if (inner.includes('\n\n')) {
       this.out += inner;
       return;
     }
-    const lead = /^\s*/.exec(inner)![0];
-    const trail = /\s*$/.exec(inner)![0];
     this.out += `${lead}${mark}${inner.trim()}${mark}${trail}`;
   }
 
@@ -242,13 +279,12 @@ class MarkdownWriter {
     const code = textOf(node.children).replace(/\r\n?/g, '\n').replace(/^\n+|\n+$/g, '');
     if (!code.trim()) return;
     const fence = fenceFor(code);
-    this.fenced.push(`${fence}\n${code}\n${fence}`);
-    this.block(`\u0000${this.fenced.length - 1}\u0000`);
+    this.block(this.protect(`${fence}\n${code}\n${fence}`));
   }
 
   private link(node: ElementNode): void {
     const url = safeUrl(node.attrs.href);
-    const text = this.sub(node.children).replace(/\s+/g, ' ').trim();
+    const text = this.resolve(this.sub(node.children)).replace(/\s+/g, ' ').trim();
     if (!url) {
       this.out += text;
       return;
@@ -272,11 +308,12 @@ class MarkdownWriter {
         if (child.trim()) items.push(`- ${escapeText(child.trim())}`);
         continue;
       }
-      const content = child.tag === 'li' ? this.sub(child.children) : this.sub([child]);
+      // A list inside an item follows its first line directly, so the list stays tight.
+      const content = (child.tag === 'li' ? this.sub(child.children) : this.sub([child])).replace(/\n\n(?=\u0001)/g, '\n');
       if (!content) continue;
       const marker = ordered ? `${number++}. ` : '- ';
-      items.push(marker + content.replace(/\n/g, `\n${' '.repeat(marker.length)}`));
+      items.push(this.prefixed(content, marker, ' '.repeat(marker.length)));
     }
-    this.block(items.join('\n'));
+    if (items.length > 0) this.block(this.protect(items.join('\n'), 'list'));
   }
 }

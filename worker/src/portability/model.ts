@@ -58,10 +58,20 @@ export type ImportWarning =
   /** The author had no name: shown as "Anonymous". */
   | 'author-missing';
 
+/** Every comment status, for validation. */
 export const COMMENT_STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'removed'];
 
 /** Comments per import request. Each costs about 3 KV writes plus its share of a view rebuild: 100 stay well inside a Worker's 1,000 KV operations per request. */
 export const IMPORT_BATCH = 100;
+
+/**
+ * Threads per import request: each touched thread's view is rebuilt (about five KV operations,
+ * more for large or liked threads). The CLI sends at most {@link IMPORT_BATCH_THREADS}; the
+ * Worker refuses more than {@link IMPORT_MAX_THREADS}.
+ */
+export const IMPORT_BATCH_THREADS = 25;
+/** The most threads the Worker takes in one import request. */
+export const IMPORT_MAX_THREADS = 50;
 
 /** Longest imported body kept whole (old comments can be longer than new ones may be). */
 export const IMPORT_BODY_LIMIT = LIMITS.body * 4;
@@ -93,9 +103,14 @@ export const importedCommentSchema = v.object({
 export const importBatchSchema = v.object({
   format: v.picklist(['wordpress', 'disqus'] as const),
   site: v.pipe(v.string('site is required'), v.minLength(1, 'site is required')),
-  comments: v.pipe(v.array(importedCommentSchema, 'comments must be a list'), v.maxLength(IMPORT_BATCH, `at most ${IMPORT_BATCH} comments per request`)),
+  comments: v.pipe(
+    v.array(importedCommentSchema, 'comments must be a list'),
+    v.maxLength(IMPORT_BATCH, `at most ${IMPORT_BATCH} comments per request`),
+    v.check((comments) => new Set(comments.map((comment) => comment.thread)).size <= IMPORT_MAX_THREADS, `at most ${IMPORT_MAX_THREADS} threads per request`),
+  ),
 });
 
+/** A checked `POST /api/admin/import` body (WordPress or Disqus). */
 export type ImportBatch = v.InferOutput<typeof importBatchSchema>;
 
 /** What the Worker answers to one import request. */

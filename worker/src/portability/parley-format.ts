@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { SiteConfig } from '../config/sites';
 import type { CommentRecord } from '../storage/comment-store';
 import type { AuditEntry } from '../storage/moderation-store';
+import type { Subscription } from '../storage/subscription-store';
 import { LIMITS } from '../wire';
 import { COMMENT_STATUSES, IMPORT_BODY_LIMIT } from './model';
 
@@ -10,7 +11,7 @@ import { COMMENT_STATUSES, IMPORT_BODY_LIMIT } from './model';
  * Documented in docs/portability.md. It carries no secret: no edit-token hashes, no IP hashes,
  * no webhook URL (which often embeds a token), no admin token.
  */
-export const EXPORT_VERSION = 1;
+export const EXPORT_VERSION = 1 as const;
 
 /** A comment as exported: the stored record without its site (given once) and its secrets. */
 export type ExportedComment = Omit<CommentRecord, 'site' | 'tokenHash' | 'ipHash'> & {
@@ -42,6 +43,7 @@ export const EXPORTED_FIELDS = {
   avatar: true,
   avatarUrl: true,
   editedAt: true,
+  notifiedAt: true,
 } as const satisfies Record<keyof Omit<CommentRecord, 'site' | 'tokenHash' | 'ipHash'>, true>;
 
 /** A site's configuration as exported (it lives in the `SITES` variable; a restore does not change it). */
@@ -84,6 +86,26 @@ export interface ExportedThread {
   pinned: string[];
 }
 
+/** A reader following a thread (or the replies to a comment) by email. */
+export type ExportedSubscription = Omit<Subscription, 'site'>;
+
+/** Every field of a subscription but its site (given once): the compiler fails here when Subscription gains one. */
+const SUBSCRIPTION_FIELDS = {
+  thread: true,
+  email: true,
+  target: true,
+  confirmed: true,
+  createdAt: true,
+  confirmedAt: true,
+} as const satisfies Record<keyof ExportedSubscription, true>;
+
+/** The exported form of a stored subscription. */
+export function exportSubscription(subscription: Subscription): ExportedSubscription {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(SUBSCRIPTION_FIELDS) as (keyof ExportedSubscription)[]) if (subscription[key] !== undefined) out[key] = subscription[key];
+  return out as ExportedSubscription;
+}
+
 /** `GET /api/admin/export?site=S`. */
 export interface ParleyExport {
   format: 'parley';
@@ -95,6 +117,8 @@ export interface ParleyExport {
   threads: ExportedThread[];
   /** The site's audit log, newest first (entries are kept a year). */
   audit: AuditEntry[];
+  /** Email subscriptions (followers of threads and of replies), confirmed or not. */
+  subscriptions: ExportedSubscription[];
   /** Ids of comments erased on request, so a restored site never re-imports them. */
   erased: string[];
   /**
@@ -114,7 +138,7 @@ export interface ParleyExportPart {
 }
 
 /** What one restore request may carry: each costs KV operations, and a request may make 1,000. */
-export const RESTORE_LIMITS = { comments: 100, threads: 100, audit: 300, erased: 500, likes: 500 } as const;
+export const RESTORE_LIMITS = { comments: 100, threads: 100, audit: 300, subscriptions: 300, erased: 500, likes: 500 } as const;
 
 const id = (what: string) => v.pipe(v.string(`${what} must be a comment id`), v.regex(/^[0-9a-z]{19}$/, `${what} must be a comment id`));
 const iso = (what: string) =>
@@ -124,6 +148,7 @@ const iso = (what: string) =>
   );
 const status = v.picklist(COMMENT_STATUSES, `status must be one of ${COMMENT_STATUSES.join(', ')}`);
 
+/** One exported comment, as a restore checks it. */
 export const exportedCommentSchema = v.object({
   id: id('id'),
   thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
@@ -143,16 +168,19 @@ export const exportedCommentSchema = v.object({
   avatar: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{1,64}$/, 'avatar must be a hex seed'))),
   avatarUrl: v.optional(v.pipe(v.string(), v.maxLength(500), v.regex(/^https:\/\//, 'avatarUrl must be an https URL'))),
   editedAt: v.optional(iso('editedAt')),
+  notifiedAt: v.optional(iso('notifiedAt')),
   likes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
   expiresAt: v.optional(iso('expiresAt')),
 });
 
+/** One thread's settings, as a restore checks them. */
 export const exportedThreadSchema = v.object({
   thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
   locked: v.boolean('locked must be true or false'),
   pinned: v.pipe(v.array(id('pinned')), v.maxLength(100)),
 });
 
+/** One audit log entry, as a restore checks it. */
 export const auditEntrySchema = v.object({
   at: iso('at'),
   who: v.pipe(v.string('who is required'), v.maxLength(200)),
@@ -161,6 +189,16 @@ export const auditEntrySchema = v.object({
   site: v.optional(v.string()),
   thread: v.optional(v.string()),
   detail: v.optional(v.pipe(v.string(), v.maxLength(300))),
+});
+
+/** One email subscription, as a restore checks it. */
+export const exportedSubscriptionSchema = v.object({
+  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
+  email: v.pipe(v.string('email is required'), v.minLength(3), v.maxLength(LIMITS.email)),
+  target: v.pipe(v.string('target is required'), v.regex(/^(thread|[0-9a-z]{19})$/, 'target must be "thread" or a comment id')),
+  confirmed: v.boolean('confirmed must be true or false'),
+  createdAt: iso('createdAt'),
+  confirmedAt: v.optional(iso('confirmedAt')),
 });
 
 /**
@@ -174,9 +212,11 @@ export const restoreBatchSchema = v.object({
   comments: v.optional(v.pipe(v.array(exportedCommentSchema), v.maxLength(RESTORE_LIMITS.comments, `at most ${RESTORE_LIMITS.comments} comments per request: send the export in parts (the import CLI does)`)), []),
   threads: v.optional(v.pipe(v.array(exportedThreadSchema), v.maxLength(RESTORE_LIMITS.threads, `at most ${RESTORE_LIMITS.threads} threads per request`)), []),
   audit: v.optional(v.pipe(v.array(auditEntrySchema), v.maxLength(RESTORE_LIMITS.audit, `at most ${RESTORE_LIMITS.audit} audit entries per request`)), []),
+  subscriptions: v.optional(v.pipe(v.array(exportedSubscriptionSchema), v.maxLength(RESTORE_LIMITS.subscriptions, `at most ${RESTORE_LIMITS.subscriptions} subscriptions per request`)), []),
   erased: v.optional(v.pipe(v.array(id('erased')), v.maxLength(RESTORE_LIMITS.erased, `at most ${RESTORE_LIMITS.erased} erased ids per request`)), []),
 });
 
+/** A checked restore request. */
 export type RestoreBatch = v.InferOutput<typeof restoreBatchSchema>;
 
 /** What the Worker answers to one restore request. */
@@ -188,18 +228,26 @@ export interface RestoreResult {
   expired: number;
   threads: number;
   audit: number;
+  subscriptions: number;
   erased: number;
 }
 
 /**
  * Splits an export (or any number of its parts' comments) into requests that each fit a
- * Worker's budget of KV operations: comments first, then thread settings, the audit log and
- * the erased ids.
+ * Worker's budget of KV operations: comments first, then thread settings, the audit log,
+ * subscriptions and the erased ids.
  *
  * @example
  * for (const batch of restoreBatches(exported)) await post('/api/admin/import', batch);
  */
-export function restoreBatches(doc: { site: string | { id: string }; comments?: ExportedComment[]; threads?: ExportedThread[]; audit?: AuditEntry[]; erased?: string[] }): RestoreBatch[] {
+export function restoreBatches(doc: {
+  site: string | { id: string };
+  comments?: ExportedComment[];
+  threads?: ExportedThread[];
+  audit?: AuditEntry[];
+  subscriptions?: ExportedSubscription[];
+  erased?: string[];
+}): RestoreBatch[] {
   const site = typeof doc.site === 'string' ? doc.site : doc.site.id;
   const base = { format: 'parley' as const, version: EXPORT_VERSION, site };
   const batches: RestoreBatch[] = [];
@@ -208,21 +256,22 @@ export function restoreBatches(doc: { site: string | { id: string }; comments?: 
   for (const comment of doc.comments ?? []) {
     const cost = comment.likes ?? 0;
     if (comments.length >= RESTORE_LIMITS.comments || (comments.length > 0 && likes + cost > RESTORE_LIMITS.likes)) {
-      batches.push({ ...base, comments, threads: [], audit: [], erased: [] });
+      batches.push({ ...base, comments, threads: [], audit: [], subscriptions: [], erased: [] });
       comments = [];
       likes = 0;
     }
     comments.push(comment);
     likes += cost;
   }
-  if (comments.length > 0) batches.push({ ...base, comments, threads: [], audit: [], erased: [] });
+  if (comments.length > 0) batches.push({ ...base, comments, threads: [], audit: [], subscriptions: [], erased: [] });
   const parts = <T>(list: T[] | undefined, size: number) => {
     const out: T[][] = [];
     for (let start = 0; start < (list?.length ?? 0); start += size) out.push(list!.slice(start, start + size));
     return out;
   };
-  for (const threads of parts(doc.threads, RESTORE_LIMITS.threads)) batches.push({ ...base, comments: [], threads, audit: [], erased: [] });
-  for (const audit of parts(doc.audit, RESTORE_LIMITS.audit)) batches.push({ ...base, comments: [], threads: [], audit, erased: [] });
-  for (const erased of parts(doc.erased, RESTORE_LIMITS.erased)) batches.push({ ...base, comments: [], threads: [], audit: [], erased });
+  for (const threads of parts(doc.threads, RESTORE_LIMITS.threads)) batches.push({ ...base, comments: [], threads, audit: [], subscriptions: [], erased: [] });
+  for (const audit of parts(doc.audit, RESTORE_LIMITS.audit)) batches.push({ ...base, comments: [], threads: [], audit, subscriptions: [], erased: [] });
+  for (const subscriptions of parts(doc.subscriptions, RESTORE_LIMITS.subscriptions)) batches.push({ ...base, comments: [], threads: [], audit: [], subscriptions, erased: [] });
+  for (const erased of parts(doc.erased, RESTORE_LIMITS.erased)) batches.push({ ...base, comments: [], threads: [], audit: [], subscriptions: [], erased });
   return batches;
 }

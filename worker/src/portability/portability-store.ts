@@ -1,9 +1,10 @@
 import { sha256Hex } from '../lib/crypto';
 import { keys } from '../storage/keys';
+import { listKeys } from '../storage/kv-list';
 import type { ThreadSettings } from '../storage/comment-store';
 import type { AuditEntry } from '../storage/moderation-store';
+import type { Subscription } from '../storage/subscription-store';
 
-const LIST_PAGE = 1000;
 const BULK_GET = 100;
 /** The audit log keeps entries a year (see ModerationStore). */
 const AUDIT_TTL_SECONDS = 365 * 86_400;
@@ -49,14 +50,9 @@ export class PortabilityStore {
 
   /** The whole audit log, newest first, with keys and expiry: one list() per 1,000 entries. */
   async listAudit(): Promise<StoredAuditEntry[]> {
-    const entries: StoredAuditEntry[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.list<AuditEntry>({ prefix: keys.auditPrefix, cursor, limit: LIST_PAGE });
-      for (const key of page.keys) if (key.metadata) entries.push({ key: key.name, entry: key.metadata, ...(key.expiration ? { expiration: key.expiration } : {}) });
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
-    return entries;
+    return (await listKeys<AuditEntry>(this.kv, keys.auditPrefix))
+      .filter((key) => key.metadata)
+      .map((key) => ({ key: key.name, entry: key.metadata!, ...(key.expiration ? { expiration: key.expiration } : {}) }));
   }
 
   /**
@@ -65,9 +61,13 @@ export class PortabilityStore {
    */
   async putAuditEntry(entry: AuditEntry): Promise<void> {
     const at = Date.parse(entry.at);
-    const random = (await sha256Hex(JSON.stringify(entry))).slice(0, 6);
     const expiration = Math.max(Math.floor(at / 1000) + AUDIT_TTL_SECONDS, Math.ceil(Date.now() / 1000) + MIN_TTL_SECONDS);
-    await this.kv.put(keys.audit(at, random), '', { metadata: entry, expiration });
+    await this.kv.put(await this.restoredAuditKey(entry), '', { metadata: entry, expiration });
+  }
+
+  /** The key a restored audit entry gets: from its time and a hash of its content. */
+  async restoredAuditKey(entry: AuditEntry): Promise<string> {
+    return keys.audit(Date.parse(entry.at), (await sha256Hex(JSON.stringify(entry))).slice(0, 6));
   }
 
   /** Rewrites stored audit entries in place (same key, same expiry). */
@@ -116,14 +116,34 @@ export class PortabilityStore {
     await this.kv.put(await keys.threadSettings(site, thread), JSON.stringify(settings));
   }
 
+  /** Every email subscription of a site, with its key: one list() per 1,000 and one bulk read per 100. */
+  async listSubscriptions(site: string): Promise<{ key: string; subscription: Subscription }[]> {
+    const names = await this.listNames(keys.siteSubscriptionPrefix(site));
+    const out: { key: string; subscription: Subscription }[] = [];
+    for (let start = 0; start < names.length; start += BULK_GET) {
+      const chunk = names.slice(start, start + BULK_GET);
+      const values = (await this.kv.get<Subscription>(chunk, 'json')) as Map<string, Subscription | null>;
+      for (const key of chunk) {
+        const subscription = values.get(key);
+        if (subscription) out.push({ key, subscription });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Deletes the email subscriptions of one address (by its keyed hash, which every
+   * subscription key carries: `sub:{site}:{thread}:{emailHash}:{target}`), on one site or all.
+   * Returns how many there were.
+   */
+  async deleteSubscriptionsOf(emailHash: string, site?: string): Promise<number> {
+    const prefix = keys.siteSubscriptionPrefix(site);
+    const names = (await this.listNames(prefix)).filter((name) => name.split(':')[3] === emailHash);
+    await Promise.all(names.map((name) => this.kv.delete(name)));
+    return names.length;
+  }
+
   private async listNames(prefix: string): Promise<string[]> {
-    const names: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.list({ prefix, cursor, limit: LIST_PAGE });
-      names.push(...page.keys.map((key) => key.name));
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
-    return names;
+    return (await listKeys(this.kv, prefix)).map((key) => key.name);
   }
 }

@@ -584,14 +584,7 @@ export class CommentStore {
 
   /** Every key name under a prefix: one list() per 1,000 keys. */
   private async listKeyNames(prefix: string): Promise<string[]> {
-    const names: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.list({ prefix, cursor, limit: LIST_PAGE });
-      names.push(...page.keys.map((key) => key.name));
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
-    return names;
+    return (await listKeys(this.kv, prefix)).map((key) => key.name);
   }
 }
 

@@ -94,6 +94,8 @@ export const keys = {
       return null;
     }
   },
+  /** Every email subscription on one site: `sub:{site}:` (all sites: `sub:`). */
+  siteSubscriptionPrefix: (site?: string) => (site ? `sub:${site}:` : 'sub:'),
   erased: (site: string, id: string) => `erased:${site}:${id}`,
   erasedPrefix: (site: string) => `erased:${site}:`,
 };

@@ -1,0 +1,16 @@
+// Loads the Worker's portability modules (TypeScript) into Node for the import CLI.
+import { register } from 'node:module';
+
+register('./ts-hooks.mjs', import.meta.url);
+
+/** The shared import core: parser, mapping, batching (worker/src/portability). */
+export async function loadPortability() {
+  const [runImport, threadMap, parleyFormat, model, xml] = await Promise.all([
+    import('../../src/portability/run-import.ts'),
+    import('../../src/portability/thread-map.ts'),
+    import('../../src/portability/parley-format.ts'),
+    import('../../src/portability/model.ts'),
+    import('../../src/portability/xml-stream.ts'),
+  ]);
+  return { ...runImport, ...threadMap, ...parleyFormat, ...model, ...xml };
+}

@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import type { AppEnv } from '../app-env';
+import { ApiError } from '../errors';
+import { requireAdmin } from '../lib/admin-auth';
+import { parseOrThrow, readJsonBody } from '../lib/validate';
+import { LIMITS } from '../wire';
+import { importBatchSchema, IMPORT_REQUEST_BYTES } from '../portability/model';
+import { restoreBatchSchema } from '../portability/parley-format';
+import { applyImport, applyRestore } from '../portability/import-service';
+import { buildExport, buildExportPart } from '../portability/export-service';
+import { eraseByEmail } from '../portability/erase-service';
+import { siteOrThrow } from './comments';
+
+/**
+ * Data portability for moderators, under `/api/admin` (Bearer token or dashboard session):
+ *
+ * - `POST /api/admin/import` — comments read from a WordPress or Disqus export
+ *   (`"format": "wordpress" | "disqus"`, at most 100 per request; `npm run import` sends them),
+ *   or (a part of) a Parley export to restore (`"format": "parley"`).
+ * - `GET /api/admin/export?site=S` — everything about a site, without secrets.
+ * - `DELETE /api/admin/erase?email=E` — erases every comment written with that email (GDPR).
+ *
+ * Formats and costs: docs/portability.md.
+ */
+export const adminPortabilityRoute = new Hono<AppEnv>();
+adminPortabilityRoute.use('/import', requireAdmin());
+adminPortabilityRoute.use('/export', requireAdmin());
+adminPortabilityRoute.use('/erase', requireAdmin());
+
+const formatSchema = v.object({ format: v.picklist(['wordpress', 'disqus', 'parley'] as const, 'format must be wordpress, disqus or parley') });
+
+adminPortabilityRoute.post('/import', async (c) => {
+  const input = await readJsonBody(c.req.raw, IMPORT_REQUEST_BYTES);
+  const { format } = parseOrThrow(formatSchema, input);
+  if (format === 'parley') {
+    const batch = parseOrThrow(restoreBatchSchema, input);
+    const site = siteOrThrow(c.var.sites, typeof batch.site === 'string' ? batch.site : batch.site.id);
+    return c.json(await applyRestore(c, site, batch));
+  }
+  const batch = parseOrThrow(importBatchSchema, input);
+  const site = siteOrThrow(c.var.sites, batch.site);
+  return c.json(await applyImport(c, site, batch));
+});
+
+adminPortabilityRoute.get('/export', async (c) => {
+  const site = siteOrThrow(c.var.sites, c.req.query('site'));
+  const cursor = c.req.query('cursor');
+  const body = cursor ? await buildExportPart(c, site, cursor) : await buildExport(c, site);
+  c.header('Content-Disposition', `attachment; filename="parley-${site.id}-${new Date().toISOString().slice(0, 10)}.json"`);
+  c.header('Cache-Control', 'no-store');
+  return c.json(body);
+});
+
+adminPortabilityRoute.delete('/erase', async (c) => {
+  const email = (c.req.query('email') ?? '').trim();
+  if (!email || email.length > LIMITS.email || !email.includes('@')) throw new ApiError(400, 'invalid_request', 'email must be the address to erase', 'email');
+  const siteId = c.req.query('site') || undefined;
+  if (siteId) siteOrThrow(c.var.sites, siteId);
+  const result = await eraseByEmail(c, email, { site: siteId, cursor: c.req.query('cursor') || null });
+  return c.json(result);
+});

@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import type { AppEnv } from '../app-env';
+import { parseOrThrow, readJsonBody } from '../lib/validate';
+import { eraseOwn } from '../portability/erase-service';
+
+/**
+ * `POST /api/comments/erase`: a reader erases their own comments for good (right to erasure),
+ * each proven by the edit token they got when posting it. Mounted at `/api/comments`.
+ *
+ * Body: `{"items":[{"id":"…","token":"…"}]}` (1–50 items). Answers `{"erased":[ids],"gone":[ids]}`;
+ * one wrong token answers 401 and erases nothing.
+ */
+export const eraseRoute = new Hono<AppEnv>();
+
+const eraseSchema = v.object({
+  items: v.pipe(
+    v.array(
+      v.object({
+        id: v.pipe(v.string('id must be a comment id'), v.regex(/^[0-9a-z]{19}$/, 'id must be a comment id')),
+        token: v.pipe(v.string('token is required'), v.minLength(1, 'token is required'), v.maxLength(200, 'token is too long')),
+      }),
+      'items must be a list of {id, token}',
+    ),
+    v.minLength(1, 'items is empty'),
+    v.maxLength(50, 'at most 50 items at once'),
+  ),
+});
+
+eraseRoute.post('/erase', async (c) => {
+  const input = parseOrThrow(eraseSchema, await readJsonBody(c.req.raw));
+  const result = await eraseOwn({ var: { ...c.var, actor: 'author' }, env: c.env, origin: c.req.header('origin'), url: c.req.url }, input.items);
+  return c.json(result);
+});
