@@ -24,9 +24,9 @@ function scriptTag(attributes: Record<string, string>): HTMLScriptElement {
   return script;
 }
 
-/** The widget inside the shadow root of `host`, for queries. */
-function widgetIn(host: Element) {
-  expect(host.shadowRoot).toBeTruthy();
+/** The widget inside the shadow root of `host` (the embed mounts after a microtask, or a translation), for queries. */
+async function widgetIn(host: Element) {
+  await waitFor(() => expect(host.shadowRoot).toBeTruthy());
   return within(host.shadowRoot as unknown as HTMLElement);
 }
 
@@ -36,7 +36,7 @@ describe('mounting', () => {
     mountWidget(scriptTag({ src: 'https://parley.test/widget.js', 'data-site': 'demo' }));
 
     const host = document.getElementById('comments')!;
-    const widget = widgetIn(host);
+    const widget = await widgetIn(host);
     expect(await widget.findByRole('heading', { name: '1 comment' })).toBeTruthy();
     expect(widget.getByText('Ada')).toBeTruthy();
     const url = server.requests[0].url;
@@ -54,7 +54,7 @@ describe('mounting', () => {
     server.seed({ author: 'Bea', thread: 'custom-thread' });
     mountWidget(scriptTag({ src: 'https://parley.test/widget.js', 'data-site': 'demo', 'data-thread': 'custom-thread', 'data-target': 'aside.talk' }));
 
-    const widget = widgetIn(document.querySelector('aside.talk')!);
+    const widget = await widgetIn(document.querySelector('aside.talk')!);
     expect(await widget.findByText('Bea')).toBeTruthy();
     expect(document.getElementById('comments')!.shadowRoot).toBeNull();
   });
@@ -67,7 +67,7 @@ describe('mounting', () => {
 
     const host = script.nextElementSibling!;
     expect(host.tagName).toBe('DIV');
-    expect(await widgetIn(host).findByText('Ada')).toBeTruthy();
+    expect(await (await widgetIn(host)).findByText('Ada')).toBeTruthy();
   });
 
   test('mounting twice into the same element does nothing more', async () => {
@@ -75,7 +75,7 @@ describe('mounting', () => {
     const script = scriptTag({ src: 'https://parley.test/widget.js', 'data-site': 'demo' });
     mountWidget(script);
     mountWidget(script);
-    await widgetIn(document.getElementById('comments')!).findByText('Ada');
+    await (await widgetIn(document.getElementById('comments')!)).findByText('Ada');
     expect(server.requests).toHaveLength(1);
   });
 
@@ -96,7 +96,7 @@ describe('mounting', () => {
     scriptTag({ src: 'https://parley.test/widget.js', 'data-site': 'demo' });
     const before = new Set(Object.getOwnPropertyNames(globalThis));
     await import('../../widget/src/main');
-    await waitFor(() => expect(widgetIn(document.getElementById('comments')!).getByText('Ada')).toBeTruthy());
+    await (await widgetIn(document.getElementById('comments')!)).findByText('Ada');
     expect(Object.getOwnPropertyNames(globalThis).filter((name) => !before.has(name))).toEqual([]);
   });
 });

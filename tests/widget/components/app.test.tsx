@@ -54,8 +54,8 @@ describe('the thread', () => {
       return count;
     };
     expect([0, 1, 2, 3, 4, 5, 6].map((depth) => indents(`Level${depth}`))).toEqual([0, 1, 2, 3, 4, 4, 4]);
-    expect(within(commentBy('Level6')).getByText('to Level5')).toBeTruthy();
-    expect(within(commentBy('Level4')).queryByText('to Level3')).toBeNull();
+    expect(within(commentBy('Level6')).getByText('in reply to Level5')).toBeTruthy();
+    expect(within(commentBy('Level4')).queryByText('in reply to Level3')).toBeNull();
   });
 
   test('shows an empty state when nobody has commented', async () => {
@@ -191,5 +191,41 @@ describe('own comments after a reload', () => {
     expect(screen.queryByText('[This comment was removed]')).toBeNull();
     expect(within(commentBy('Me')).getByText('Awaiting moderation')).toBeTruthy();
     expect(repliesTo(commentBy('Me'))).toEqual(['Replier']);
+  });
+});
+
+describe('locked and pinned', () => {
+  test('a locked thread shows "Comments are closed." instead of the form, and no Reply buttons', async () => {
+    const server = new FakeServer().install();
+    const ada = server.seed({ author: 'Ada' });
+    server.seed({ author: 'Bob', parentId: ada.id });
+    server.locked.add('demo /post');
+    renderApp();
+    await screen.findByRole('heading', { name: '2 comments' });
+    expect(screen.getByText('Comments are closed.')).toBeTruthy();
+    expect(document.querySelector('form')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Reply' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Post comment' })).toBeNull();
+  });
+
+  test('an open thread has the form and Reply buttons, and does not say it is closed', async () => {
+    const server = new FakeServer().install();
+    server.seed({ author: 'Ada' });
+    renderApp();
+    await screen.findByRole('heading', { name: '1 comment' });
+    expect(screen.queryByText('Comments are closed.')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Reply' })).toBeTruthy();
+  });
+
+  test('a pinned comment comes first, with a "Pinned" badge', async () => {
+    const server = new FakeServer().install();
+    server.seed({ author: 'Ada' });
+    server.seed({ author: 'Bob', pinned: true });
+    renderApp();
+    await screen.findByRole('heading', { name: '2 comments' });
+    const authors = [...document.querySelectorAll('.thread > li > article .author')].map((a) => a.textContent);
+    expect(authors).toEqual(['Bob', 'Ada']);
+    expect(within(commentBy('Bob')).getByText('Pinned')).toBeTruthy();
+    expect(within(commentBy('Ada')).queryByText('Pinned')).toBeNull();
   });
 });

@@ -17,7 +17,7 @@ describe('the comment form', () => {
     expect(form.getByLabelText('Comment').tagName).toBe('TEXTAREA');
     expect(form.getByLabelText('Comment').getAttribute('maxlength')).toBe(String(LIMITS.body));
     expect(form.getByText(/Markdown supported/)).toBeTruthy();
-    expect(form.getByRole('button', { name: 'Post comment' }).getAttribute('type')).toBe('submit');
+    expect((form.getByRole('button', { name: 'Post comment' }) as HTMLButtonElement).type).toBe('submit');
   });
 
   test('posting shows "awaiting moderation" and the pending comment, marked, in the thread', async () => {
@@ -31,7 +31,9 @@ describe('the comment form', () => {
     expect(button.disabled).toBe(true);
 
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
-    expect(server.posts()).toEqual([{ site: SITE, thread: THREAD, author: 'Grace', email: 'grace@example.com', body: 'A **fine** post' }]);
+    expect(server.posts()).toEqual([
+      { site: SITE, thread: THREAD, parentId: null, author: 'Grace', email: 'grace@example.com', body: 'A **fine** post', hp: '', elapsedMs: expect.any(Number) },
+    ]);
     const mine = commentBy('Grace');
     expect(within(mine).getByText('Awaiting moderation')).toBeTruthy();
     expect(within(mine).getByText('A **fine** post')).toBeTruthy();
@@ -98,7 +100,7 @@ describe('the comment form', () => {
     server.offline = true;
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Important words' });
 
-    expect((await screen.findByRole('alert')).textContent).toBe('Could not reach the comment server. Check your connection and try again.');
+    expect((await screen.findByRole('alert')).textContent).toBe('Could not reach the comment server. Please check your connection.');
     expect((within(mainForm()).getByLabelText('Comment') as HTMLTextAreaElement).value).toBe('Important words');
     expect((within(mainForm()).getByRole('button', { name: 'Post comment' }) as HTMLButtonElement).disabled).toBe(false);
   });

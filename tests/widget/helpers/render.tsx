@@ -1,7 +1,8 @@
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
-import { afterEach, beforeEach, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { createClient } from '../../../widget/src/api/client';
 import { App } from '../../../widget/src/components/app/app';
+import { useStrings } from '../../../widget/src/lib/i18n';
 import { API } from './fake-server';
 
 export const SITE = 'demo';
@@ -12,14 +13,28 @@ export function renderApp(thread = THREAD) {
   return render(<App api={createClient(API)} site={SITE} thread={thread} />);
 }
 
-/** A fresh page for every test: nothing mounted, nothing stored, the real fetch back. */
+/** A fresh page for every test: nothing mounted, nothing stored, English, no address fragment, the real fetch back. */
 export function resetBetweenTests() {
   beforeEach(() => localStorage.clear());
   afterEach(() => {
     cleanup();
     vi.unstubAllGlobals();
+    vi.useRealTimers();
     localStorage.clear();
+    useStrings();
+    if (location.hash) location.hash = '';
+    document.body.innerHTML = '';
   });
+}
+
+/** The text of the widget's one live region. */
+export const status = () => screen.getByRole('status').textContent;
+
+/** Fills the main form, posts, and waits for the server's answer to show. */
+export async function post(fields: { name?: string; email?: string; website?: string; comment?: string }) {
+  const before = status();
+  fillAndPost(mainForm(), fields);
+  await waitFor(() => expect(status()).not.toBe(before));
 }
 
 /** The `<article>` of the comment whose author is `name`. */

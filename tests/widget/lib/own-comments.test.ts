@@ -17,14 +17,16 @@ afterEach(() => {
 });
 
 describe('own comments in localStorage', () => {
-  test('are kept per site and thread under parley: keys, oldest first', () => {
+  test('are kept per site under parley: keys, oldest first, and forgotten on request', () => {
     const now = Date.now();
     saveOwn(entry('b', now - 1000));
     saveOwn(entry('a', now - 2000));
     saveOwn(entry('c', now, '/elsewhere'));
     expect(Object.keys(localStorage).sort()).toEqual(['parley:own:a', 'parley:own:b', 'parley:own:c']);
-    expect(loadOwn('demo', '/post', now).map((e) => e.id)).toEqual(['a', 'b']);
-    expect(loadOwn('other-site', '/post', now)).toEqual([]);
+    expect(loadOwn('demo', now).map((e) => e.id)).toEqual(['a', 'b', 'c']);
+    expect(loadOwn('other-site', now)).toEqual([]);
+    saveOwn(entry('b', now), true);
+    expect(loadOwn('demo', now).map((e) => e.id)).toEqual(['a', 'c']);
   });
 
   test('are forgotten after 30 days, as are unreadable entries', () => {
@@ -33,7 +35,7 @@ describe('own comments in localStorage', () => {
     saveOwn(entry('recent', now - OWN_MAX_AGE + 60_000));
     localStorage.setItem('parley:own:broken', '{not json');
     localStorage.setItem('unrelated', 'kept');
-    expect(loadOwn('demo', '/post', now).map((e) => e.id)).toEqual(['recent']);
+    expect(loadOwn('demo', now).map((e) => e.id)).toEqual(['recent']);
     expect(Object.keys(localStorage).sort()).toEqual(['parley:own:recent', 'unrelated']);
     expect(OWN_MAX_AGE).toBe(30 * 24 * 60 * 60 * 1000);
   });
@@ -58,7 +60,7 @@ describe('own comments in localStorage', () => {
     };
     vi.stubGlobal('localStorage', throwing);
     expect(() => saveOwn(entry('a', Date.now()))).not.toThrow();
-    expect(loadOwn('demo', '/post')).toEqual([]);
+    expect(loadOwn('demo')).toEqual([]);
     expect(() => saveProfile({ author: 'Grace', email: '', website: '' })).not.toThrow();
     expect(loadProfile()).toEqual({ author: '', email: '', website: '' });
   });

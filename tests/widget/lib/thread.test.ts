@@ -51,3 +51,10 @@ describe('buildTree', () => {
     expect(tree[0].replies[0].replies[0].comment.id).toBe('c');
   });
 });
+
+describe('buildTree and pins', () => {
+  test('puts pinned top-level comments first, keeping the order of the rest', () => {
+    const tree = buildTree([comment('a', '1'), comment('b', '2'), comment('c', '3', null, { pinned: true }), comment('d', '4')]);
+    expect(tree.map((n) => n.comment.id)).toEqual(['c', 'a', 'b', 'd']);
+  });
+});

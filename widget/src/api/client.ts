@@ -1,18 +1,25 @@
-import type { CreateCommentRequest, CreateCommentResponse, ListCommentsResponse } from '../../../worker/src/wire';
+import type { CreateCommentRequest, CreateCommentResponse, ListCommentsResponse, ThreadSort } from '../../../worker/src/wire';
+import type { Strings } from '../i18n/en';
 import { request } from './transport';
 
 /**
- * The Parley API, one line per endpoint, for the server at `base` (an origin such as
- * `https://comments.example`).
+ * The API calls every reader's widget makes, for the server at `base` (an origin such as
+ * `https://comments.example`): the thread, posting, and a translation of the widget's strings
+ * served beside it. The calls only some readers make are in ./extra-client.ts (widget-extra.js).
  *
  * @example
  * const api = createClient('https://comments.example');
- * const { comments, total } = await api.listComments('blog', '/posts/hello');
+ * const { comments, total } = await api.list('blog', '/posts/hello', 'oldest');
  */
 export function createClient(base: string) {
+  const comments = `${base}/api/comments`;
   return {
-    listComments: (site: string, thread: string) => request<ListCommentsResponse>(`${base}/api/comments?${new URLSearchParams({ site, thread })}`),
-    createComment: (body: CreateCommentRequest) => request<CreateCommentResponse>(`${base}/api/comments`, 'POST', body),
+    base,
+    /** The thread's first page (later pages: ./extra-client.ts). */
+    list: (site: string, thread: string, sort: ThreadSort) => request<ListCommentsResponse>(`${comments}?${new URLSearchParams({ site, thread, sort })}`),
+    post: (body: CreateCommentRequest) => request<CreateCommentResponse>(comments, 'POST', body),
+    /** A translation of the widget's strings (`/i18n/de.json`). */
+    strings: (lang: string) => request<Partial<Strings>>(`${base}/i18n/${lang}.json`),
   };
 }
 

@@ -1,27 +1,43 @@
 import type { ClientErrorCode } from '../api/transport';
+import type { enExtra } from './en-extra';
 
-const retry = 'Something went wrong. Please try again.';
+/** A message that depends on a number: `#` stands for it. Keys are `Intl.PluralRules` categories, plus `zero` for 0. */
+export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
 /**
- * Every string the widget shows, in English. Other languages will be files of the same
- * shape (`typeof en`), so keep all user-visible text here.
+ * Every string the widget shows, in English: the only language built into widget.js. The
+ * others are JSON files of this same shape (`widget/src/i18n/LANG.json`, served as
+ * `/i18n/LANG.json`), fetched only when the page asks for that language. `#` is replaced
+ * by a number or a name.
  */
 export const en = {
-  /** BCP 47 language tag, for dates. */
+  /** BCP 47 language tag, for dates, numbers and plurals. */
   locale: 'en',
+  dir: 'ltr' as 'ltr' | 'rtl',
   justNow: 'just now',
   comments: 'Comments',
-  count: (n: number) => (n ? `${n} comment${n > 1 ? 's' : ''}` : 'No comments yet'),
+  count: { zero: 'No comments yet', one: '# comment', other: '# comments' } as Plural,
   loading: 'Loading comments…',
   loadFailed: 'Comments could not be loaded.',
   tryAgain: 'Try again',
   empty: 'Be the first to share your thoughts.',
+  closed: 'Comments are closed.',
+  sortBy: 'Sort by',
+  sorts: { oldest: 'Oldest', newest: 'Newest', top: 'Top' },
+  more: 'Load more comments',
+  moreReplies: { one: 'Show # more reply', other: 'Show # more replies' } as Plural,
 
   removed: '[This comment was removed]',
   pending: 'Awaiting moderation',
+  pinned: 'Pinned',
+  edited: '(edited)',
+  inReplyTo: 'in reply to #',
+  like: 'Like',
   reply: 'Reply',
   cancel: 'Cancel',
-  inReplyTo: 'to',
+  edit: 'Edit',
+  del: 'Delete',
+  save: 'Save',
 
   name: 'Name',
   email: 'Email (optional)',
@@ -29,45 +45,42 @@ export const en = {
   comment: 'Comment',
   placeholder: 'Join the discussion…',
   hint: 'Markdown supported. Your email is never shown.',
+  notify: 'Notify me of replies by email',
+  preview: 'Preview',
+  write: 'Write',
+  left: { one: '# character left', other: '# characters left' } as Plural,
   post: 'Post comment',
   posting: 'Posting…',
 
   thanksPending: 'Thanks! Your comment is awaiting moderation; until then only you can see it.',
   thanksApproved: 'Thanks! Your comment is published.',
 
-  /** For `invalid_request` errors naming a field of the form. */
+  follow: 'Follow this thread',
+  followers: { one: 'Join # other follower.', other: 'Join # other followers.' } as Plural,
+
+  /** The strings of widget-extra.js (English: ./en-extra.ts); undefined here so that English resets them. */
+  extra: undefined as Partial<typeof enExtra> | undefined,
+
+  /**
+   * For fields the form checks itself, and `invalid_request` errors naming a field; `notify`:
+   * replies asked for without an email. English has here only what the form checks; the
+   * server's (email, website) are in ./en-extra.ts. Translations carry them all here.
+   */
   fieldErrors: {
     author: 'Please enter your name.',
-    email: 'Please enter a valid email address (or none).',
-    website: 'Please enter a valid web address (or none).',
     body: 'Please write a comment.',
+    notify: 'Please enter your email to get replies.',
   } as Record<string, string | undefined>,
 
-  /** What each error means to a reader. The compiler checks that every code has one. */
+  /**
+   * What an error means to a reader; codes with no message show `retry`. English has only the
+   * offline message here (widget-extra.js cannot load then either); the others are in
+   * ./en-extra.ts. Translations carry every message here.
+   */
+  retry: 'Something went wrong. Please try again.',
   errors: {
-    network_error: 'Could not reach the comment server. Check your connection and try again.',
-    invalid_json: retry,
-    invalid_request: retry,
-    payload_too_large: retry,
-    unsupported_media_type: retry,
-    unknown_site: 'Comments are not set up for this site.',
-    parent_not_found: 'The comment you are replying to is gone.',
-    not_found: retry,
-    unauthorized: retry,
-    forbidden_origin: 'This website may not post to this comment server.',
-    rate_limited: 'You are posting too fast. Please wait a minute.',
-    duplicate_comment: 'You already posted this comment.',
-    banned: 'You cannot comment on this site.',
-    thread_locked: 'This discussion is closed.',
-    captcha_failed: retry,
-    captcha_unavailable: retry,
-    link_invalid: retry,
-    link_expired: retry,
-    link_used: retry,
-    edit_window_closed: retry,
-    admin_disabled: retry,
-    internal_error: retry,
-  } satisfies Record<ClientErrorCode, string>,
+    network_error: 'Could not reach the comment server. Please check your connection.',
+  } as Partial<Record<ClientErrorCode, string>>,
 };
 
 export type Strings = typeof en;

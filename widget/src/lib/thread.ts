@@ -44,10 +44,14 @@ export interface ThreadNode {
   replies: ThreadNode[];
 }
 
-/** Builds the reply tree. A comment whose parent is not shown at all is shown at the top level. */
+/**
+ * Builds the reply tree. A comment whose parent is not shown at all is shown at the top level.
+ * Pinned comments go first (the server prepends pinned threads from other pages, but leaves
+ * those already on the page where they are); otherwise the server's order is kept.
+ */
 export function buildTree(comments: ShownComment[]): ThreadNode[] {
   const nodes = new Map(comments.map((comment) => [comment.id, { comment, replies: [] as ThreadNode[] }]));
   const roots: ThreadNode[] = [];
   for (const node of nodes.values()) (nodes.get(node.comment.parentId!)?.replies ?? roots).push(node);
-  return roots;
+  return roots.sort((a, b) => +!!b.comment.pinned - +!!a.comment.pinned);
 }

@@ -1,0 +1,35 @@
+import { screen } from '@testing-library/preact';
+import { describe, expect, test } from 'vitest';
+import { identicon } from '../../../widget/src/lib/identicon';
+import { FakeServer } from '../helpers/fake-server';
+import { commentBy, renderApp, resetBetweenTests } from '../helpers/render';
+
+resetBetweenTests();
+
+describe('avatars', () => {
+  test('are identicons drawn here from the seed (no request), or the Gravatar a site opted into', async () => {
+    const server = new FakeServer().install();
+    server.seed({ author: 'Ada', avatar: '9f86d081884c7d65' });
+    server.seed({ author: 'Bob', avatar: '9f86d081884c7d65' });
+    server.seed({ author: 'Cy', avatar: '2c26b46b68ffc68f', avatarUrl: 'https://www.gravatar.com/avatar/abc?s=96&d=identicon' });
+    server.seed({ author: 'Dee' });
+    renderApp();
+    await screen.findByRole('heading', { name: '4 comments' });
+
+    const ada = commentBy('Ada').querySelector('svg.avatar')!;
+    expect(ada.getAttribute('aria-hidden')).toBe('true');
+    expect(ada.querySelector('path')!.getAttribute('d')).toBe(identicon('9f86d081884c7d65').d);
+    expect(ada.querySelector('path')!.getAttribute('fill')).toBe(identicon('9f86d081884c7d65').fill);
+    // Same seed, same picture.
+    expect(commentBy('Bob').querySelector('svg.avatar')!.innerHTML).toBe(ada.innerHTML);
+    // Without a seed, from the name.
+    expect(commentBy('Dee').querySelector('path')!.getAttribute('d')).toBe(identicon('Dee').d);
+
+    const gravatar = commentBy('Cy').querySelector('img.avatar')!;
+    expect(gravatar.getAttribute('src')).toBe('https://www.gravatar.com/avatar/abc?s=96&d=identicon');
+    expect(gravatar.getAttribute('alt')).toBe('');
+    expect(gravatar.getAttribute('referrerpolicy')).toBe('no-referrer');
+    expect(commentBy('Cy').querySelector('svg')).toBeNull();
+    expect(server.requests.every((r) => r.url.pathname === '/api/comments')).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
+import { describe, expect, test } from 'vitest';
+import { FakeServer } from '../helpers/fake-server';
+import { fillAndPost, mainForm, post, renderApp, resetBetweenTests, SITE, status, THREAD } from '../helpers/render';
+
+resetBetweenTests();
+
+describe('"Notify me of replies"', () => {
+  test('is a checkbox in the form; checked, the post asks for it (notify: true)', async () => {
+    const server = new FakeServer().install();
+    renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    const box = within(mainForm()).getByLabelText('Notify me of replies by email') as HTMLInputElement;
+    expect(box.type).toBe('checkbox');
+    expect(box.checked).toBe(false);
+    await post({ name: 'Grace', email: 'grace@example.com', comment: 'Without' });
+    expect(server.posts()[0].notify).toBeUndefined();
+
+    fireEvent.click(box);
+    await post({ comment: 'With' });
+    expect(server.posts()[1]).toMatchObject({ notify: true, email: 'grace@example.com' });
+  });
+
+  test('needs an email: without one it says so at the email field, and sends nothing', async () => {
+    const server = new FakeServer().install();
+    renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    fireEvent.click(within(mainForm()).getByLabelText('Notify me of replies by email'));
+    fillAndPost(mainForm(), { name: 'Grace', comment: 'Tell me' });
+    const alert = await within(mainForm()).findByRole('alert');
+    expect(alert.textContent).toBe('Please enter your email to get replies.');
+    const email = within(mainForm()).getByLabelText('Email (optional)');
+    expect(email.getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(email);
+    expect(server.posts()).toHaveLength(0);
+  });
+});
+
+describe('"Follow this thread"', () => {
+  test('opens an email field (focused, filled from the profile); Follow subscribes and says to check the inbox', async () => {
+    const server = new FakeServer().install();
+    localStorage.setItem('parley:profile', JSON.stringify({ author: 'Grace', email: 'grace@example.com', website: '' }));
+    renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    fireEvent.click(screen.getByRole('button', { name: 'Follow this thread' }));
+    const email = (await screen.findByLabelText('Get new comments by email')) as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(email));
+    expect(email.value).toBe('grace@example.com');
+    expect(email.type).toBe('email');
+
+    fireEvent.input(email, { target: { value: 'g.hopper@example.com' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Follow' }));
+    await waitFor(() => expect(status()).toBe('Check your inbox to confirm.'));
+    expect(server.sent('/api/subscriptions', 'POST').map((r) => r.body)).toEqual([{ site: SITE, thread: THREAD, email: 'g.hopper@example.com' }]);
+  });
+
+  test('a refused address is said in the live region', async () => {
+    new FakeServer().install();
+    renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    fireEvent.click(screen.getByRole('button', { name: 'Follow this thread' }));
+    const email = await screen.findByLabelText('Get new comments by email');
+    fireEvent.input(email, { target: { value: 'nope' } });
+    fireEvent.submit(email.closest('form')!);
+    await waitFor(() => expect(status()).toBe('Something went wrong. Please try again.'));
+  });
+
+  test('shows how many already follow: "Join N other followers."', async () => {
+    const server = new FakeServer().install();
+    server.followers.set('demo /post', 3);
+    const view = renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    expect(screen.getByText('Join 3 other followers.')).toBeTruthy();
+    view.unmount();
+
+    server.followers.set('demo /post', 1);
+    const one = renderApp();
+    expect(await screen.findByText('Join 1 other follower.')).toBeTruthy();
+    one.unmount();
+
+    server.followers.set('demo /post', 0);
+    renderApp();
+    await screen.findByRole('heading', { name: 'No comments yet' });
+    expect(screen.queryByText(/Join/)).toBeNull();
+  });
+
+  test('is not offered on a closed thread', async () => {
+    const server = new FakeServer().install();
+    server.locked.add('demo /post');
+    renderApp();
+    await screen.findByText('Comments are closed.');
+    expect(screen.queryByRole('button', { name: 'Follow this thread' })).toBeNull();
+  });
+});

@@ -1,0 +1,22 @@
+import type { Client } from '../api/client';
+import { extraClient } from '../api/extra-client';
+import { plural, t } from './i18n';
+
+/** Most threads one `/api/counts` request may name (the server's limit). */
+export const COUNTS_PER_REQUEST = 50;
+
+/**
+ * Fills every `[data-parley-count="THREAD"]` element with that thread's "N comments", for index
+ * pages: one request per 50 distinct threads. On failure the elements keep what they had.
+ */
+export function fillCounts(api: Client, site: string, elements: NodeListOf<HTMLElement>) {
+  const threads = [...new Set([...elements].map((element) => element.dataset.parleyCount!))];
+  for (let start = 0; start < threads.length; start += COUNTS_PER_REQUEST) {
+    extraClient(api.base).counts(site, threads.slice(start, start + COUNTS_PER_REQUEST)).then(({ counts }) => {
+      for (const element of elements) {
+        const count = counts[element.dataset.parleyCount!];
+        if (count != null) element.textContent = plural(t.count, count);
+      }
+    }, () => {});
+  }
+}
