@@ -114,6 +114,40 @@ export interface CreateCommentResponse {
   token: string;
 }
 
+/** `PATCH /api/comments/:id` (the author's edit, with the edit token). */
+export interface EditCommentResponse {
+  comment: OwnComment;
+}
+
+/** `DELETE /api/comments/:id` (the author's delete, with the edit token). */
+export interface DeleteCommentResponse {
+  deleted: true;
+  id: string;
+}
+
+/** `POST` / `DELETE /api/comments/:id/like`. `changed` is false when the like was already in that state. */
+export interface LikeResponse {
+  id: string;
+  liked: boolean;
+  changed: boolean;
+}
+
+/** `POST /api/comments/preview`. */
+export interface PreviewResponse {
+  html: string;
+}
+
+/** `POST /api/subscriptions` (202): the same answer whether or not the address already follows. */
+export interface SubscribeResponse {
+  status: 'confirmation_sent';
+  message: string;
+}
+
+/** `GET /api/counts?site=S&thread=A&thread=B`. */
+export interface CountsResponse {
+  counts: Record<string, number>;
+}
+
 /** A comment as a moderator sees it (admin API only). */
 export interface ModeratedComment extends OwnComment {
   site: string;

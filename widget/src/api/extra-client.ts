@@ -1,4 +1,4 @@
-import type { ListPageResponse, OwnComment, SubscribeRequest, ThreadSort } from '../../../worker/src/wire';
+import type { CountsResponse, DeleteCommentResponse, EditCommentResponse, LikeResponse, ListPageResponse, PreviewResponse, SubscribeRequest, SubscribeResponse, ThreadSort } from '../../../worker/src/wire';
 import { request } from './transport';
 
 /**
@@ -15,13 +15,13 @@ export function extraClient(base: string) {
     /** A later page of a thread (`page` from the previous answer's `next`). */
     page: (site: string, thread: string, sort: ThreadSort, page: number) =>
       request<ListPageResponse>(`${base}/api/comments?${new URLSearchParams({ site, thread, sort, page: String(page) })}`),
-    edit: (id: string, token: string, body: string) => request<{ comment: OwnComment }>(comment(id), 'PATCH', { body }, token),
-    remove: (id: string, token: string) => request<{ deleted: true; id: string }>(comment(id), 'DELETE', undefined, token),
-    like: (id: string, liked: boolean) => request<{ id: string; liked: boolean; changed: boolean }>(`${comment(id)}/like`, liked ? 'POST' : 'DELETE'),
-    preview: (body: string) => request<{ html: string }>(comment('preview'), 'POST', { body }),
-    follow: (body: SubscribeRequest) => request<{ status: string }>(`${base}/api/subscriptions`, 'POST', body),
+    edit: (id: string, token: string, body: string) => request<EditCommentResponse>(comment(id), 'PATCH', { body }, token),
+    remove: (id: string, token: string) => request<DeleteCommentResponse>(comment(id), 'DELETE', undefined, token),
+    like: (id: string, liked: boolean) => request<LikeResponse>(`${comment(id)}/like`, liked ? 'POST' : 'DELETE'),
+    preview: (body: string) => request<PreviewResponse>(comment('preview'), 'POST', { body }),
+    follow: (body: SubscribeRequest) => request<SubscribeResponse>(`${base}/api/subscriptions`, 'POST', body),
     /** Comment counts of up to 50 threads. */
     counts: (site: string, threads: string[]) =>
-      request<{ counts: Record<string, number> }>(`${base}/api/counts?${new URLSearchParams([['site', site], ...threads.map((thread) => ['thread', thread])])}`),
+      request<CountsResponse>(`${base}/api/counts?${new URLSearchParams([['site', site], ...threads.map((thread) => ['thread', thread])])}`),
   };
 }

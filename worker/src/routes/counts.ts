@@ -4,7 +4,7 @@ import { ApiError } from '../errors';
 import { keys } from '../storage/keys';
 import type { ThreadView } from '../storage/comment-store';
 import { siteOrThrow } from './comments';
-import { LIMITS } from '../wire';
+import { LIMITS, type CountsResponse } from '../wire';
 
 /** Most threads one counts request may ask for. */
 export const MAX_COUNT_THREADS = 50;
@@ -28,5 +28,5 @@ countsRoute.get('/', async (c) => {
     counts[thread] = (views.get(viewKeys[index]) as ThreadView | null | undefined)?.total ?? 0;
   });
   c.header('Cache-Control', 'public, max-age=60');
-  return c.json({ counts });
+  return c.json({ counts } satisfies CountsResponse);
 });

@@ -10,7 +10,7 @@ import { originAllowed } from '../lib/origin';
 import { toPublic, type CommentRecord } from '../storage/comment-store';
 import { assess } from '../moderation/spam-checks';
 import { hashIp } from '../moderation/identity';
-import type { CommentStatus, OwnComment } from '../wire';
+import type { CommentStatus, DeleteCommentResponse, EditCommentResponse, LikeResponse, PreviewResponse } from '../wire';
 import { LIMITS } from '../wire';
 
 /**
@@ -64,8 +64,8 @@ ownCommentsRoute.patch('/:id', async (c) => {
   if (verdict === 'spam') status = 'spam';
   else if (verdict === 'hold' || (record.status === 'approved' && site.moderation === 'all')) status = 'pending';
   const updated = await c.var.store.save(record, { body: input.body, html, status, editedAt: new Date().toISOString() }, { keepDays: site.tombstoneDays });
-  const comment: OwnComment = { ...toPublic(updated), status: updated.status === 'spam' ? 'pending' : updated.status };
-  return c.json({ comment });
+  const body: EditCommentResponse = { comment: { ...toPublic(updated), status: updated.status === 'spam' ? 'pending' : updated.status } };
+  return c.json(body);
 });
 
 /** The author deletes their comment within the edit window (replies keep their place under a placeholder). */
@@ -75,7 +75,7 @@ ownCommentsRoute.delete('/:id', async (c) => {
   const site = c.var.sites.get(record.site)!;
   await c.var.store.save(record, { status: 'removed', removedFrom: record.status, editedAt: new Date().toISOString() }, { keepDays: site.tombstoneDays });
   await c.var.moderation.audit({ who: 'author', action: 'delete-own', commentId: record.id, site: record.site, thread: record.thread, detail: record.author });
-  return c.json({ deleted: true, id: record.id });
+  return c.json({ deleted: true, id: record.id } satisfies DeleteCommentResponse);
 });
 
 /**
@@ -88,7 +88,7 @@ async function like(c: Context<AppEnv>, liked: boolean) {
   const voter = await hashIp(c.env, c.req.header('cf-connecting-ip'));
   if (!voter) throw new ApiError(400, 'invalid_request', 'Likes need to know who you are; your connection gave no address.');
   const changed = await c.var.store.like(record, voter, liked);
-  return c.json({ id: record.id, liked, changed });
+  return c.json({ id: record.id, liked, changed } satisfies LikeResponse);
 }
 ownCommentsRoute.post('/:id/like', (c) => like(c, true));
 ownCommentsRoute.delete('/:id/like', (c) => like(c, false));
@@ -104,5 +104,5 @@ const previewSchema = v.object({
  */
 ownCommentsRoute.post('/preview', async (c) => {
   const input = parseOrThrow(previewSchema, await readJsonBody(c.req.raw));
-  return c.json({ html: renderMarkdown(input.body) });
+  return c.json({ html: renderMarkdown(input.body) } satisfies PreviewResponse);
 });

@@ -9,7 +9,7 @@ import { siteOrThrow } from './comments';
 import { SubscriptionStore } from '../storage/subscription-store';
 import { readSubscriptionLink, subscribe } from '../mail/follow';
 import { queueMail } from '../mail/queue-jobs';
-import { LIMITS } from '../wire';
+import { LIMITS, type SubscribeResponse } from '../wire';
 
 /** `POST /api/subscriptions`: follow a thread, or the replies to a comment, by email (double opt-in). */
 export const subscriptionsApiRoute = new Hono<AppEnv>();
@@ -32,7 +32,8 @@ subscriptionsApiRoute.post('/', async (c) => {
   const job = await subscribe(c.env, new SubscriptionStore(c.env.PARLEY_KV), { site: site.id, thread: input.thread, email: input.email, target: input.commentId ?? 'thread' }, new URL(c.req.url).origin);
   if (job) await queueMail(c, [job]);
   // The same answer whether or not this email already follows: nobody can probe who follows what.
-  return c.json({ status: 'confirmation_sent', message: 'Check your inbox: follow the link in the email to confirm.' }, 202);
+  const body: SubscribeResponse = { status: 'confirmation_sent', message: 'Check your inbox: follow the link in the email to confirm.' };
+  return c.json(body, 202);
 });
 
 /**

@@ -36,10 +36,8 @@ export function paginate(comments: PublicComment[], pinned: string[], pageSize =
   }
   const last = chunks.length - 1;
   const pinnedTrees = subtrees.filter((tree) => pinned.includes(tree.root.id));
-  const withPinned = (trees: Subtree[]) => {
-    const ids = new Set(trees.map((tree) => tree.root.id));
-    return [...pinnedTrees.filter((tree) => !ids.has(tree.root.id)), ...trees].flatMap((tree) => tree.comments);
-  };
+  // Pinned threads come first on the first page of every order, wherever they would fall.
+  const withPinned = (trees: Subtree[]) => [...pinnedTrees, ...trees.filter((tree) => !pinned.includes(tree.root.id))].flatMap((tree) => tree.comments);
   // Newest first: the last block, and the one before it when the last is small, so the first page is never nearly empty.
   const newestBlocks = subtrees.length - last * pageSize < pageSize / 2 && last > 0 ? 2 : 1;
   const newestTrees = subtrees.slice(Math.max(0, (last + 1 - newestBlocks) * pageSize)).reverse();
