@@ -26,14 +26,16 @@ const LOCAL_SCHEMES = new Set(['data:', 'blob:', 'about:', 'chrome:', 'chrome-ex
 
 /**
  * Records, for every page of `context` (open now or opened later), requests that leave
- * `allowedOrigin`, console errors, page errors and failed requests.
+ * `allowedOrigin` (or, given a list, every origin in it: a host page and its comment server),
+ * console errors, page errors and failed requests.
  *
  * @example
  * const watch = watchContext(session.context, server.origin);
  * await page.goto(server.origin);
  * expect(watch.foreignRequests).toEqual([]);
  */
-export function watchContext(context: BrowserContext, allowedOrigin: string): PageWatch {
+export function watchContext(context: BrowserContext, allowedOrigin: string | readonly string[]): PageWatch {
+  const allowed = new Set<string>(typeof allowedOrigin === 'string' ? [allowedOrigin] : allowedOrigin);
   const watch: PageWatch = {
     foreignRequests: [],
     consoleErrors: [],
@@ -55,7 +57,7 @@ export function watchContext(context: BrowserContext, allowedOrigin: string): Pa
   const attach = (page: Page) => {
     page.on('request', (request) => {
       const url = new URL(request.url());
-      if (LOCAL_SCHEMES.has(url.protocol) || url.origin === allowedOrigin) return;
+      if (LOCAL_SCHEMES.has(url.protocol) || allowed.has(url.origin)) return;
       watch.foreignRequests.push(`${request.method()} ${request.url()} (from ${page.url()})`);
     });
     page.on('requestfailed', (request) => {
