@@ -165,11 +165,15 @@ describe('counts for index pages', () => {
     await publish('/a', 'two');
     await publish('/b', 'three');
     const counter = newCounter();
-    const response = await call('/api/counts?site=open&thread=/a&thread=/b&thread=/none', {}, counter);
-    expect(await response.json()).toEqual({ counts: { '/a': 2, '/b': 1, '/none': 0 } });
-    expect(counter.get).toBe(1);
+    const response = await call('/api/counts?site=open&thread=/a&thread=/b', {}, counter);
+    expect(await response.json()).toEqual({ counts: { '/a': 2, '/b': 1 } });
+    expect(counter.get).toBe(1); // one batched read of tiny count keys, not of whole views
     expect(counter.list + counter.put).toBe(0);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    // A thread nobody commented on has no count key: one more batched read finds nothing there either.
+    const withEmpty = newCounter();
+    expect(await (await call('/api/counts?site=open&thread=/a&thread=/none', {}, withEmpty)).json()).toEqual({ counts: { '/a': 2, '/none': 0 } });
+    expect(withEmpty.get).toBe(2);
   });
 
   it('refuses a request with no thread or too many', async () => {
@@ -202,5 +206,23 @@ describe('preview', () => {
     expect(await response.json()).toEqual({ html: '<p><em>hi</em> &lt;b&gt;x&lt;/b&gt;</p>\n' });
     const { allKeys } = await import('../helpers/api');
     expect(await allKeys()).toEqual([]);
+  });
+});
+
+describe('the last page', () => {
+  it('never offers a next page that would be empty, even when the last page is exactly full', async () => {
+    const thread = '/exact';
+    for (let i = 0; i < PAGE_SIZE * 2; i++) await publish(thread, `exact ${i}`);
+    await listThread('open', thread);
+    const first = await page(thread, 'sort=oldest');
+    expect(first.next).toBe(1);
+    const second = await page(thread, 'sort=oldest&page=1');
+    expect(second.comments).toHaveLength(PAGE_SIZE);
+    expect(second.next).toBeNull();
+    // One more comment adds a page: the old last page now leads to it.
+    await publish(thread, 'one more');
+    await listThread('open', thread);
+    expect((await page(thread, 'sort=oldest&page=1')).next).toBe(2);
+    expect((await page(thread, 'sort=oldest&page=2')).comments.map((c) => c.html)).toEqual(['<p>one more</p>\n']);
   });
 });

@@ -63,7 +63,7 @@ commentsRoute.get('/', async (c) => {
       comments: page ? pageOf(page.comments, sort) : [],
       sort,
       pageSize: PAGE_SIZE,
-      next: page ? (sort === 'newest' ? (index > 0 ? index - 1 : null) : page.roots >= PAGE_SIZE ? index + 1 : null) : null,
+      next: page ? (sort === 'newest' ? (index > 0 ? index - 1 : null) : page.last === false || (page.last === undefined && page.roots >= PAGE_SIZE) ? index + 1 : null) : null,
     };
     return c.json(body);
   }

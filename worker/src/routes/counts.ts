@@ -1,8 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
-import { keys } from '../storage/keys';
-import type { ThreadView } from '../storage/comment-store';
 import { siteOrThrow } from './comments';
 import { LIMITS, type CountsResponse } from '../wire';
 
@@ -11,7 +9,7 @@ export const MAX_COUNT_THREADS = 50;
 
 /**
  * `GET /api/counts?site=S&thread=A&thread=B` → `{"counts":{"A":n,"B":m}}`: comment counts for
- * an index page, in one request and one batched KV read of the threads' views.
+ * an index page, in one request and one batched KV read of the threads' count keys.
  */
 export const countsRoute = new Hono<AppEnv>();
 
@@ -21,12 +19,7 @@ countsRoute.get('/', async (c) => {
   if (threads.length === 0) throw new ApiError(400, 'invalid_request', 'Name at least one thread.', 'thread');
   if (threads.length > MAX_COUNT_THREADS) throw new ApiError(400, 'invalid_request', `At most ${MAX_COUNT_THREADS} threads per request.`, 'thread');
   if (threads.some((thread) => thread.length > LIMITS.thread)) throw new ApiError(400, 'invalid_request', `thread is at most ${LIMITS.thread} characters`, 'thread');
-  const viewKeys = await Promise.all(threads.map((thread) => keys.view(site.id, thread)));
-  const views = await c.var.store.readViews(viewKeys);
-  const counts: Record<string, number> = {};
-  threads.forEach((thread, index) => {
-    counts[thread] = (views.get(viewKeys[index]) as ThreadView | null | undefined)?.total ?? 0;
-  });
+  const counts = Object.fromEntries(await c.var.store.readCounts(site.id, threads));
   c.header('Cache-Control', 'public, max-age=60');
   return c.json({ counts } satisfies CountsResponse);
 });

@@ -102,8 +102,10 @@ export interface ThreadView {
 /** A stored later page of a large thread. */
 export interface StoredPage {
   comments: PublicComment[];
-  /** Top-level comments on this page; a full page may have a next one. */
+  /** Top-level comments on this page. */
   roots: number;
+  /** Whether this is the last page in oldest-first order (there is no page after it). */
+  last: boolean;
 }
 
 /** Metadata kept on each record's key, so a thread can be rebuilt from one list() call. */
@@ -268,10 +270,28 @@ export class CommentStore {
     return view;
   }
 
-  /** Several views in one batched KV read (counts for index pages). */
-  async readViews(viewKeys: string[]): Promise<Map<string, ThreadView | null>> {
-    if (viewKeys.length === 0) return new Map();
-    return (await this.kv.get<ThreadView>(viewKeys, 'json')) as Map<string, ThreadView | null>;
+  /**
+   * Approved-comment counts of several threads of a site: one batched read of their count keys
+   * (a few bytes each). Threads whose count key is missing (built before counts were kept) fall
+   * back to one batched read of their views.
+   */
+  async readCounts(site: string, threads: string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    if (threads.length === 0) return counts;
+    const countKeys = await Promise.all(threads.map((thread) => keys.count(site, thread)));
+    const stored = (await this.kv.get<number>(countKeys, 'json')) as Map<string, number | null>;
+    const missing: string[] = [];
+    threads.forEach((thread, index) => {
+      const value = stored.get(countKeys[index]);
+      if (typeof value === 'number') counts.set(thread, value);
+      else missing.push(thread);
+    });
+    if (missing.length) {
+      const viewKeys = await Promise.all(missing.map((thread) => keys.view(site, thread)));
+      const views = (await this.kv.get<ThreadView>(viewKeys, 'json')) as Map<string, ThreadView | null>;
+      missing.forEach((thread, index) => counts.set(thread, views.get(viewKeys[index])?.total ?? 0));
+    }
+    return counts;
   }
 
   /** Whether a view may be missing a change and should be rebuilt from the records now. */
@@ -338,7 +358,9 @@ export class CommentStore {
     const now = Date.now();
     const latestChange = Math.max(0, ...[...entries.values()].map((meta) => meta.u));
     const recent = now - latestChange < this.settleMs;
-    const pageHashes = pages.chunks.length > 1 ? await Promise.all(pages.chunks.map((chunk) => sha256Hex(JSON.stringify(chunk)))) : [];
+    // A page's hash covers whether it is the last one, so the old last page is rewritten when a page is added.
+    const pageHashes =
+      pages.chunks.length > 1 ? await Promise.all(pages.chunks.map((chunk, index) => sha256Hex(`${index === pages.chunks.length - 1}\n${JSON.stringify(chunk)}`))) : [];
     const nextCache: ViewCache = { comments: plain, stamps, pageHashes };
     const view: ThreadView = {
       v: 2,
@@ -360,11 +382,15 @@ export class CommentStore {
       const writes: Promise<void>[] = [];
       pages.chunks.forEach((chunk, index) => {
         if (cache?.pageHashes[index] === pageHashes[index]) return;
-        const stored: StoredPage = { comments: chunk, roots: chunk.filter((c) => !c.parentId || !decorated.has(c.parentId)).length };
+        const stored: StoredPage = { comments: chunk, roots: chunk.filter((c) => !c.parentId || !decorated.has(c.parentId)).length, last: index === pages.chunks.length - 1 };
         writes.push(keys.viewPage(site, thread, index).then((key) => this.kv.put(key, JSON.stringify(stored))));
       });
       writes.push(keys.viewCache(site, thread).then((key) => this.kv.put(key, JSON.stringify(nextCache))));
       await Promise.all(writes);
+    }
+    if (!previous || previous.total !== total) {
+      // Index pages read this tiny key instead of whole views (written only when the count changes).
+      await this.kv.put(await keys.count(site, thread), String(total));
     }
     if (previous && sameView(previous, view)) return previous;
     await this.putView(viewKey, view);

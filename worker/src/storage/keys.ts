@@ -9,6 +9,7 @@ import type { CommentStatus } from '../wire';
  * - `ptr:{id}` the site and thread of a comment, written once, so moderation can find a record by id.
  * - `q:{status}:{id}` one marker per comment in the moderation queue of that status.
  * - `view:{site}:{thread}` the derived approved-only ThreadView of a thread.
+ * - `cnt:{site}:{thread}` the thread's approved-comment count (a few bytes, for index pages).
  * - `vpage:{site}:{thread}:{n}` page n of a thread with more than one page; `vcache:{site}:{thread}` its rebuild cache.
  * - `like:{site}:{thread}:{id}:{voter}` one reader's like of one comment (empty value).
  * - `thr:{site}:{thread}` a thread's settings (locked, pinned comments); copied into its view.
@@ -39,6 +40,9 @@ export const keys = {
   queuePrefix: (status: CommentStatus) => `q:${status}:`,
   async view(site: string, thread: string): Promise<string> {
     return `view:${site}:${await keys.threadPart(thread)}`;
+  },
+  async count(site: string, thread: string): Promise<string> {
+    return `cnt:${site}:${await keys.threadPart(thread)}`;
   },
   async viewPage(site: string, thread: string, index: number): Promise<string> {
     return `vpage:${site}:${await keys.threadPart(thread)}:${index}`;
