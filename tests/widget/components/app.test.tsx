@@ -62,7 +62,7 @@ describe('the thread', () => {
     new FakeServer().install();
     renderApp();
     expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
-    expect(screen.getByText('Be the first to share your thoughts.')).toBeTruthy();
+    expect(screen.getByText('Be the first to comment.')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Post comment' })).toBeTruthy();
   });
 
@@ -105,7 +105,7 @@ describe('the thread', () => {
     renderApp();
 
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('Comments could not be loaded.');
+    expect(alert.textContent).toContain("Couldn't load comments.");
     expect(alert.textContent).toContain('Could not reach the comment server');
     // The form stays usable.
     expect(screen.getByRole('button', { name: 'Post comment' })).toBeTruthy();

@@ -28,7 +28,7 @@ describe('"Notify me of replies"', () => {
     fireEvent.click(within(mainForm()).getByLabelText('Notify me of replies by email'));
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Tell me' });
     const alert = await within(mainForm()).findByRole('alert');
-    expect(alert.textContent).toBe('Please enter your email to get replies.');
+    expect(alert.textContent).toBe('Enter your email to get replies.');
     const email = within(mainForm()).getByLabelText('Email (optional)');
     expect(email.getAttribute('aria-invalid')).toBe('true');
     expect(document.activeElement).toBe(email);

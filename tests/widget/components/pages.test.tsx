@@ -105,3 +105,17 @@ describe('sorting', () => {
     expect(screen.queryByLabelText('Sort by')).toBeNull();
   });
 });
+
+describe('a long first page', () => {
+  test('is rendered a slice of threads per task, so the page stays responsive, and ends up complete', async () => {
+    const server = new FakeServer().install();
+    for (let i = 0; i < 40; i++) server.seed({ author: `Reader ${i}` });
+    renderApp();
+    await screen.findByRole('heading', { name: '40 comments' });
+    // The first task shows only the first slice: the rest follows in later tasks.
+    expect(topLevel().length).toBeLessThan(40);
+    expect(topLevel()[0]).toBe('Reader 0');
+    await waitFor(() => expect(topLevel().length).toBe(40));
+    expect(topLevel().at(-1)).toBe('Reader 39');
+  });
+});

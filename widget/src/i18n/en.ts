@@ -18,9 +18,9 @@ export const en = {
   comments: 'Comments',
   count: { zero: 'No comments yet', one: '# comment', other: '# comments' } as Plural,
   loading: 'Loading comments…',
-  loadFailed: 'Comments could not be loaded.',
+  loadFailed: "Couldn't load comments.",
   tryAgain: 'Try again',
-  empty: 'Be the first to share your thoughts.',
+  empty: 'Be the first to comment.',
   closed: 'Comments are closed.',
   sortBy: 'Sort by',
   sorts: { oldest: 'Oldest', newest: 'Newest', top: 'Top' },
@@ -69,7 +69,7 @@ export const en = {
   fieldErrors: {
     author: 'Please enter your name.',
     body: 'Please write a comment.',
-    notify: 'Please enter your email to get replies.',
+    notify: 'Enter your email to get replies.',
   } as Record<string, string | undefined>,
 
   /**

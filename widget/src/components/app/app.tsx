@@ -55,6 +55,11 @@ export class App extends Component<AppProps, AppState> {
   root?: HTMLElement | null;
   state: AppState = { list: null, loadError: null, sort: 'oldest', own: loadOwn(this.props.site), profile: loadProfile(), hl: hashId(), open: {}, likes: loadLikes(), notice: '' };
 
+  /** Top-level threads rendered so far: a long page is rendered a slice per task, so no task blocks the page for long. */
+  shown = 12;
+  /** Top-level threads in the list. */
+  roots?: number;
+
   /** A selector for the element to move focus to after the next render that has it: at first, the comment the address names. */
   focus? = this.state.hl && `#comment-${this.state.hl}`;
 
@@ -69,6 +74,7 @@ export class App extends Component<AppProps, AppState> {
 
   /** Scrolls to and focuses the element asked for, once it is there (without motion if the reader prefers). */
   componentDidUpdate() {
+    if (this.shown < this.roots!) setTimeout(() => ((this.shown += 12), this.forceUpdate()));
     const element = this.focus && this.root?.querySelector<HTMLElement>(this.focus);
     if (element) {
       this.focus = '';
@@ -169,6 +175,8 @@ export class App extends Component<AppProps, AppState> {
   render({ thread }: AppProps, { list, loadError, own, notice, sort, busy, Follow }: AppState) {
     const locked = list?.locked;
     const merged = list && mergeOwn(list.comments, own.filter((entry) => entry.thread === thread));
+    const nodes = merged && buildTree(merged.comments);
+    this.roots = nodes?.length;
     return (
       <section ref={(root) => void (this.root = root)} lang={t.locale} dir={t.dir} aria-label={t.comments} aria-busy={!list && !loadError}>
         {locked ? <p class="notice">{t.closed}</p> : <CommentForm app={this} main onSubmit={(fields) => this.submit(fields, null)} />}
@@ -201,7 +209,7 @@ export class App extends Component<AppProps, AppState> {
           <p class="muted">{t.loading}</p>
         ) : merged.comments.length ? (
           <ol class="thread">
-            {buildTree(merged.comments).map((node) => (
+            {nodes!.slice(0, this.shown).map((node) => (
               <Comment key={node.comment.id} node={node} depth={0} app={this} />
             ))}
           </ol>
