@@ -129,6 +129,24 @@ describe('following a thread by email', () => {
   });
 });
 
+describe('threads nobody follows', () => {
+  it('queue no mail job when a comment is published (so no subscription lookup either)', async () => {
+    // The queue binding is observed, not replaced in behaviour: it records what the Worker sends to it.
+    const queued: unknown[] = [];
+    const recordingQueue = { send: async (body: unknown) => void queued.push(body), sendBatch: async (batch: { body: unknown }[]) => void queued.push(...batch.map((m) => m.body)) };
+    const approveWithQueue = (id: string) =>
+      call(`/api/admin/comments/${id}/approve`, { method: 'POST', headers: { authorization: 'Bearer test-admin-token' } }, undefined, { MAIL_QUEUE: recordingQueue });
+    const quiet = await (await send('/api/comments', { site: 'demo', thread: '/posts/hello/', author: 'Ada', body: 'hello' })).json<CreateCommentResponse>();
+    await approveWithQueue(quiet.comment.id);
+    expect(queued).toEqual([]);
+
+    await followThread('fan@example.com');
+    const followed = await (await send('/api/comments', { site: 'demo', thread: '/posts/hello/', author: 'Bo', body: 'now followed' })).json<CreateCommentResponse>();
+    await approveWithQueue(followed.comment.id);
+    expect(queued).toEqual([{ type: 'notify', commentId: followed.comment.id, origin: 'https://parley.test' }]);
+  });
+});
+
 describe('the mail queue', () => {
   it('acks jobs that ran and retries, with a delay, jobs whose sending failed', async () => {
     // Subscribe and confirm, then make the mail API fail: the send job must be retried, not lost.

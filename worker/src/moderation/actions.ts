@@ -24,6 +24,8 @@ export interface ModerationContext {
 /** Followers hear of a comment once: the first time it is published. */
 async function notifyIfFirstPublished(c: ModerationContext, before: CommentRecord, after: CommentRecord): Promise<void> {
   if (after.status !== 'approved' || before.notifiedAt) return;
+  // Most threads have no subscriber: then no mail job (and no list of subscriptions) at all.
+  if (!(await c.var.store.getThreadSettings(after.site, after.thread)).subscribed) return;
   await queueMail(c, publishedJobs(after, new URL(c.req.url).origin));
 }
 

@@ -66,7 +66,7 @@ async function linkedSubscription(c: Context<AppEnv>, action: 'confirm' | 'unsub
 /** Recounts a thread's confirmed followers into its settings (so the widget can say "Join N other followers"). */
 async function refreshFollowers(c: Context<AppEnv>, subs: SubscriptionStore, site: string, thread: string): Promise<void> {
   const settings = await c.var.store.getThreadSettings(site, thread);
-  await c.var.store.putThreadSettings(site, thread, { ...settings, followers: await subs.countFollowers(site, thread) });
+  await c.var.store.putThreadSettings(site, thread, { ...settings, followers: await subs.countFollowers(site, thread), subscribed: true });
 }
 
 subscriptionPagesRoute.get('/confirm/:token', async (c) => {
@@ -84,7 +84,7 @@ subscriptionPagesRoute.post('/confirm/:token', async (c) => {
   if (!sub) return c.html(page('Nothing to confirm', html`<p>This subscription no longer exists.</p>`), 404);
   if (!sub.confirmed) {
     await subs.put(key, { ...sub, confirmed: true, confirmedAt: new Date().toISOString() });
-    if (sub.target === 'thread') await refreshFollowers(c, subs, sub.site, sub.thread);
+    await refreshFollowers(c, subs, sub.site, sub.thread);
   }
   return c.html(page('Subscription confirmed', html`<p>Done. Every message will have a link to unsubscribe with one click.</p>`));
 });

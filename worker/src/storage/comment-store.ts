@@ -50,6 +50,8 @@ export interface ThreadSettings {
   pinned: string[];
   /** Confirmed email followers of the thread. */
   followers?: number;
+  /** Whether anyone ever confirmed a subscription here (thread or replies): only then is a new comment looked up for mail. */
+  subscribed?: boolean;
 }
 
 /** What a rebuild needs from the last one: every shown comment and its version. */
