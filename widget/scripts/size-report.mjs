@@ -79,7 +79,8 @@ const sizes = (s) => `${kb(s.raw)} raw, ${kb(s.gzip)} gzip, ${kb(s.brotli)} brot
 export function formatSizeReport(report) {
   const lines = [];
   const entry = report.files.find((file) => file.kind === 'entry');
-  lines.push(`widget.js: ${sizes(entry)} (budget ${kb(report.budget.gzip)} gzip)`);
+  const left = report.budget.gzip - entry.gzip;
+  lines.push(`widget.js: ${sizes(entry)} (budget ${kb(report.budget.gzip)} gzip, ${left >= 0 ? `${left} B left` : `${-left} B over`})`);
   const lazy = report.files.filter((file) => file.kind === 'locale' || file.kind === 'lazy');
   for (const file of lazy) lines.push(`  ${file.kind === 'locale' ? 'translation' : 'lazy'} ${file.name}: ${sizes(file)}`);
   if (lazy.length > 1) lines.push(`  all lazily loaded files: ${sizes(report.lazyTotal)}`);
