@@ -70,6 +70,12 @@ describe('POST /api/comments', () => {
     expect(error).toEqual({ code: 'invalid_request', message: 'Website must be a full http:// or https:// address', field: 'website' });
   });
 
+  it('accepts an internationalised email, and explains an invalid one', async () => {
+    expect((await postComment({ ...base, email: 'jürgen@exämple.de' })).status).toBe(201);
+    const error = await errorOf(await postComment({ ...base, email: 'jürgen at exämple' }));
+    expect(error).toEqual({ code: 'invalid_request', message: 'Email is not a valid address', field: 'email' });
+  });
+
   it('keeps emoji and other astral characters (well-formed surrogate pairs)', async () => {
     const { comment } = await createComment({ author: 'Ada 👩‍💻', body: '𝒳 marks the spot 🎉' });
     expect(comment.author).toBe('Ada 👩‍💻');
