@@ -56,7 +56,7 @@ export class App extends Component<AppProps, AppState> {
   state: AppState = { list: null, loadError: null, sort: 'oldest', own: loadOwn(this.props.site), profile: loadProfile(), hl: hashId(), open: {}, likes: loadLikes(), notice: '' };
 
   /** Top-level threads rendered so far: a long page is rendered a slice per task, so no task blocks the page for long. */
-  shown = 12;
+  shown = 6;
   /** Top-level threads in the list. */
   roots?: number;
 
