@@ -107,10 +107,13 @@ describe('rate limit and duplicates', () => {
         undefined,
         { RATE_LIMIT: '1000' },
       );
-    const statuses = [];
-    for (let i = 0; i < 21; i++) statuses.push((await send(i)).status);
-    expect(statuses.slice(0, 20).every((status) => status === 201)).toBe(true);
-    expect(statuses[20]).toBe(429);
+    // The binding counts 20 per 60-second window. A burst may straddle a window boundary, so send
+    // up to 41: some window then holds 21, and the 21st there must be refused.
+    const statuses: number[] = [];
+    for (let i = 0; i < 41 && !statuses.includes(429); i++) statuses.push((await send(i)).status);
+    const firstRefusal = statuses.indexOf(429);
+    expect(firstRefusal).toBeGreaterThanOrEqual(20); // never before 20 posts
+    expect(statuses.slice(0, firstRefusal).every((status) => status === 201)).toBe(true);
   });
 
   it('turns the limit off with RATE_LIMIT=0', async () => {
