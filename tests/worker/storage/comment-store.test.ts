@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reset } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { admin, allKeys, approve, createComment, listAll, listThread, newCounter, pending, postComment } from '../helpers/api';
+import { admin, allKeys, approve, call, createComment, listAll, listThread, newCounter, pending, postComment } from '../helpers/api';
 import { CommentStore, type ThreadView } from '../../../worker/src/storage/comment-store';
 import { keys } from '../../../worker/src/storage/keys';
 
@@ -36,7 +36,6 @@ describe('cost of a new comment', () => {
       const thread = `/writes-${existing}`;
       for (let i = 0; i < existing; i++) await approve((await createComment({ thread })).comment.id);
       const counter = newCounter();
-      const { call } = await import('../helpers/api');
       const response = await call(
         '/api/comments',
         { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'demo', thread, author: 'A', body: 'b' }) },
@@ -155,5 +154,19 @@ describe('upgrades', () => {
     await env.PARLEY_KV.put(viewKey, JSON.stringify({ v: 1, comments: [], total: 0, stamps: {}, builtAt: 0, recheckAt: null }));
     const thread = await listThread('demo', '/old');
     expect(thread.comments.map((c) => c.id)).toEqual([comment.id]);
+  });
+});
+
+describe('size of a stored view', () => {
+  it('holds each comment of a one-page thread once, so a read parses little more than it returns', async () => {
+    for (let i = 0; i < 20; i++) await postComment({ site: 'open', thread: '/lean', author: `R${i}`, body: `a comment of some length, number ${i}` }, { origin: 'https://open.example' });
+    await listThread('open', '/lean');
+    const stored = (await env.PARLEY_KV.get(await keys.view('open', '/lean')))!;
+    for (const sort of ['oldest', 'newest', 'top']) {
+      const answer = await (await call(`/api/comments?site=open&thread=/lean&sort=${sort}`)).text();
+      expect(stored.length).toBeLessThan(answer.length * 1.6);
+    }
+    const newest = await (await call('/api/comments?site=open&thread=/lean&sort=newest')).json<{ comments: { author: string }[] }>();
+    expect(newest.comments[0].author).toBe('R19');
   });
 });

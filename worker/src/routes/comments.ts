@@ -6,7 +6,7 @@ import { renderMarkdown } from '../lib/markdown';
 import { newCommentId, newToken } from '../lib/ids';
 import { sha256Hex, secretsEqual } from '../lib/crypto';
 import { originAllowed } from '../lib/origin';
-import { toPublic, type CommentRecord, type ThreadView } from '../storage/comment-store';
+import { firstPage, toPublic, type CommentRecord, type ThreadView } from '../storage/comment-store';
 import type { PosterActivity } from '../storage/moderation-store';
 import type { SiteConfig } from '../config/sites';
 import type { CommentStatus, CreateCommentResponse, ListCommentsResponse, ListPageResponse, ThreadSort } from '../wire';
@@ -74,7 +74,7 @@ commentsRoute.get('/', async (c) => {
     c.executionCtx.waitUntil(store.rebuildView(site.id, thread, 'repair').catch((error) => console.error('view repair failed', error)));
   }
   const body: ListCommentsResponse = {
-    comments: view?.first[sort] ?? [],
+    comments: view ? firstPage(view, sort) : [],
     total: view?.total ?? 0,
     locked: threadLocked(site, view),
     followers: view?.followers ?? 0,

@@ -56,8 +56,11 @@ export interface ThreadSettings {
 
 /** What a rebuild needs from the last one: every shown comment and its version. */
 export interface ViewCache {
-  /** Approved comments, undecorated (no pinned flag, no like counts), oldest first. */
-  comments: PublicComment[];
+  /**
+   * Approved comments, undecorated (no pinned flag, no like counts), oldest first. Left out of a
+   * single-page thread's view, whose first page already holds every comment (see {@link approvedOf}).
+   */
+  comments?: PublicComment[];
   /** Each comment's `updatedAt` (ms), so a rebuild only fetches what changed. */
   stamps: Record<string, number>;
   /** A hash of each stored page, so a rebuild rewrites only the pages that changed. */
@@ -81,8 +84,11 @@ export interface ThreadView {
   firstAt: string | null;
   /** Pages of PAGE_SIZE top-level comments (at least 1). */
   pages: number;
-  /** The first page of each sort order. */
-  first: Record<ThreadSort, PublicComment[]>;
+  /**
+   * The first page of each sort order. A single-page thread stores only `oldest` (the others are
+   * the same comments in another order, see {@link firstPage}), so a read parses each comment once.
+   */
+  first: Partial<Record<ThreadSort, PublicComment[]>> & { oldest: PublicComment[] };
   /** The page to ask for after the first, per sort, or null. */
   next: Record<ThreadSort, number | null>;
   /** Confirmed email followers of the thread. */
@@ -326,7 +332,7 @@ export class CommentStore {
     const cache = previous?.cache ?? (previous && previous.pages > 1 ? await this.kv.get<ViewCache>(await keys.viewCache(site, thread), 'json') : null);
     const likes = previous?.hasLikes || reason === 'likes' ? await this.countLikes(site, thread) : new Map<string, number>();
 
-    const cachedById = new Map(cache?.comments.map((c) => [c.id, c]));
+    const cachedById = new Map((cache?.comments ?? (previous?.v === 2 ? approvedOf(previous) : [])).map((c) => [c.id, c]));
     const shown = new Map<string, PublicComment>();
     const stamps: Record<string, number> = {};
     const prefix = await keys.recordPrefix(site, thread);
@@ -372,10 +378,10 @@ export class CommentStore {
       firstAt,
       followers: settings.followers ?? 0,
       pages: pages.chunks.length,
-      first: pages.first,
+      first: pages.chunks.length > 1 ? pages.first : { oldest: pages.first.oldest },
       next: pages.next,
       hasLikes: likes.size > 0,
-      ...(pages.chunks.length > 1 ? {} : { cache: nextCache }),
+      ...(pages.chunks.length > 1 ? {} : { cache: { stamps, pageHashes } }),
       builtAt: now,
       recheckAt: reason === 'change' || reason === 'likes' || recent ? now + this.settleMs : null,
     };
@@ -607,7 +613,7 @@ export class CommentStore {
     const view = await this.readView(site, thread);
     if (!view) return null;
     const cache = view.cache ?? (view.pages > 1 ? await this.kv.get<ViewCache>(await keys.viewCache(site, thread), 'json') : null);
-    return cache?.comments ?? view.first.oldest.filter((comment) => !comment.deleted);
+    return cache?.comments ?? approvedOf(view);
   }
 
   /** Every key name under a prefix: one list() per 1,000 keys. */
@@ -628,6 +634,16 @@ async function bulkGet<T>(kv: KVNamespace, names: string[]): Promise<Map<string,
   const results = await Promise.all(chunks.map((chunk) => kv.get<T>(chunk, 'json') as Promise<Map<string, T | null>>));
   for (const result of results) for (const [name, value] of result) if (value !== null) found.set(name, value);
   return found;
+}
+
+/** The comments of a single-page view, as its rebuild cache would hold them: no placeholders, no decorations. */
+export function approvedOf(view: ThreadView): PublicComment[] {
+  return view.first.oldest.filter((comment) => !comment.deleted).map(({ pinned: _pinned, likes: _likes, ...comment }) => comment);
+}
+
+/** A view's first page in a sort order (a single-page thread stores only the oldest-first one). */
+export function firstPage(view: ThreadView, sort: ThreadSort): PublicComment[] {
+  return view.first[sort] ?? paginate(view.first.oldest, view.pinned).first[sort];
 }
 
 /** The reader's view of a record. */
