@@ -187,7 +187,8 @@ commentsRoute.post('/', async (c) => {
 
   // Mail: "notify me of replies" (a confirmation first) and followers of a comment published at once. Queued, never awaited on a send.
   const origin = new URL(c.req.url).origin;
-  const jobs: MailJob[] = record.status === 'approved' && (await store.getThreadSettings(site.id, record.thread)).subscribed ? publishedJobs(record, origin) : [];
+  // The view read for the lock check already says whether anyone follows this thread.
+  const jobs: MailJob[] = record.status === 'approved' && view?.subscribed ? publishedJobs(record, origin) : [];
   if (input.notify && record.email && record.status !== 'spam') {
     const confirm = await subscribe(c.env, new SubscriptionStore(c.env.PARLEY_KV), { site: site.id, thread: record.thread, email: record.email, target: record.id }, origin);
     if (confirm) jobs.push(confirm);

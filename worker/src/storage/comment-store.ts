@@ -93,6 +93,8 @@ export interface ThreadView {
   next: Record<ThreadSort, number | null>;
   /** Confirmed email followers of the thread. */
   followers: number;
+  /** Whether anyone confirmed a subscription here (copied from the thread settings). */
+  subscribed?: boolean;
   /** Whether any comment here was ever liked (so rebuilds count likes only where there are some). */
   hasLikes: boolean;
   /** Single-page threads carry their own rebuild cache; larger ones keep it under its own key. */
@@ -377,6 +379,7 @@ export class CommentStore {
       pinned,
       firstAt,
       followers: settings.followers ?? 0,
+      ...(settings.subscribed ? { subscribed: true } : {}),
       pages: pages.chunks.length,
       first: pages.chunks.length > 1 ? pages.first : { oldest: pages.first.oldest },
       next: pages.next,
@@ -553,18 +556,12 @@ export class CommentStore {
    * per 1,000 approved comments of every site) and reads the chosen records in one bulk read.
    */
   async latestApproved(site: string, limit: number): Promise<CommentRecord[]> {
-    const newest: { id: string; meta: QueueMeta }[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.list<QueueMeta>({ prefix: keys.queuePrefix('approved'), cursor, limit: LIST_PAGE });
-      for (const key of page.keys) {
-        if (key.metadata?.site !== site) continue;
-        // Ids sort by creation time and KV lists in key order: the last ones are the newest.
-        newest.push({ id: key.name.slice(keys.queuePrefix('approved').length), meta: key.metadata });
-        if (newest.length > limit) newest.shift();
-      }
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
+    const prefix = keys.queuePrefix('approved');
+    // Ids sort by creation time and KV lists in key order: the last ones are the newest.
+    const newest = (await listKeys<QueueMeta>(this.kv, prefix))
+      .filter((key) => key.metadata?.site === site)
+      .slice(-limit)
+      .map((key) => ({ id: key.name.slice(prefix.length), meta: key.metadata! }));
     const recordKeys = await Promise.all(newest.map(({ id, meta }) => keys.record(meta.site, meta.thread, id)));
     const records = await bulkGet<CommentRecord>(this.kv, recordKeys);
     return recordKeys
