@@ -1,13 +1,12 @@
-import type { CommentStore } from './storage/comment-store';
 import type { SiteConfig } from './config/sites';
-import type { ModerationStore } from './storage/moderation-store';
+import type { Stores } from './storage/stores';
 import type { MailJob } from './mail/follow';
 
 /** Bindings the Worker reads. `ADMIN_TOKEN` is a secret; when it is unset every admin request is refused. */
 export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE'> {
   ADMIN_TOKEN?: string;
-  /** Seconds a thread view stays "unsettled" after a change (default 65; tests use 0). */
-  VIEW_SETTLE_SECONDS?: string;
+  /** Least milliseconds between two writes of one KV key by a thread's object (default 1000: KV's limit; tests use 0). */
+  KV_WRITE_INTERVAL_MS?: string;
   /** Posts per IP per minute for every site, overriding each site's `rateLimit`; "0" turns the limit off. */
   RATE_LIMIT?: string;
   /** Secret key for hashing IPs and emails (defaults to one derived from ADMIN_TOKEN). */
@@ -29,8 +28,8 @@ export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE'> {
 
 /** Per-request values set by middleware. */
 export interface Variables {
-  store: CommentStore;
-  moderation: ModerationStore;
+  /** Every store of the request, built once on the (possibly counted) bindings. */
+  stores: Stores;
   /** fetch for requests leaving the Worker (webhooks, Turnstile); tests replace it. */
   outbound: typeof fetch;
   /** Who is moderating, for the audit log (set by requireAdmin). */

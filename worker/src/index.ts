@@ -3,8 +3,7 @@ import { cors } from 'hono/cors';
 import type { AppEnv, Bindings } from './app-env';
 import { ApiError, renderError } from './errors';
 import { loadSites } from './config/sites';
-import { CommentStore } from './storage/comment-store';
-import { ModerationStore } from './storage/moderation-store';
+import { createStores, type StoreOptions } from './storage/stores';
 import { commentsRoute } from './routes/comments';
 import { ownCommentsRoute } from './routes/own-comments';
 import { countsRoute } from './routes/counts';
@@ -17,13 +16,14 @@ import { eraseRoute } from './routes/erase';
 import { feedsRoute } from './routes/feeds';
 import { dashboardRoute } from './dashboard/dashboard-route';
 import { originKnown } from './lib/origin';
+import { runReconciler } from './services/reconciler';
 
-export interface CreateAppOptions {
+export interface CreateAppOptions extends StoreOptions {
   /**
-   * Wraps the KV namespace before the store uses it. Tests pass a wrapper that counts
-   * calls, to prove what each request costs; production uses the binding as it is.
+   * `wrapKv` / `wrapObjects` wrap the KV namespace and the Durable Object namespaces before the
+   * stores use them. Tests pass wrappers that count calls, to prove what each request costs
+   * (or model KV in several locations); production uses the bindings as they are.
    */
-  wrapKv?: (kv: KVNamespace) => KVNamespace;
   /**
    * fetch for requests that leave the Worker (webhooks, Turnstile verification). Tests pass
    * a recorder, since those services cannot be reached offline.
@@ -41,10 +41,7 @@ export function createApp(options: CreateAppOptions = {}) {
   const app = new Hono<AppEnv>();
 
   app.use('*', async (c, next) => {
-    const kv = options.wrapKv ? options.wrapKv(c.env.PARLEY_KV) : c.env.PARLEY_KV;
-    const settle = Number(c.env.VIEW_SETTLE_SECONDS);
-    c.set('store', new CommentStore(kv, Number.isFinite(settle) && c.env.VIEW_SETTLE_SECONDS !== undefined ? { settleMs: settle * 1000 } : {}));
-    c.set('moderation', new ModerationStore(kv));
+    c.set('stores', createStores(c.env, options));
     c.set('outbound', options.outbound ?? ((input, init) => fetch(input, init)));
     c.set('sites', loadSites(c.env.SITES));
     await next();
@@ -85,7 +82,11 @@ export function createApp(options: CreateAppOptions = {}) {
 
 const app = createApp();
 
+export { ThreadObject } from './objects/thread-object';
+export { SiteObject } from './objects/site-object';
+
 export default {
   fetch: app.fetch,
   queue: (batch: MessageBatch<MailJob>, env: Bindings) => handleMailBatch(batch, env),
+  scheduled: (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext) => ctx.waitUntil(runReconciler(env)),
 } satisfies ExportedHandler<Bindings, MailJob>;

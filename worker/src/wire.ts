@@ -36,6 +36,11 @@ export interface PublicComment {
   avatarUrl?: string;
   /** Set when the author edited the comment after posting. */
   edited?: boolean;
+  /**
+   * On a top-level comment: how many replies it has (its whole subtree, placeholders not
+   * counted). A page carries only the first few; the rest come from `GET /api/comments/replies`.
+   */
+  replies?: number;
 }
 
 /** Orders a thread can be read in. `top` is most liked first. */
@@ -57,21 +62,38 @@ export interface ListCommentsResponse {
   followers: number;
   /** The order of this page. */
   sort: ThreadSort;
-  /** Top-level comments per page (each comes with all its replies). */
+  /** Top-level comments per page (each comes with its first replies; see `replies`). */
   pageSize: number;
   /**
    * Pass as `&page=N` (with the same sort) for the next page, or null on the last one.
-   * With `sort=top`, later pages come in oldest order: skip threads already shown.
+   * A page may repeat comments already shown (pinned ones, a page cut short): skip them by id.
+   * With `sort=top`, later pages come in oldest order.
    */
   next: number | null;
 }
 
-/** `GET /api/comments?site=S&thread=T&sort=X&page=N`: a later page of a large thread. */
+/**
+ * `GET /api/comments?site=S&thread=T&sort=X&page=N`: a later page of a large thread. Its
+ * top-level comments come in the order they were first published whatever the sort: show
+ * them newest first for `sort=newest`.
+ */
 export interface ListPageResponse {
   comments: PublicComment[];
   sort: ThreadSort;
   pageSize: number;
-  /** The page after this one, or null. */
+  /** This page's number. */
+  page: number;
+  /** The page after this one in this sort, or null. */
+  next: number | null;
+}
+
+/** `GET /api/comments/replies?site=S&thread=T&root=ID&page=N`: replies to one top-level comment, in the order they were published. */
+export interface ListRepliesResponse {
+  /** Replies (and placeholders for hidden ones that have replies), oldest first. May repeat replies shown on the thread's page. */
+  comments: PublicComment[];
+  root: string;
+  page: number;
+  /** The next page of replies, or null. */
   next: number | null;
 }
 
@@ -165,6 +187,10 @@ export interface ModeratedComment extends OwnComment {
 /** `GET /api/admin/comments` */
 export interface AdminListResponse {
   comments: ModeratedComment[];
+  /** Pass as `&cursor=` for the next page of the queue, or null after the last. */
+  next: string | null;
+  /** Set while comments stored by an earlier release are still being indexed (the queue may be incomplete). */
+  indexing?: boolean;
 }
 
 /** `POST /api/admin/comments/:id/approve`, `DELETE /api/admin/comments/:id` */
@@ -192,8 +218,11 @@ export type ErrorCode =
   | 'link_invalid'
   | 'link_expired'
   | 'link_used'
+  | 'link_stale'
   | 'edit_window_closed'
   | 'admin_disabled'
+  | 'storage_unavailable'
+  | 'not_published'
   | 'internal_error';
 
 /** Every error response: `{"error":{"code","message","field"?}}`. */

@@ -215,6 +215,7 @@ export class FakeServer {
         comments: chunk ? pageOf(chunk, sort) : [],
         sort,
         pageSize: this.pageSize,
+        page: index,
         next: chunk ? (sort === 'newest' ? (index > 0 ? index - 1 : null) : roots >= this.pageSize ? index + 1 : null) : null,
       };
       return json(200, body);

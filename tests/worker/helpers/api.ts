@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { createApp } from '../../../worker/src/index';
-import type { CreateCommentRequest, CreateCommentResponse, ErrorBody, ListCommentsResponse, ListPageResponse, AdminListResponse, PublicComment } from '../../../worker/src/wire';
+import type { CreateCommentRequest, CreateCommentResponse, ErrorBody, ListCommentsResponse, ListPageResponse, ListRepliesResponse, AdminListResponse, PublicComment } from '../../../worker/src/wire';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 export const ORIGIN = 'https://blog.example';
@@ -99,17 +99,39 @@ export async function listThread(site = 'demo', thread = '/posts/hello/', counte
   return response.json();
 }
 
-/** Every comment of a thread, following `next` through its pages (oldest first). */
+/**
+ * Every comment a reader can reach in a thread: the first page, every later page (`next`) and
+ * every page of replies of each top-level comment that has more replies than its page shows.
+ * Each comment once (pages may repeat pinned comments and replies shown inline), in page order.
+ */
 export async function listAll(site = 'demo', thread = '/posts/hello/'): Promise<PublicComment[]> {
+  const base = `/api/comments?site=${encodeURIComponent(site)}&thread=${encodeURIComponent(thread)}`;
   const first = await listThread(site, thread);
-  const comments = [...first.comments];
+  const seen = new Map<string, PublicComment>();
+  const add = (comments: PublicComment[]) => {
+    for (const comment of comments) if (!seen.has(comment.id)) seen.set(comment.id, comment);
+  };
+  add(first.comments);
   for (let next = first.next; next !== null; ) {
-    const response = await call(`/api/comments?site=${encodeURIComponent(site)}&thread=${encodeURIComponent(thread)}&page=${next}`);
-    const page = await response.json<ListPageResponse>();
-    comments.push(...page.comments);
+    const page = await (await call(`${base}&page=${next}`)).json<ListPageResponse>();
+    add(page.comments);
     next = page.next;
   }
-  return comments;
+  for (const root of [...seen.values()].filter((comment) => comment.parentId === null && (comment.replies ?? 0) > 0)) {
+    const shown = () => [...seen.values()].filter((comment) => comment.parentId !== null && rootOf(comment, seen) === root.id && !comment.deleted).length;
+    for (let page: number | null = 0; page !== null && shown() < root.replies!; ) {
+      const replies: ListRepliesResponse = await (await call(`/api/comments/replies?site=${encodeURIComponent(site)}&thread=${encodeURIComponent(thread)}&root=${root.id}&page=${page}`)).json<ListRepliesResponse>();
+      add(replies.comments);
+      page = replies.next;
+    }
+  }
+  return [...seen.values()];
+}
+
+function rootOf(comment: PublicComment, byId: Map<string, PublicComment>): string {
+  let current = comment;
+  for (let hops = 0; current.parentId && byId.has(current.parentId) && hops < 10_000; hops++) current = byId.get(current.parentId)!;
+  return current.id;
 }
 
 export function admin(path: string, init: RequestInit = {}, token = ADMIN_TOKEN) {

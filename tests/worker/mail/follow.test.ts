@@ -5,6 +5,7 @@ import { admin, call, errorOf, listThread } from '../helpers/api';
 import { OutboxMailer, type OutboxEntry } from '../../../worker/src/mail/mailer';
 import worker from '../../../worker/src/index';
 import type { MailJob } from '../../../worker/src/mail/follow';
+import { hashEmail } from '../../../worker/src/moderation/identity';
 import type { CreateCommentResponse } from '../../../worker/src/wire';
 
 afterEach(() => reset());
@@ -144,7 +145,7 @@ describe('threads nobody follows', () => {
     await followThread('fan@example.com');
     const followed = await (await send('/api/comments', { site: 'demo', thread: '/posts/hello/', author: 'Bo', body: 'now followed' })).json<CreateCommentResponse>();
     await approveWithQueue(followed.comment.id);
-    expect(queued).toEqual([{ type: 'notify', commentId: followed.comment.id, origin: 'https://parley.test' }]);
+    expect(queued).toEqual([{ type: 'notify', site: 'demo', thread: '/posts/hello/', commentId: followed.comment.id, origin: 'https://parley.test' }]);
   });
 });
 
@@ -154,11 +155,11 @@ describe('the mail queue', () => {
     await followThread('fan@example.com');
     const created = await (await send('/api/comments', { site: 'demo', thread: '/posts/hello/', author: 'Ada', body: 'hi' })).json<CreateCommentResponse>();
     await approveInline(created.comment.id);
-    const { keys } = await env.PARLEY_KV.list({ prefix: 'sub:' });
+    const emailHash = (await hashEmail(env, 'fan@example.com'))!;
     const failingEnv = { ...env, MAIL_API_URL: 'http://127.0.0.1:9/send', MAIL_API_KEY: 'k', MAIL_QUEUE: undefined };
     const batch = createMessageBatch<MailJob>('parley-mail', [
-      { id: 'ok', timestamp: new Date(), attempts: 1, body: { type: 'notify', commentId: '0000000000000000000', origin: 'https://parley.test' } },
-      { id: 'fails', timestamp: new Date(), attempts: 2, body: { type: 'send', key: keys[0].name, commentId: created.comment.id, origin: 'https://parley.test' } },
+      { id: 'ok', timestamp: new Date(), attempts: 1, body: { type: 'notify', site: 'demo', thread: '/posts/hello/', commentId: '0000000000000000000', origin: 'https://parley.test' } },
+      { id: 'fails', timestamp: new Date(), attempts: 2, body: { type: 'send', site: 'demo', thread: '/posts/hello/', emailHash, target: 'thread', commentId: created.comment.id, origin: 'https://parley.test' } },
     ]);
     const ctx = createExecutionContext();
     // The HTTP mailer's real fetch to a closed local port fails, as a mail-service outage would.

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reset } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { admin, call, createComment, errorOf, listThread, outboundRecorder, postComment } from '../helpers/api';
-import { keys } from '../../../worker/src/storage/keys';
+import { RecordStore } from '../../../worker/src/storage/records';
 import { moderationLink } from '../../../worker/src/moderation/links';
 import type { CreateCommentResponse } from '../../../worker/src/wire';
 
@@ -49,7 +49,7 @@ describe('bans', () => {
     const { bans } = await (await admin('/api/admin/bans')).json<{ bans: { label: string; hash: string; until: string }[] }>();
     expect(bans.map((b) => b.label)).toEqual(['a***@example.com']);
     // An expired ban (KV would delete it; here its end date is already past) lets the reader in.
-    const key = keys.ban('e', bans[0].hash);
+    const key = `ban:e:${bans[0].hash}`;
     const stored = JSON.parse((await env.PARLEY_KV.get(key))!);
     await env.PARLEY_KV.put(key, JSON.stringify({ ...stored, until: new Date(Date.now() - 1000).toISOString() }));
     expect((await createComment({ email: 'a@example.com', thread: '/later' })).comment.status).toBe('pending');
@@ -66,7 +66,7 @@ describe('tombstones, spam and restore', () => {
     expect((await listThread('guarded', '/t')).total).toBe(1);
     await admin(`/api/admin/comments/${comment.id}`, { method: 'DELETE' });
     expect((await listThread('guarded', '/t')).total).toBe(0);
-    const recordKey = await keys.record('guarded', '/t', comment.id);
+    const recordKey = await RecordStore.recordKey('guarded', '/t', comment.id);
     const { keys: stored } = await env.PARLEY_KV.list({ prefix: recordKey });
     // The tombstone expires after the site's tombstoneDays (7).
     const expiration = stored[0].expiration!;
@@ -192,12 +192,12 @@ describe('webhook notifications and signed links', () => {
   it('refuses an expired link and a tampered one, and a link cannot act on another comment', async () => {
     const { created } = await postWaiting();
     const other = await createComment();
-    const expired = await moderationLink(env, 'https://parley.test', created.comment.id, 'approve', Date.now() - 8 * 86_400_000);
+    const expired = await moderationLink(env, 'https://parley.test', created.comment.id, 'approve', 'pending', Date.now() - 8 * 86_400_000);
     const expiredResponse = await call(new URL(expired).pathname, { method: 'POST', headers: { origin: 'https://parley.test' } });
     expect(expiredResponse.status).toBe(410);
     expect(await expiredResponse.text()).toContain('expired');
 
-    const valid = new URL(await moderationLink(env, 'https://parley.test', created.comment.id, 'approve')).pathname;
+    const valid = new URL(await moderationLink(env, 'https://parley.test', created.comment.id, 'approve', 'pending')).pathname;
     const [payload, signature] = valid.slice('/admin/act/'.length).split('.');
     const forged = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
     forged.c = other.comment.id;

@@ -150,15 +150,21 @@ describe('locked and pinned threads', () => {
   });
 
   it('auto-locks a thread whose first comment is older than the site allows', async () => {
-    const created = await (await post('guarded', { body: 'old news' })).json<CreateCommentResponse>();
-    // Age the thread: rewrite its view as if the first comment were 31 days old.
-    const { keys } = await import('../../../worker/src/storage/keys');
-    const viewKey = await keys.view('guarded', '/t');
-    const view = JSON.parse((await env.PARLEY_KV.get(viewKey))!);
-    await env.PARLEY_KV.put(viewKey, JSON.stringify({ ...view, firstAt: new Date(Date.now() - 31 * 86_400_000).toISOString(), recheckAt: null }));
+    // A thread whose first comment is 31 days old (imported with its date; the site locks after 30).
+    const old = new Date(Date.now() - 31 * 86_400_000);
+    const imported = await admin('/api/admin/import', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ format: 'wordpress', site: 'guarded', comments: [{ id: `${old.getTime().toString(36).padStart(9, '0')}aaaaaaaaaa`, thread: '/t', parentId: null, author: 'Old', email: null, website: null, body: 'old news', status: 'approved', createdAt: old.toISOString() }] }),
+    });
+    expect(imported.status).toBe(200);
     expect((await listThread('guarded', '/t')).locked).toBe(true);
-    expect((await post('guarded', { body: 'too late' })).status).toBe(403);
-    expect(created.comment.status).toBe('approved');
+    const refused = await post('guarded', { body: 'too late' });
+    expect(refused.status).toBe(403);
+    expect((await errorOf(refused)).code).toBe('thread_locked');
+    // A thread whose first comment is recent takes comments.
+    expect((await post('guarded', { body: 'fresh', thread: '/fresh' })).status).toBe(201);
+    expect((await listThread('guarded', '/fresh')).locked).toBe(false);
   });
 
   it('marks pinned comments for the widget to show first', async () => {

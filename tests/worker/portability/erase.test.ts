@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reset } from 'cloudflare:test';
 import { admin, allKeys, approve, call, createComment, errorOf, listAll } from '../helpers/api';
 import { allComments, exportSite, fromPage, importText, JSON_HEADERS } from './helpers';
-import type { AuditEntry } from '../../../worker/src/storage/moderation-store';
+import type { AuditEntry } from '../../../worker/src/storage/audit-log';
 import isso from '../../fixtures/imports/wordpress/isso-wordpress.xml?raw';
 
 afterEach(() => reset());
@@ -38,7 +38,10 @@ describe('DELETE /api/admin/erase?email= (GDPR)', () => {
 
     const keys = await allKeys();
     for (const { id } of tester) {
-      expect(keys.filter((key) => key.includes(id) && !key.startsWith('erased:'))).toEqual([]);
+      // Only the erasure marker names them, and the page of replies under Zweiter's placeholder
+      // (its id is all that is left of it, and readers see it on the placeholder anyway).
+      const kept = (key: string) => key.startsWith('erased:') || (id === zweiter.id && key.startsWith('vrep:'));
+      expect(keys.filter((key) => key.includes(id) && !kept(key))).toEqual([]);
       expect(keys).toContain(`erased:demo:${id}`);
     }
     expect((await allComments()).map((c) => c.author).sort()).toEqual(['Ada', 'Multiline Author', 'Ohai']);
@@ -66,7 +69,7 @@ describe('DELETE /api/admin/erase?email= (GDPR)', () => {
     await importIsso();
     expect((await fromPage('/api/subscriptions', { site: 'demo', thread: POST, email: 'info@posativ.org' })).status).toBe(202);
     expect((await fromPage('/api/subscriptions', { site: 'demo', thread: POST, email: 'other@example.com' })).status).toBe(202);
-    expect((await allKeys()).filter((key) => key.startsWith('sub:'))).toHaveLength(2);
+    expect((await exportSite('demo')).subscriptions.map((s) => s.email).sort()).toEqual(['info@posativ.org', 'other@example.com']);
     const result = await (await admin('/api/admin/erase?email=info@posativ.org', { method: 'DELETE' })).json<{ subscriptions: number }>();
     expect(result.subscriptions).toBe(1);
     expect((await exportSite('demo')).subscriptions.map((s) => s.email)).toEqual(['other@example.com']);

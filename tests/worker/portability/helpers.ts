@@ -36,10 +36,17 @@ export async function restore(doc: ParleyExport): Promise<RestoreResult[]> {
   return results;
 }
 
-/** A moderation queue (up to 500), through the admin API. */
+/** A whole moderation queue, through the admin API (following its pages). */
 export async function queue(status: CommentStatus, site = 'demo'): Promise<ModeratedComment[]> {
-  const response = await admin(`/api/admin/comments?status=${status}&site=${site}`);
-  return (await response.json<AdminListResponse>()).comments;
+  const comments: ModeratedComment[] = [];
+  let cursor: string | null = null;
+  do {
+    const response = await admin(`/api/admin/comments?status=${status}&site=${site}&limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+    const page: AdminListResponse = await response.json<AdminListResponse>();
+    comments.push(...page.comments);
+    cursor = page.next;
+  } while (cursor);
+  return comments;
 }
 
 /** Every comment of a site, of every status. */

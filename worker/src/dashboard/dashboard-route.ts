@@ -2,10 +2,11 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError, renderError } from '../errors';
 import { endSession, sameOriginRequest, sessionName, startSession, tokenMatches } from '../lib/admin-auth';
-import { readQueue, parseStatus } from '../routes/admin-api';
-import { applyBulk, applyStatusAction, banAuthor, editComment, setPinned, setThreadLock, unban, STATUS_ACTIONS, type StatusAction } from '../moderation/actions';
+import { parseStatus } from '../routes/admin-api';
+import { applyBulk, applyStatusAction, banAuthor, currentRecord, editComment, setPinned, setThreadLock, unban, STATUS_ACTIONS, type StatusAction } from '../services/moderating';
+import { queueCounts, readQueue, reconcilerRuns } from '../services/queues';
 import { readModerationLink } from '../moderation/links';
-import { mailerFor, OutboxMailer } from '../mail/mailer';
+import { mailerFor } from '../mail/mailer';
 import type { CommentStatus } from '../wire';
 import { DASHBOARD_CSS, DASHBOARD_CSS_EXTRA } from './dashboard-css';
 import { DASHBOARD_JS } from './dashboard-js';
@@ -84,8 +85,9 @@ dashboardRoute.get('/', async (c) => {
   const name = await moderator(c);
   if (!name) return c.html(loginPage());
   const status = parseStatus(c.req.query('status'));
-  const filter = { status, site: c.req.query('site') || undefined, thread: c.req.query('thread') || undefined, q: c.req.query('q') || undefined };
-  const [records, counts] = await Promise.all([readQueue(c, filter), c.var.store.countByStatus(filter.site)]);
+  const cursor = c.req.query('cursor');
+  const filter = { status, site: c.req.query('site') || undefined, thread: c.req.query('thread') || undefined, q: c.req.query('q') || undefined, after: cursor && /^[0-9a-z]{19}$/.test(cursor) ? cursor : undefined };
+  const [queue, counts] = await Promise.all([readQueue(c, filter), queueCounts(c, filter.site)]);
   const back = `/admin${new URL(c.req.url).search.replace(/([?&])done=[^&]*&?/, '$1').replace(/[?&]$/, '')}`;
   return c.html(
     queuePage({
@@ -94,8 +96,10 @@ dashboardRoute.get('/', async (c) => {
       counts,
       sites: [...c.var.sites.values()],
       notice: c.req.query('done'),
-      cards: records.map((record) => commentCard(record, c.var.sites.get(record.site), back)),
+      cards: queue.comments.map((record) => commentCard(record, c.var.sites.get(record.site), back)),
       back,
+      next: queue.next,
+      indexing: queue.indexing,
     }),
   );
 });
@@ -144,8 +148,7 @@ dashboardRoute.post('/bulk', async (c) => {
 
 dashboardRoute.get('/comments/:id/edit', async (c) => {
   await requireModerator(c);
-  const record = await c.var.store.get(c.req.param('id'));
-  if (!record) throw new ApiError(404, 'not_found', 'No comment with that id.');
+  const record = await currentRecord(c, c.req.param('id'));
   return c.html(editPage(record, c.req.query('back') ?? '/admin'));
 });
 
@@ -189,7 +192,7 @@ dashboardRoute.post('/threads/lock', async (c) => {
 dashboardRoute.get('/bans', async (c) => {
   const name = await moderator(c);
   if (!name) return c.html(loginPage());
-  return c.html(bansPage(name, await c.var.moderation.listBans(), c.req.query('done')));
+  return c.html(bansPage(name, await c.var.stores.moderation.listBans(), c.req.query('done')));
 });
 
 dashboardRoute.post('/bans/:kind/:hash/delete', async (c) => {
@@ -204,13 +207,14 @@ dashboardRoute.post('/bans/:kind/:hash/delete', async (c) => {
 dashboardRoute.get('/audit', async (c) => {
   const name = await moderator(c);
   if (!name) return c.html(loginPage());
-  return c.html(auditPage(name, await c.var.moderation.readAudit()));
+  const [entries, reconciler] = await Promise.all([c.var.stores.audit.read(), reconcilerRuns(c, 1)]);
+  return c.html(auditPage(name, entries, reconciler));
 });
 
 dashboardRoute.get('/outbox', async (c) => {
   const name = await moderator(c);
   if (!name) return c.html(loginPage());
-  const entries = await OutboxMailer.read(c.env.PARLEY_KV);
+  const entries = await c.var.stores.outbox.read();
   return c.html(outboxPage(name, entries, mailerFor(c.env, c.env.PARLEY_KV, c.var.outbound).name));
 });
 
@@ -221,20 +225,31 @@ dashboardRoute.get('/outbox', async (c) => {
  */
 dashboardRoute.get('/act/:signed', async (c) => {
   const link = await readModerationLink(c.env, c.req.param('signed'));
-  if (await c.var.moderation.linkUsed(link.n)) throw new ApiError(410, 'link_used', 'This link has already been used.');
-  const record = await c.var.store.get(link.c);
-  if (!record) throw new ApiError(404, 'not_found', 'That comment no longer exists.');
+  if (await c.var.stores.moderation.linkUsed(link.n)) throw new ApiError(410, 'link_used', 'This link has already been used.');
+  const record = await currentRecord(c, link.c);
+  if (link.s && record.status !== link.s) {
+    c.status(409);
+    return c.html(messagePage('This link no longer applies', `${record.author}'s comment on ${record.thread} is ${STATUS_LABELS[record.status].toLowerCase()} now (changed ${record.updatedAt.slice(0, 16).replace('T', ' ')} UTC). Nothing was changed.`));
+  }
   return c.html(confirmLinkPage(record, link.a, c.req.param('signed')));
 });
 
 dashboardRoute.post('/act/:signed', async (c) => {
   requireSameOrigin(c);
   const link = await readModerationLink(c.env, c.req.param('signed'));
-  if (await c.var.moderation.linkUsed(link.n)) throw new ApiError(410, 'link_used', 'This link has already been used.');
-  await c.var.moderation.markLinkUsed(link.n, link.e);
+  if (await c.var.stores.moderation.linkUsed(link.n)) throw new ApiError(410, 'link_used', 'This link has already been used.');
   c.set('actor', 'signed link');
-  const record = await applyStatusAction(c, link.c, link.a);
+  let record;
+  try {
+    // The thread's object applies it only if the comment is still as it was when the link was sent.
+    record = await applyStatusAction(c, link.c, link.a, link.s ? { expect: link.s } : {});
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'link_stale') {
+      c.status(409);
+      return c.html(messagePage('This link no longer applies', `${error.message} Nothing was changed.`));
+    }
+    throw error;
+  }
+  await c.var.stores.moderation.markLinkUsed(link.n, link.e);
   return c.html(messagePage(link.a === 'approve' ? 'Comment approved' : 'Comment removed', `${record.author}'s comment on ${record.thread} is now ${STATUS_LABELS[record.status as CommentStatus].toLowerCase()}.`));
 });
-
-

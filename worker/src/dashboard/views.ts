@@ -1,10 +1,12 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { SiteConfig } from '../config/sites';
-import type { CommentRecord } from '../storage/comment-store';
-import type { AuditEntry, Ban } from '../storage/moderation-store';
+import type { CommentRecord } from '../storage/records';
+import type { Ban } from '../storage/moderation-store';
+import type { AuditEntry } from '../storage/audit-log';
+import type { ReconcileRun } from '../objects/site/protocol';
 import type { CommentStatus } from '../wire';
-import type { QueueFilter } from '../routes/admin-api';
+import type { QueueFilter } from '../services/queues';
 import type { OutboxEntry } from '../mail/mailer';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -67,8 +69,9 @@ function nav(name: string, current: string) {
 
 function queueUrl(filter: QueueFilter, changes: Partial<QueueFilter>): string {
   const params = new URLSearchParams();
-  const next = { ...filter, ...changes };
+  const { after, limit: _limit, ...next } = { ...filter, after: undefined, ...changes };
   for (const [key, value] of Object.entries(next)) if (value) params.set(key, String(value));
+  if (after) params.set('cursor', after);
   return `/admin?${params.toString()}`;
 }
 
@@ -80,6 +83,10 @@ export interface QueuePageData {
   notice?: string;
   cards: Html[];
   back: string;
+  /** The id to continue after for the next page of this queue, or null on the last page. */
+  next: string | null;
+  /** Comments of an earlier release are still being indexed: the queue may be incomplete. */
+  indexing: boolean;
 }
 
 export function queuePage(data: QueuePageData) {
@@ -109,7 +116,8 @@ export function queuePage(data: QueuePageData) {
   <button type="submit">Filter</button>
 </form>
 ${data.notice ? html`<p class="notice" role="status">${data.notice}</p>` : ''}
-<h1>${STATUS_LABELS[filter.status]} comments <span class="count">(${data.cards.length})</span></h1>
+<h1>${STATUS_LABELS[filter.status]} comments <span class="count">(${!filter.after && !data.next ? data.cards.length : filter.q || filter.thread ? `${data.cards.length} on this page` : `${data.cards.length} of ${data.counts[filter.status]} on this page`})</span></h1>
+${data.indexing ? html`<p class="notice" role="status">Taking in comments stored by an earlier version of Parley: this queue may not show all of them yet. Reload in a minute.</p>` : ''}
 ${
   data.cards.length === 0
     ? html`<p class="empty">Nothing here.${filter.status === 'pending' ? ' The queue is clear.' : ''}</p>`
@@ -122,6 +130,7 @@ ${
 </form>
 <ol class="comments">${data.cards.map((card) => html`<li>${card}</li>`)}</ol>`
 }
+${data.next ? html`<p class="pager"><a href="${queueUrl(filter, { after: data.next })}" rel="next">Next page of ${STATUS_LABELS[filter.status].toLowerCase()} comments</a></p>` : ''}
 <p class="shortcuts">Keyboard: <kbd>j</kbd>/<kbd>k</kbd> next/previous, <kbd>a</kbd> approve, <kbd>r</kbd> remove, <kbd>s</kbd> spam, <kbd>e</kbd> edit, <kbd>x</kbd> select, <kbd>/</kbd> search.</p>
 </main>`,
     { script: true },
@@ -230,12 +239,25 @@ ${bans.map(
   );
 }
 
-export function auditPage(name: string, entries: AuditEntry[]) {
+export function auditPage(name: string, entries: AuditEntry[], reconciler: { site: string; runs: ReconcileRun[] }[] = []) {
   return page(
     'Audit log',
     html`${nav(name, 'audit')}
 <main>
 <h1>Audit log</h1>
+<section aria-labelledby="reconciler">
+<h2 id="reconciler">Reconciler</h2>
+<p class="hint">Every 10 minutes it compares what readers are served with each thread's own state and repairs any difference.</p>
+<ul class="reconciler">${reconciler.map(({ site, runs }) => {
+      const last = runs[0];
+      return html`<li><strong>${site}</strong>: ${
+        last
+          ? html`last ran <time datetime="${last.at}">${last.at.slice(0, 16).replace('T', ' ')} UTC</time>, checked ${last.checked} keys in ${last.threads} threads, repaired ${last.repaired}${last.detail.length ? html` (${last.detail.join(', ')})` : ''}${last.reindexed ? `, reindexed ${last.reindexed}` : ''}${last.purged ? `, purged ${last.purged} expired` : ''}${last.errors ? `, ${last.errors} errors` : ''}.`
+          : 'has not run yet.'
+      }</li>`;
+    })}</ul>
+</section>
+<h2>Moderation</h2>
 ${
   entries.length === 0
     ? html`<p class="empty">No moderation yet.</p>`

@@ -1,30 +1,46 @@
 import type { Bindings } from '../app-env';
 import type { SiteConfig } from '../config/sites';
-import { sign, verify } from '../lib/signing';
-import { hashEmail, signingKey } from '../moderation/identity';
-import { CommentStore, type CommentRecord } from '../storage/comment-store';
-import { SubscriptionStore, type Subscription } from '../storage/subscription-store';
 import { loadSites } from '../config/sites';
+import { sign, verify } from '../lib/signing';
+import { signingKey } from '../moderation/identity';
+import { LegacyLayout } from '../storage/legacy';
+import { createStores, type Stores } from '../storage/stores';
+import type { CommentRecord } from '../storage/records';
+import type { SubscriptionRow, ThreadRef } from '../objects/thread/protocol';
 import { mailerFor, type MailMessage } from './mailer';
 
 /**
  * Following threads by email, with double opt-in.
  *
- * - A reader asks to follow a thread (or the replies to their comment): an unconfirmed
- *   subscription is saved and a confirmation mail queued.
- * - Only a confirmed subscription is ever mailed: checked when notifications are fanned out
- *   and again just before each message is sent.
+ * - A reader asks to follow a thread (or the replies to their comment): the thread's object saves
+ *   an unconfirmed subscription and a confirmation mail is queued.
+ * - Only a confirmed subscription is ever mailed: checked when notifications are fanned out and
+ *   again just before each message is sent.
  * - Every message carries a one-click unsubscribe link and List-Unsubscribe headers.
  * - All mail goes through the MAIL_QUEUE queue (retried with backoff, never in a reader's request).
  */
 export type MailJob =
-  | { type: 'confirm'; key: string; origin: string }
-  | { type: 'notify'; commentId: string; origin: string }
-  | { type: 'send'; key: string; commentId: string; origin: string };
+  | { type: 'confirm'; site: string; thread: string; emailHash: string; target: string; origin: string }
+  | { type: 'notify'; site: string; thread: string; commentId: string; origin: string }
+  | { type: 'send'; site: string; thread: string; emailHash: string; target: string; commentId: string; origin: string };
+
+/** Jobs queued by a release before thread objects: they name subscriptions by KV key. */
+type LegacyMailJob = { type: 'confirm'; key: string; origin: string } | { type: 'notify'; commentId: string; origin: string } | { type: 'send'; key: string; commentId: string; origin: string };
+
+/** What a subscription link names: a subscription of a thread, and the action. */
+export interface SubscriptionLink {
+  ref: ThreadRef;
+  emailHash: string;
+  target: string;
+}
 
 interface LinkPayload {
-  /** subscription key */
-  k: string;
+  s?: string;
+  t?: string;
+  h?: string;
+  g?: string;
+  /** A link made before thread objects: the subscription's KV key. */
+  k?: string;
   a: 'confirm' | 'unsubscribe';
   /** expiry, seconds */
   e: number;
@@ -33,16 +49,30 @@ interface LinkPayload {
 const CONFIRM_TTL = 7 * 86_400;
 const UNSUBSCRIBE_TTL = 3 * 365 * 86_400;
 
-export async function subscriptionLink(env: Bindings, origin: string, key: string, action: LinkPayload['a']): Promise<string> {
-  const payload: LinkPayload = { k: key, a: action, e: Math.floor(Date.now() / 1000) + (action === 'confirm' ? CONFIRM_TTL : UNSUBSCRIBE_TTL) };
+export async function subscriptionLink(env: Bindings, origin: string, sub: SubscriptionLink, action: LinkPayload['a']): Promise<string> {
+  const payload: LinkPayload = { s: sub.ref.site, t: sub.ref.thread, h: sub.emailHash, g: sub.target, a: action, e: Math.floor(Date.now() / 1000) + (action === 'confirm' ? CONFIRM_TTL : UNSUBSCRIBE_TTL) };
   return `${origin}/subscriptions/${action}/${await sign(signingKey(env), 'subscription', payload)}`;
 }
 
-/** The subscription key a signed link names, or null when the link is forged, altered or expired. */
-export async function readSubscriptionLink(env: Bindings, signed: string, action: LinkPayload['a']): Promise<string | null> {
+/** The subscription a signed link names, or null when the link is forged, altered, expired or names nothing known. */
+export async function readSubscriptionLink(env: Bindings, stores: Stores, signed: string, action: LinkPayload['a']): Promise<SubscriptionLink | null> {
   const payload = await verify<LinkPayload>(signingKey(env), 'subscription', signed);
-  if (!payload || payload.a !== action || typeof payload.k !== 'string' || payload.e * 1000 < Date.now()) return null;
-  return payload.k;
+  if (!payload || payload.a !== action || typeof payload.e !== 'number' || payload.e * 1000 < Date.now()) return null;
+  if (typeof payload.s === 'string' && typeof payload.t === 'string' && typeof payload.h === 'string' && typeof payload.g === 'string') {
+    return { ref: { site: payload.s, thread: payload.t }, emailHash: payload.h, target: payload.g };
+  }
+  return typeof payload.k === 'string' ? legacySubscription(stores, payload.k) : null;
+}
+
+/** A subscription named by its KV key (links and jobs made before thread objects). */
+async function legacySubscription(stores: Stores, key: string): Promise<SubscriptionLink | null> {
+  const parsed = LegacyLayout.parseSubscriptionKey(key);
+  if (!parsed) return null;
+  const thread = await stores.sites.call(parsed.site, (stub) => stub.threadOfPart(parsed.site, { part: parsed.part }));
+  if (thread === null) return null;
+  const ref = { site: parsed.site, thread };
+  const sub = await stores.threads.of(ref.site, ref.thread).read((stub) => stub.subscription(ref, { legacyKey: key }));
+  return sub ? { ref, emailHash: sub.emailHash, target: sub.target } : null;
 }
 
 /** Sends jobs to the mail queue, or (without a queue binding) runs them after the response. */
@@ -55,71 +85,87 @@ export async function enqueue(env: Bindings, jobs: MailJob[], run: (job: MailJob
   }
 }
 
-/**
- * Saves (or refreshes) an unconfirmed subscription and returns the confirmation job, or null
- * when that email already follows (the reader is told the same either way: no probing who follows what).
- */
-export async function subscribe(env: Bindings, subs: SubscriptionStore, request: Omit<Subscription, 'confirmed' | 'createdAt'>, origin: string): Promise<MailJob | null> {
-  const key = await subs.key(request, (await hashEmail(env, request.email))!);
-  const existing = await subs.get(key);
-  if (existing?.confirmed) return null;
-  // Resend at most one confirmation an hour for the same subscription.
-  if (existing && Date.now() - Date.parse(existing.createdAt) < 3_600_000) return null;
-  await subs.put(key, { ...request, confirmed: false, createdAt: new Date().toISOString() });
-  return { type: 'confirm', key, origin };
-}
-
 function siteName(sites: Map<string, SiteConfig>, id: string): string {
   return sites.get(id)?.name ?? id;
 }
 
-function threadUrl(sites: Map<string, SiteConfig>, sub: { site: string; thread: string }, commentId?: string): string {
-  const base = sites.get(sub.site)?.url;
-  const url = base ? new URL(sub.thread, base).toString() : sub.thread;
+function threadUrl(sites: Map<string, SiteConfig>, ref: ThreadRef, commentId?: string): string {
+  const base = sites.get(ref.site)?.url;
+  const url = base ? new URL(ref.thread, base).toString() : ref.thread;
   return commentId ? `${url}#comment-${commentId}` : url;
 }
 
+export interface MailDeps {
+  env: Bindings;
+  stores: Stores;
+  outbound: typeof fetch;
+  enqueueMore: (jobs: MailJob[]) => Promise<void>;
+}
+
 /** Runs one mail job. Throws on a failure worth retrying (the queue retries with backoff). */
-export async function runMailJob(job: MailJob, deps: { env: Bindings; kv: KVNamespace; outbound: typeof fetch; enqueueMore: (jobs: MailJob[]) => Promise<void> }): Promise<void> {
-  const { env, kv } = deps;
-  const subs = new SubscriptionStore(kv);
+export async function runMailJob(queued: MailJob | LegacyMailJob, deps: MailDeps): Promise<void> {
+  const job = await currentJob(queued, deps.stores);
+  if (!job) return;
+  const { env, stores } = deps;
   const sites = loadSites(env.SITES);
-  const mailer = mailerFor(env, kv, deps.outbound);
+  const mailer = mailerFor(env, env.PARLEY_KV, deps.outbound);
+  const ref = { site: job.site, thread: job.thread };
+  const thread = stores.threads.of(ref.site, ref.thread);
 
   if (job.type === 'notify') {
-    const record = await new CommentStore(kv).get(job.commentId);
-    if (!record || record.status !== 'approved') return;
-    const keys = await subs.recipients(record.site, record.thread, record.parentId);
-    await deps.enqueueMore(keys.map((key) => ({ type: 'send', key, commentId: record.id, origin: job.origin })));
+    const found = await thread.read((stub, at) => stub.recipients(at, { commentId: job.commentId }));
+    if (!found) return;
+    await deps.enqueueMore(found.recipients.map((sub) => ({ type: 'send', ...ref, emailHash: sub.emailHash, target: sub.target, commentId: job.commentId, origin: job.origin })));
     return;
   }
 
-  const sub = await subs.get(job.key);
+  const sub = await thread.read((stub, at) => stub.subscription(at, { emailHash: job.emailHash, target: job.target }));
   if (!sub) return;
   if (job.type === 'confirm') {
     if (sub.confirmed) return;
-    const what = sub.target === 'thread' ? `new comments on ${threadUrl(sites, sub)}` : `replies to your comment on ${threadUrl(sites, sub)}`;
-    await mailer.send({
-      to: sub.email,
-      subject: `Confirm: follow ${sub.target === 'thread' ? 'comments' : 'replies'} on ${siteName(sites, sub.site)}`,
-      text: `Someone (hopefully you) asked to be emailed about ${what}.\n\nTo confirm, open:\n${await subscriptionLink(env, job.origin, job.key, 'confirm')}\n\nIf it was not you, ignore this message: nothing will be sent to you.`,
-    });
+    // However many threads one address is asked to follow, a site sends it only a few confirmations.
+    if (!(await stores.sites.call(ref.site, (stub) => stub.allowConfirmation(ref.site, { emailHash: sub.emailHash })))) return;
+    await mailer.send(confirmationMail(sites, ref, sub, await subscriptionLink(env, job.origin, { ref, emailHash: sub.emailHash, target: sub.target }, 'confirm')));
     return;
   }
 
   // type 'send': never mail an address that has not confirmed (checked again here, at the last moment).
   if (!sub.confirmed) return;
-  const record = await new CommentStore(kv).get(job.commentId);
-  if (!record || record.status !== 'approved') return;
-  if (record.email && (await hashEmail(env, record.email)) === (await hashEmail(env, sub.email))) return; // no mail about your own comment
-  const unsubscribeUrl = await subscriptionLink(env, job.origin, job.key, 'unsubscribe');
-  const message: MailMessage = {
+  const found = await thread.read((stub, at) => stub.recipients(at, { commentId: job.commentId }));
+  if (!found || !found.recipients.some((one) => one.emailHash === sub.emailHash && one.target === sub.target)) return;
+  const unsubscribeUrl = await subscriptionLink(env, job.origin, { ref, emailHash: sub.emailHash, target: sub.target }, 'unsubscribe');
+  await mailer.send(commentMail(sites, found.record, sub, unsubscribeUrl));
+}
+
+/** A job as this release runs it (jobs queued before thread objects are translated), or null when it names nothing any more. */
+async function currentJob(job: MailJob | LegacyMailJob, stores: Stores): Promise<MailJob | null> {
+  if ('site' in job) return job;
+  if (job.type === 'notify') {
+    const where = await stores.records.locate(job.commentId);
+    return where ? { type: 'notify', site: where.site, thread: where.thread, commentId: job.commentId, origin: job.origin } : null;
+  }
+  const sub = await legacySubscription(stores, job.key);
+  if (!sub) return null;
+  const fields = { site: sub.ref.site, thread: sub.ref.thread, emailHash: sub.emailHash, target: sub.target, origin: job.origin };
+  return job.type === 'confirm' ? { type: 'confirm', ...fields } : { type: 'send', ...fields, commentId: job.commentId };
+}
+
+function confirmationMail(sites: Map<string, SiteConfig>, ref: ThreadRef, sub: SubscriptionRow, confirmUrl: string): MailMessage {
+  const what = sub.target === 'thread' ? `new comments on ${threadUrl(sites, ref)}` : `replies to your comment on ${threadUrl(sites, ref)}`;
+  return {
+    to: sub.email,
+    subject: `Confirm: follow ${sub.target === 'thread' ? 'comments' : 'replies'} on ${siteName(sites, ref.site)}`,
+    text: `Someone (hopefully you) asked to be emailed about ${what}.\n\nTo confirm, open:\n${confirmUrl}\n\nIf it was not you, ignore this message: nothing will be sent to you.`,
+  };
+}
+
+function commentMail(sites: Map<string, SiteConfig>, record: CommentRecord, sub: SubscriptionRow, unsubscribeUrl: string): MailMessage {
+  return {
     to: sub.email,
     subject: `${record.author} ${record.parentId && sub.target !== 'thread' ? 'replied to you' : 'commented'} on ${siteName(sites, record.site)}`,
     text: `${record.author} wrote on ${threadUrl(sites, record)}:\n\n${quote(record.body)}\n\nRead and reply: ${threadUrl(sites, record, record.id)}\n\n--\nYou get this because you follow ${sub.target === 'thread' ? 'this thread' : 'replies to your comment'}.\nUnsubscribe with one click: ${unsubscribeUrl}`,
     unsubscribeUrl,
   };
-  await mailer.send(message);
 }
 
 function quote(text: string): string {
@@ -132,7 +178,12 @@ function quote(text: string): string {
 
 /** Notifications for a comment that readers can now see (queued; never sent twice for one comment). */
 export function publishedJobs(record: CommentRecord, origin: string): MailJob[] {
-  return [{ type: 'notify', commentId: record.id, origin }];
+  return [{ type: 'notify', site: record.site, thread: record.thread, commentId: record.id, origin }];
+}
+
+/** The confirmation of a new subscription. */
+export function confirmationJob(ref: ThreadRef, emailHash: string, target: string, origin: string): MailJob {
+  return { type: 'confirm', site: ref.site, thread: ref.thread, emailHash, target, origin };
 }
 
 /**
@@ -140,11 +191,12 @@ export function publishedJobs(record: CommentRecord, origin: string): MailJob[] 
  * (the queue gives up after `max_retries` and the message goes to the dead-letter log).
  */
 export async function handleMailBatch(batch: MessageBatch<MailJob>, env: Bindings): Promise<void> {
+  const stores = createStores(env);
   for (const message of batch.messages) {
     try {
       await runMailJob(message.body, {
         env,
-        kv: env.PARLEY_KV,
+        stores,
         outbound: (input, init) => fetch(input, init),
         enqueueMore: async (jobs) => {
           if (jobs.length) await env.MAIL_QUEUE!.sendBatch(jobs.map((body) => ({ body })));

@@ -1,5 +1,6 @@
 import type { Bindings } from '../app-env';
 import { newToken } from '../lib/ids';
+import { Outbox, type OutboxEntry } from '../storage/outbox';
 
 /** One email, as Parley composes it: plain text, with one-click unsubscribe headers. */
 export interface MailMessage {
@@ -16,15 +17,7 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
-/** A message kept in the development outbox (the dashboard's mail catcher). */
-export interface OutboxEntry extends MailMessage {
-  id: string;
-  at: string;
-  headers: Record<string, string>;
-}
-
-const OUTBOX_PREFIX = 'outbox:';
-const OUTBOX_TTL = 7 * 86_400;
+export type { OutboxEntry };
 
 export function mailHeaders(message: MailMessage, from: string): Record<string, string> {
   const headers: Record<string, string> = { From: from, To: message.to, Subject: message.subject };
@@ -47,16 +40,11 @@ export class OutboxMailer implements Mailer {
   ) {}
 
   async send(message: MailMessage): Promise<void> {
-    const now = Date.now();
-    const entry: OutboxEntry = { ...message, id: newToken().slice(0, 12), at: new Date(now).toISOString(), headers: mailHeaders(message, this.from) };
-    // Newest first in list order.
-    await this.kv.put(`${OUTBOX_PREFIX}${String(9_999_999_999_999 - now).padStart(13, '0')}${entry.id}`, JSON.stringify(entry), { expirationTtl: OUTBOX_TTL });
+    await new Outbox(this.kv).put({ ...message, id: newToken().slice(0, 12), at: new Date().toISOString(), headers: mailHeaders(message, this.from) });
   }
 
   static async read(kv: KVNamespace, limit = 100): Promise<OutboxEntry[]> {
-    const page = await kv.list({ prefix: OUTBOX_PREFIX, limit });
-    const entries = await Promise.all(page.keys.map((key) => kv.get<OutboxEntry>(key.name, 'json')));
-    return entries.filter((entry): entry is OutboxEntry => entry !== null);
+    return new Outbox(kv).read(limit);
   }
 }
 

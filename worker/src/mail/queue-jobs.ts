@@ -1,16 +1,15 @@
-import type { Context } from 'hono';
-import type { AppEnv } from '../app-env';
-import { enqueue, runMailJob, type MailJob } from './follow';
+import type { ServiceContext } from '../services/context';
+import { enqueue, runMailJob, type MailDeps, type MailJob } from './follow';
 
 /**
  * Queues mail jobs from a request: to MAIL_QUEUE when bound (the normal case, locally too),
  * else run after the response. Never throws into the reader's request: a mail failure must not
  * fail a post.
  */
-export async function queueMail(c: Pick<Context<AppEnv>, 'env' | 'var' | 'executionCtx'>, jobs: MailJob[]): Promise<void> {
-  const deps = {
+export async function queueMail(c: Pick<ServiceContext, 'env' | 'var' | 'executionCtx'>, jobs: MailJob[]): Promise<void> {
+  const deps: MailDeps = {
     env: c.env,
-    kv: c.env.PARLEY_KV,
+    stores: c.var.stores,
     outbound: c.var.outbound,
     enqueueMore: async (more: MailJob[]): Promise<void> => {
       for (const job of more) await runMailJob(job, deps);

@@ -3,6 +3,7 @@ import { ApiError } from '../errors';
 import { newToken } from '../lib/ids';
 import { sign, verify } from '../lib/signing';
 import { signingKey } from './identity';
+import type { CommentStatus } from '../wire';
 
 export type LinkAction = 'approve' | 'remove';
 
@@ -15,6 +16,8 @@ export interface LinkPayload {
   e: number;
   /** nonce: the link works once */
   n: string;
+  /** The comment's status when the link was made: the link acts only while it is still so. */
+  s?: CommentStatus;
 }
 
 /** How long a notification's links work. */
@@ -22,15 +25,16 @@ export const LINK_TTL_SECONDS = 7 * 86_400;
 
 /**
  * A signed link that performs one action on one comment, without signing in. It cannot be
- * turned into a link for another comment or action (the signature covers both), expires,
- * and is refused once used.
+ * turned into a link for another comment or action (the signature covers both), expires, is
+ * refused once used, and acts only while the comment is still in the status it was made for
+ * (a moderator's later decision is never overridden by an old link).
  *
  * @example
- * await moderationLink(env, 'https://comments.example', id, 'approve')
+ * await moderationLink(env, 'https://comments.example', id, 'approve', 'pending')
  * // 'https://comments.example/admin/act/eyJjIjoi….3f9a…'
  */
-export async function moderationLink(env: Bindings, origin: string, commentId: string, action: LinkAction, now = Date.now()): Promise<string> {
-  const payload: LinkPayload = { c: commentId, a: action, e: Math.floor(now / 1000) + LINK_TTL_SECONDS, n: newToken().slice(0, 16) };
+export async function moderationLink(env: Bindings, origin: string, commentId: string, action: LinkAction, status?: CommentStatus, now = Date.now()): Promise<string> {
+  const payload: LinkPayload = { c: commentId, a: action, e: Math.floor(now / 1000) + LINK_TTL_SECONDS, n: newToken().slice(0, 16), ...(status ? { s: status } : {}) };
   return `${origin}/admin/act/${await sign(signingKey(env), 'link', payload)}`;
 }
 

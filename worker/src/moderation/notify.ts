@@ -1,5 +1,5 @@
 import type { SiteConfig } from '../config/sites';
-import type { CommentRecord } from '../storage/comment-store';
+import type { CommentRecord } from '../storage/records';
 
 export interface WaitingNotice {
   record: CommentRecord;

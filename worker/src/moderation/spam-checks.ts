@@ -53,3 +53,8 @@ export function assess(site: SiteConfig, content: SubmittedContent): Assessment 
 export function normalizeForDuplicate(body: string): string {
   return body.toLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim();
 }
+
+/** The checks on an author's edit of their comment: the text and its links (no honeypot, no timing: the comment exists already). */
+export function assessEdit(site: SiteConfig, content: Omit<SubmittedContent, 'honeypot' | 'elapsedMs'>): Assessment {
+  return assess(site, { ...content, honeypot: '', elapsedMs: Number.POSITIVE_INFINITY });
+}

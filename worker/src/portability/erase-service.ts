@@ -2,12 +2,9 @@ import { ApiError } from '../errors';
 import { secretsEqual, sha256Hex } from '../lib/crypto';
 import { originAllowed } from '../lib/origin';
 import { hashEmail, maskEmail } from '../moderation/identity';
-import type { CommentRecord } from '../storage/comment-store';
-import { SubscriptionStore } from '../storage/subscription-store';
-import { portabilityStore, type PortabilityContext } from './import-service';
-
-/** Records scanned per erase request: five list() calls and fifty bulk reads. */
-export const ERASE_SCAN_PAGE = 5000;
+import type { CommentRecord } from '../storage/records';
+import { isSkeleton } from '../objects/thread/rules';
+import type { PortabilityContext } from './import-service';
 
 /** What an erasure did. */
 export interface EraseResult {
@@ -15,35 +12,35 @@ export interface EraseResult {
   erased: { id: string; site: string; thread: string }[];
   /** Email subscriptions of that address deleted (following threads or replies). */
   subscriptions: number;
-  /** Records looked at (erasure by email scans every record: there is no index by email). */
+  /** Comments looked at: every comment written with the address, found through each site's index. */
   scanned: number;
-  /** Null when every record was looked at; else pass it back as `cursor` to go on. */
+  /** Always null: the site's index finds every comment of the address at once (kept for clients of earlier releases). */
   next: string | null;
 }
 
 /**
- * Erases comments for good and everything that points to them: records, pointers, queue
- * markers, likes and the author's following of its replies go; an `erased:` marker (the id, nothing else) keeps a re-import from
- * bringing them back; the audit entries about them lose their detail (which names the author);
- * each thread's view is rebuilt, where approved replies keep their place under a placeholder.
+ * Erases comments for good and everything that points to them: each thread's object deletes the
+ * record (a comment with replies leaves a skeleton without content, so the replies keep their
+ * place), its likes and the following of its replies; an `erased:` marker (the id, nothing
+ * else) keeps a re-import from bringing them back; the audit entries about them lose their
+ * detail (which names the author).
  */
 async function eraseRecords(c: PortabilityContext, records: CommentRecord[]): Promise<void> {
   if (records.length === 0) return;
-  const portability = portabilityStore(c);
-  const subscriptions = new SubscriptionStore(c.env.PARLEY_KV);
-  await Promise.all(
-    records.map(async (record) => {
-      await Promise.all([c.var.store.erase(record), portability.markErased(record.site, record.id)]);
-      // Following the replies to this comment ends with it.
-      const emailHash = await hashEmail(c.env, record.email);
-      if (emailHash) await subscriptions.delete(await subscriptions.key({ site: record.site, thread: record.thread, target: record.id }, emailHash));
-    }),
-  );
+  const byThread = new Map<string, { site: string; thread: string; ids: string[] }>();
+  for (const record of records) {
+    const key = `${record.site}\n${record.thread}`;
+    const entry = byThread.get(key) ?? { site: record.site, thread: record.thread, ids: [] };
+    entry.ids.push(record.id);
+    byThread.set(key, entry);
+  }
+  for (const { site, thread, ids } of byThread.values()) {
+    await c.var.stores.threads.of(site, thread).call((stub, ref) => stub.erase(ref, { ids }));
+    await Promise.all(ids.map((id) => c.var.stores.erased.mark(site, id)));
+  }
   const ids = new Set(records.map((record) => record.id));
-  const mentions = (await portability.listAudit()).filter(({ entry }) => entry.commentId && ids.has(entry.commentId) && entry.detail !== '(erased)');
-  await portability.rewriteAudit(mentions.map((stored) => ({ ...stored, entry: { ...stored.entry, detail: '(erased)' } })));
-  const threads = new Map(records.map((record) => [`${record.site}\n${record.thread}`, record]));
-  for (const record of threads.values()) await c.var.store.rebuildView(record.site, record.thread, 'change');
+  const mentions = (await c.var.stores.audit.readAll()).filter(({ entry }) => entry.commentId && ids.has(entry.commentId) && entry.detail !== '(erased)');
+  await c.var.stores.audit.rewrite(mentions.map((stored) => ({ ...stored, entry: { ...stored.entry, detail: '(erased)' } })));
 }
 
 /** One audit entry per site touched, naming no one: a masked email, or the author's own request. */
@@ -51,31 +48,34 @@ async function auditErasure(c: PortabilityContext, records: CommentRecord[], act
   const bySite = new Map<string, number>();
   for (const record of records) bySite.set(record.site, (bySite.get(record.site) ?? 0) + 1);
   for (const [site, count] of bySite) {
-    await c.var.moderation.audit({ who, action, site, detail: `${label}: ${count} comment${count === 1 ? '' : 's'} erased` });
+    await c.var.stores.audit.append({ who, action, site, detail: `${label}: ${count} comment${count === 1 ? '' : 's'} erased` });
   }
 }
 
 /**
- * Erases every comment written with an email address (`DELETE /api/admin/erase?email=`), on
- * one site or all, and that address's email subscriptions. Emails match without regard to case or surrounding spaces. Scans up to
- * {@link ERASE_SCAN_PAGE} records per call; a larger store answers `next`, to call again.
+ * Erases every comment written with an email address (`DELETE /api/admin/erase?email=`), on one
+ * site or all, that address's email subscriptions and the development outbox's mail to it.
+ * Emails match without regard to case or surrounding spaces.
  */
-export async function eraseByEmail(c: PortabilityContext, email: string, options: { site?: string; cursor?: string | null } = {}): Promise<EraseResult> {
+export async function eraseByEmail(c: PortabilityContext, email: string, options: { site?: string } = {}): Promise<EraseResult> {
   const wanted = email.trim().toLowerCase();
+  const siteIds = options.site ? [options.site] : [...c.var.sites.keys()];
+  const emailHash = (await hashEmail(c.env, wanted))!;
   const matches: CommentRecord[] = [];
-  let scanned = 0;
-  let next: string | null = options.cursor ?? null;
-  do {
-    const page = await c.var.store.scanRecords({ site: options.site, cursor: next });
-    scanned += page.records.length;
-    for (const { record } of page.records) if (record.email && record.email.trim().toLowerCase() === wanted) matches.push(record);
-    next = page.cursor;
-  } while (next && scanned < ERASE_SCAN_PAGE);
+  let subscriptions = 0;
+  for (const site of siteIds) {
+    matches.push(...(await c.var.stores.sites.call(site, (stub) => stub.recordsByEmail(site, { email: wanted }))));
+    const subs = await c.var.stores.sites.call(site, (stub) => stub.subscriptionsOf(site, { emailHash }));
+    for (const thread of new Set(subs.map((sub) => sub.thread))) {
+      const { removed } = await c.var.stores.threads.of(site, thread).call((stub, ref) => stub.unsubscribe(ref, { emailHash }));
+      subscriptions += removed;
+    }
+  }
   await eraseRecords(c, matches);
-  const subscriptions = options.cursor ? 0 : await portabilityStore(c).deleteSubscriptionsOf((await hashEmail(c.env, wanted))!, options.site);
+  await c.var.stores.outbox.deleteTo(wanted);
   if (matches.length > 0) await auditErasure(c, matches, 'erase', c.var.actor, maskEmail(wanted));
-  else await c.var.moderation.audit({ who: c.var.actor, action: 'erase', site: options.site, detail: `${maskEmail(wanted)}: no comments found, ${subscriptions} subscription(s) erased` });
-  return { erased: matches.map(({ id, site, thread }) => ({ id, site, thread })), subscriptions, scanned, next };
+  else await c.var.stores.audit.append({ who: c.var.actor, action: 'erase', site: options.site, detail: `${maskEmail(wanted)}: no comments found, ${subscriptions} subscription(s) erased` });
+  return { erased: matches.map(({ id, site, thread }) => ({ id, site, thread })), subscriptions, scanned: matches.length, next: null };
 }
 
 /**
@@ -85,12 +85,12 @@ export async function eraseByEmail(c: PortabilityContext, email: string, options
  * comment (the edit window does not apply to a right to erasure).
  */
 export async function eraseOwn(c: PortabilityContext & { origin: string | undefined; url: string }, items: { id: string; token: string }[]): Promise<{ erased: string[]; gone: string[] }> {
-  const records = await c.var.store.getMany(items.map((item) => item.id));
+  const records = await c.var.stores.records.getMany(items.map((item) => item.id));
   const chosen: CommentRecord[] = [];
   const gone: string[] = [];
   for (const [index, item] of items.entries()) {
     const record = records.get(item.id);
-    if (!record) {
+    if (!record || isSkeleton(record)) {
       gone.push(item.id);
       continue;
     }
@@ -104,6 +104,6 @@ export async function eraseOwn(c: PortabilityContext & { origin: string | undefi
     if (!chosen.some((other) => other.id === record.id)) chosen.push(record);
   }
   await eraseRecords(c, chosen);
-  await auditErasure(c, chosen, 'erase-own', 'author', 'at the author\'s request');
+  await auditErasure(c, chosen, 'erase-own', 'author', "at the author's request");
   return { erased: chosen.map((record) => record.id), gone };
 }

@@ -3,49 +3,28 @@ import type { SiteConfig } from '../config/sites';
 import { ApiError } from '../errors';
 import { renderMarkdown } from '../lib/markdown';
 import { avatarSeed, hashEmail } from '../moderation/identity';
-import { SubscriptionStore } from '../storage/subscription-store';
-import type { CommentRecord, RebuildReason } from '../storage/comment-store';
+import { AuditLog } from '../storage/audit-log';
+import type { CommentRecord } from '../storage/records';
+import type { SubscriptionRow } from '../objects/thread/protocol';
 import type { ImportBatch, ImportBatchResult } from './model';
-import { EXPORTED_FIELDS, exportSubscription, type ExportedComment, type RestoreBatch, type RestoreResult } from './parley-format';
-import { PortabilityStore } from './portability-store';
+import type { IncomingComment } from './merge';
+import type { RestoreBatch, RestoreResult } from './parley-format';
 
 /** What the import, export and erasure services use from a request. */
 export interface PortabilityContext {
-  var: Pick<AppEnv['Variables'], 'store' | 'moderation' | 'sites'> & { actor: string };
+  var: Pick<AppEnv['Variables'], 'stores' | 'sites'> & { actor: string };
   env: Bindings;
 }
 
-/** The portability store of a request (same KV binding as the comment store). */
-export function portabilityStore(c: PortabilityContext): PortabilityStore {
-  return new PortabilityStore(c.env.PARLEY_KV);
-}
+/** Threads written at once. */
+const THREAD_CONCURRENCY = 4;
 
-const DAY_SECONDS = 86_400;
-/** View rebuilds run a few at a time: each is a handful of KV calls. */
-const REBUILD_CONCURRENCY = 4;
-
-/** Threads to rebuild once each at the end of a request, and why. */
-class TouchedThreads {
-  private readonly threads = new Map<string, { site: string; thread: string; reason: RebuildReason }>();
-
-  add(site: string, thread: string, reason: RebuildReason = 'change'): void {
-    const key = `${site}\n${thread}`;
-    const known = this.threads.get(key);
-    if (!known || reason === 'likes') this.threads.set(key, { site, thread, reason });
-  }
-
-  get size(): number {
-    return this.threads.size;
-  }
-
-  /** Rebuilds each thread's view once. */
-  async rebuild(c: PortabilityContext): Promise<void> {
-    const queue = [...this.threads.values()];
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await c.var.store.rebuildView(next.site, next.thread, next.reason);
-    };
-    await Promise.all(Array.from({ length: Math.min(REBUILD_CONCURRENCY, queue.length) }, worker));
-  }
+/** Everything one request writes to one thread: one call to its object. */
+interface ThreadWork {
+  thread: string;
+  comments: IncomingComment[];
+  settings?: { locked: boolean; pinned: string[] };
+  subscriptions?: SubscriptionRow[];
 }
 
 function uniqueIds(ids: string[]): void {
@@ -56,86 +35,103 @@ function uniqueIds(ids: string[]): void {
   }
 }
 
-function sameSite(previous: CommentRecord | undefined, site: string, index: number): void {
-  if (previous && previous.site !== site) {
-    throw new ApiError(409, 'invalid_request', `comment ${previous.id} belongs to another site; nothing was imported`, `comments.${index}.id`);
+/**
+ * Where the comments of a batch live now (one bulk read). A comment of another site refuses the
+ * whole batch; a comment that moves to another thread (a re-import with another mapping) is
+ * released by its old thread, and its record travels with it so the merge rules still apply.
+ */
+async function prepareMoves(c: PortabilityContext, site: SiteConfig, comments: { id: string; thread: string }[]): Promise<Map<string, CommentRecord>> {
+  const where = await c.var.stores.records.locateMany(comments.map((comment) => comment.id));
+  const moves = new Map<string, string[]>();
+  for (const [index, comment] of comments.entries()) {
+    const found = where.get(comment.id);
+    if (!found) continue;
+    if (found.site !== site.id) throw new ApiError(409, 'invalid_request', `comment ${comment.id} belongs to another site; nothing was imported`, `comments.${index}.id`);
+    if (found.thread !== comment.thread) moves.set(found.thread, [...(moves.get(found.thread) ?? []), comment.id]);
   }
+  const moved = new Map<string, CommentRecord>();
+  for (const [thread, ids] of moves) {
+    const { released } = await c.var.stores.threads.of(site.id, thread).call((stub, ref) => stub.release(ref, { ids }));
+    for (const record of released) moved.set(record.id, record);
+  }
+  return moved;
+}
+
+/** Runs each thread's work with one call to its object; returns the summed outcome. */
+async function writeThreads(c: PortabilityContext, site: SiteConfig, work: ThreadWork[], mode: 'import' | 'restore') {
+  const total = { created: 0, updated: 0, unchanged: 0, settings: 0, subscriptions: 0, threads: 0 };
+  const queue = [...work];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const item = next;
+      const outcome = await c.var.stores.threads.of(site.id, item.thread).call((stub, ref) =>
+        stub.importComments(ref, { mode, comments: item.comments, keepDays: site.tombstoneDays, settings: item.settings, subscriptions: item.subscriptions }),
+      );
+      total.created += outcome.created;
+      total.updated += outcome.updated;
+      total.unchanged += outcome.unchanged;
+      total.settings += outcome.settingsChanged ? 1 : 0;
+      total.subscriptions += outcome.subscriptionsChanged;
+      if (outcome.created + outcome.updated > 0 || outcome.settingsChanged) total.threads++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(THREAD_CONCURRENCY, queue.length) }, worker));
+  return total;
+}
+
+function workFor(map: Map<string, ThreadWork>, thread: string): ThreadWork {
+  let work = map.get(thread);
+  if (!work) map.set(thread, (work = { thread, comments: [] }));
+  return work;
 }
 
 /**
- * Writes a batch of comments read from a WordPress or Disqus export (`POST /api/admin/import`).
+ * Writes a batch of comments read from a WordPress or Disqus export (`POST /api/admin/import`),
+ * through each thread's object:
  *
  * - New comments are created with their original date and the status the export gave them;
  *   comments without an edit token (imported ones) can be moderated but not edited by readers.
- * - A comment already in Parley (same derived id: the file was imported before) keeps what
- *   was done to it here (its status, a moderator's edit) and takes the rest from the file;
- *   when nothing differs, nothing is written, so re-running an import costs only reads.
+ * - A comment already in Parley (same derived id: the file was imported before) keeps what was
+ *   done to it here (see ./merge.ts); when nothing differs, nothing is written, so re-running an
+ *   import costs only reads.
  * - Comments erased on request (GDPR) are never brought back.
- * - Each touched thread's view is rebuilt once, at the end.
  */
 export async function applyImport(c: PortabilityContext, site: SiteConfig, batch: ImportBatch): Promise<ImportBatchResult> {
-  const ids = batch.comments.map((comment) => comment.id);
-  uniqueIds(ids);
-  const portability = portabilityStore(c);
-  const [existing, erased] = await Promise.all([c.var.store.getMany(ids), portability.erasedAmong(site.id, ids)]);
+  uniqueIds(batch.comments.map((comment) => comment.id));
+  const erased = await c.var.stores.erased.among(site.id, batch.comments.map((comment) => comment.id));
   const result: ImportBatchResult = { created: 0, updated: 0, unchanged: 0, erased: [], threads: 0 };
-  const touched = new TouchedThreads();
-  const now = Date.now();
-  const writes: Promise<void>[] = [];
-
-  for (const [index, comment] of batch.comments.entries()) {
-    if (erased.has(comment.id)) {
-      result.erased.push(comment.id);
-      continue;
-    }
-    const previous = existing.get(comment.id);
-    sameSite(previous, site.id, index);
-    const edited = Boolean(previous?.editedBy || previous?.editedAt);
-    const author = edited ? previous!.author : comment.author;
-    const body = edited ? previous!.body : comment.body;
+  const kept = batch.comments.filter((comment) => {
+    if (!erased.has(comment.id)) return true;
+    result.erased.push(comment.id);
+    return false;
+  });
+  const moved = await prepareMoves(c, site, kept);
+  const work = new Map<string, ThreadWork>();
+  for (const comment of kept) {
     const record: CommentRecord = {
       id: comment.id,
       site: site.id,
       thread: comment.thread,
       parentId: comment.parentId,
-      author,
+      author: comment.author,
       email: comment.email,
       website: comment.website,
-      body,
-      html: edited ? previous!.html : renderMarkdown(body),
-      status: previous?.status ?? comment.status,
+      body: comment.body,
+      html: renderMarkdown(comment.body),
+      status: comment.status,
       createdAt: comment.createdAt,
-      updatedAt: previous?.updatedAt ?? comment.createdAt,
-      tokenHash: previous?.tokenHash ?? '',
-      ipHash: previous?.ipHash ?? null,
-      flags: previous?.flags ?? [],
-      // Kept while the email and name are: the seed's key may have changed since (it derives from ADMIN_TOKEN when HASH_KEY is unset).
-      avatar: previous?.avatar && previous.email === comment.email && previous.author === author ? previous.avatar : await avatarSeed(c.env, comment.email, author),
-      ...(previous?.removedFrom ? { removedFrom: previous.removedFrom } : {}),
-      ...(previous?.editedBy ? { editedBy: previous.editedBy } : {}),
-      ...(previous?.editedAt ? { editedAt: previous.editedAt } : {}),
-      ...(previous?.avatarUrl ? { avatarUrl: previous.avatarUrl } : {}),
+      updatedAt: comment.createdAt,
+      tokenHash: '',
+      ipHash: null,
+      flags: [],
+      avatar: await avatarSeed(c.env, comment.email, comment.author),
     };
-    if (previous && JSON.stringify(previous) === JSON.stringify({ ...previous, ...record })) {
-      result.unchanged++;
-      continue;
-    }
-    if (previous) {
-      record.updatedAt = new Date(Math.max(now, Date.parse(previous.updatedAt) + 1)).toISOString();
-      result.updated++;
-    } else {
-      result.created++;
-    }
-    const tombstone = record.status === 'removed' || record.status === 'spam';
-    writes.push(c.var.store.putImported(record, previous ?? null, tombstone ? { expirationTtl: Math.round(site.tombstoneDays * DAY_SECONDS) } : {}));
-    if (record.status === 'approved' || previous?.status === 'approved') touched.add(site.id, record.thread);
-    if (previous && previous.thread !== record.thread && previous.status === 'approved') touched.add(site.id, previous.thread);
+    workFor(work, comment.thread).comments.push({ record, ...(moved.has(record.id) ? { previous: moved.get(record.id) } : {}) });
   }
-  await Promise.all(writes);
-  await touched.rebuild(c);
-  result.threads = touched.size;
+  const total = await writeThreads(c, site, [...work.values()], 'import');
+  Object.assign(result, { created: total.created, updated: total.updated, unchanged: total.unchanged, threads: total.threads });
   if (result.created + result.updated > 0) {
-    await c.var.moderation.audit({
+    await c.var.stores.audit.append({
       who: c.var.actor,
       action: 'import',
       site: site.id,
@@ -143,17 +139,6 @@ export async function applyImport(c: PortabilityContext, site: SiteConfig, batch
     });
   }
   return result;
-}
-
-/** A stored record in its exported form (also what a restore compares against). */
-export function toExported(record: CommentRecord, extra: { likes?: number; expiration?: number } = {}): ExportedComment {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(EXPORTED_FIELDS) as (keyof typeof EXPORTED_FIELDS)[]) {
-    if (record[key] !== undefined) out[key] = record[key];
-  }
-  if (extra.likes) out.likes = extra.likes;
-  if (extra.expiration) out.expiresAt = new Date(extra.expiration * 1000).toISOString();
-  return out as ExportedComment;
 }
 
 /**
@@ -164,82 +149,55 @@ export function toExported(record: CommentRecord, extra: { likes?: number; expir
  * Restoring adds no audit entry (the log restored is the site's own).
  */
 export async function applyRestore(c: PortabilityContext, site: SiteConfig, batch: RestoreBatch): Promise<RestoreResult> {
-  const ids = batch.comments.map((comment) => comment.id);
-  uniqueIds(ids);
-  const portability = portabilityStore(c);
-  const existing = await c.var.store.getMany(ids);
+  uniqueIds(batch.comments.map((comment) => comment.id));
   const result: RestoreResult = { created: 0, updated: 0, unchanged: 0, expired: 0, threads: 0, audit: 0, subscriptions: 0, erased: 0 };
-  const touched = new TouchedThreads();
   const nowSeconds = Math.ceil(Date.now() / 1000);
-  const writes: Promise<unknown>[] = [];
-
-  for (const [index, comment] of batch.comments.entries()) {
-    const previous = existing.get(comment.id);
-    sameSite(previous, site.id, index);
+  const work = new Map<string, ThreadWork>();
+  const live = batch.comments.filter((comment) => {
     const expiration = comment.expiresAt ? Math.floor(Date.parse(comment.expiresAt) / 1000) : undefined;
     if (expiration !== undefined && expiration < nowSeconds + 60) {
       result.expired++;
-      continue;
+      return false;
     }
-    const { likes = 0, expiresAt: _expiresAt, html: _html, ...fields } = comment;
-    const record: CommentRecord = {
-      ...fields,
-      site: site.id,
-      html: renderMarkdown(fields.body),
-      tokenHash: previous?.tokenHash ?? '',
-      ipHash: previous?.ipHash ?? null,
-    };
-    const same = previous && JSON.stringify(toExported(previous)) === JSON.stringify(toExported(record));
-    if (same) result.unchanged++;
-    else {
-      result[previous ? 'updated' : 'created']++;
-      writes.push(c.var.store.putImported(record, previous ?? null, expiration ? { expiration } : {}));
-      if (record.status === 'approved' || previous?.status === 'approved') touched.add(site.id, record.thread);
-      if (previous && previous.thread !== record.thread) touched.add(site.id, previous.thread);
-    }
-    if (likes > 0) {
-      writes.push(
-        c.var.store.restoreLikes(record, likes).then((added) => {
-          if (added) touched.add(site.id, record.thread, 'likes');
-        }),
-      );
-    }
+    return true;
+  });
+  const moved = await prepareMoves(c, site, live);
+  for (const comment of live) {
+    const { likes = 0, expiresAt, html: _html, ...fields } = comment;
+    const record: CommentRecord = { ...fields, site: site.id, html: renderMarkdown(fields.body), tokenHash: '', ipHash: null };
+    workFor(work, comment.thread).comments.push({
+      record,
+      ...(expiresAt ? { expiration: Math.floor(Date.parse(expiresAt) / 1000) } : {}),
+      ...(likes > 0 ? { likes } : {}),
+      ...(moved.has(record.id) ? { previous: moved.get(record.id) } : {}),
+    });
   }
-  const currentSettings = await Promise.all(batch.threads.map(({ thread }) => c.var.store.getThreadSettings(site.id, thread)));
-  for (const [index, { thread, locked, pinned }] of batch.threads.entries()) {
-    const current = currentSettings[index];
-    if (current.locked === locked && JSON.stringify(current.pinned) === JSON.stringify(pinned)) continue;
-    writes.push(portability.putThreadSettings(site.id, thread, { locked, pinned }));
-    touched.add(site.id, thread);
-    result.threads++;
+  for (const { thread, locked, pinned } of batch.threads) workFor(work, thread).settings = { locked, pinned };
+  for (const incoming of batch.subscriptions) {
+    const emailHash = await hashEmail(c.env, incoming.email);
+    if (!emailHash) continue;
+    const work_ = workFor(work, incoming.thread);
+    (work_.subscriptions ??= []).push({ emailHash, target: incoming.target, email: incoming.email, confirmed: incoming.confirmed, createdAt: incoming.createdAt, ...(incoming.confirmedAt ? { confirmedAt: incoming.confirmedAt } : {}) });
   }
+  const total = await writeThreads(c, site, [...work.values()], 'restore');
+  Object.assign(result, { created: total.created, updated: total.updated, unchanged: total.unchanged, threads: total.settings });
+  result.subscriptions = total.subscriptions;
+
   if (batch.audit.length > 0) {
     // An entry restored before (same time, same content) is there under the same key.
-    const stored = new Set((await portability.listAudit()).map(({ key }) => key));
+    const stored = new Set((await c.var.stores.audit.readAll()).map(({ key }) => key));
     for (const entry of batch.audit.map((one) => ({ ...one, site: site.id }))) {
-      if (stored.has(await portability.restoredAuditKey(entry))) continue;
-      writes.push(portability.putAuditEntry(entry));
+      const key = await AuditLog.restoredKey(entry);
+      if (stored.has(key)) continue;
+      await c.var.stores.audit.put({ ...entry, key });
       result.audit++;
     }
   }
-  const subscriptions = new SubscriptionStore(c.env.PARLEY_KV);
-  await Promise.all(
-    batch.subscriptions.map(async (incoming) => {
-      const key = await subscriptions.key({ site: site.id, thread: incoming.thread, target: incoming.target }, (await hashEmail(c.env, incoming.email))!);
-      const current = await subscriptions.get(key);
-      const subscription = { site: site.id, ...incoming };
-      if (current && JSON.stringify(exportSubscription(current)) === JSON.stringify(exportSubscription(subscription))) return;
-      writes.push(subscriptions.put(key, subscription));
-      result.subscriptions++;
-    }),
-  );
-  const alreadyErased = await portability.erasedAmong(site.id, batch.erased);
+  const alreadyErased = await c.var.stores.erased.among(site.id, batch.erased);
   for (const id of batch.erased) {
     if (alreadyErased.has(id)) continue;
-    writes.push(portability.markErased(site.id, id));
+    await c.var.stores.erased.mark(site.id, id);
     result.erased++;
   }
-  await Promise.all(writes);
-  await touched.rebuild(c);
   return result;
 }

@@ -1,8 +1,7 @@
 import * as v from 'valibot';
 import type { SiteConfig } from '../config/sites';
-import type { CommentRecord } from '../storage/comment-store';
-import type { AuditEntry } from '../storage/moderation-store';
-import type { Subscription } from '../storage/subscription-store';
+import type { CommentRecord } from '../storage/records';
+import type { AuditEntry } from '../storage/audit-log';
 import { LIMITS } from '../wire';
 import { COMMENT_STATUSES, IMPORT_BODY_LIMIT } from './model';
 
@@ -87,7 +86,15 @@ export interface ExportedThread {
 }
 
 /** A reader following a thread (or the replies to a comment) by email. */
-export type ExportedSubscription = Omit<Subscription, 'site'>;
+export interface ExportedSubscription {
+  thread: string;
+  email: string;
+  /** "thread", or the id of the comment whose replies are followed. */
+  target: string;
+  confirmed: boolean;
+  createdAt: string;
+  confirmedAt?: string;
+}
 
 /** Every field of a subscription but its site (given once): the compiler fails here when Subscription gains one. */
 const SUBSCRIPTION_FIELDS = {
@@ -100,10 +107,10 @@ const SUBSCRIPTION_FIELDS = {
 } as const satisfies Record<keyof ExportedSubscription, true>;
 
 /** The exported form of a stored subscription. */
-export function exportSubscription(subscription: Subscription): ExportedSubscription {
+export function exportSubscription(subscription: ExportedSubscription & Record<string, unknown>): ExportedSubscription {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(SUBSCRIPTION_FIELDS) as (keyof ExportedSubscription)[]) if (subscription[key] !== undefined) out[key] = subscription[key];
-  return out as ExportedSubscription;
+  return out as unknown as ExportedSubscription;
 }
 
 /** `GET /api/admin/export?site=S`. */

@@ -4,8 +4,9 @@ import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { requireAdmin } from '../lib/admin-auth';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
-import { toPublic, type CommentRecord } from '../storage/comment-store';
-import { applyBulk, applyStatusAction, banAuthor, editComment, setPinned, setThreadLock, STATUS_ACTIONS, unban, type StatusAction } from '../moderation/actions';
+import { toPublic, type CommentRecord } from '../storage/records';
+import { applyBulk, applyStatusAction, banAuthor, editComment, setPinned, setThreadLock, STATUS_ACTIONS, unban, type StatusAction } from '../services/moderating';
+import { QUEUE_PAGE_MAX, queueCounts, readQueue, reconcilerRuns } from '../services/queues';
 import type { AdminActionResponse, AdminListResponse, CommentStatus, ModeratedComment } from '../wire';
 import { LIMITS } from '../wire';
 
@@ -38,39 +39,27 @@ export function parseStatus(value: string | undefined): CommentStatus {
   return status;
 }
 
-export interface QueueFilter {
-  status: CommentStatus;
-  site?: string;
-  thread?: string;
-  /** Case-insensitive text found in the author, the email or the body. */
-  q?: string;
-}
-
-/** A moderation queue, filtered. Shared by the API and the dashboard. */
-export async function readQueue(c: { var: AppEnv['Variables'] }, filter: QueueFilter): Promise<CommentRecord[]> {
-  if (filter.site && !c.var.sites.has(filter.site)) throw new ApiError(404, 'unknown_site', `No site "${filter.site}" is configured on this server.`, 'site');
-  const records = await c.var.store.listByStatus(filter.status, { site: filter.site, limit: 500 });
-  const needle = filter.q?.trim().toLowerCase();
-  return records.filter(
-    (record) =>
-      (!filter.thread || record.thread === filter.thread) &&
-      (!needle || [record.author, record.email ?? '', record.body].some((text) => text.toLowerCase().includes(needle))),
-  );
-}
-
 adminApiRoute.get('/comments', async (c) => {
-  const records = await readQueue(c, {
+  const limit = c.req.query('limit');
+  if (limit !== undefined && !(Number.isInteger(Number(limit)) && Number(limit) >= 1 && Number(limit) <= QUEUE_PAGE_MAX)) {
+    throw new ApiError(400, 'invalid_request', `limit must be 1-${QUEUE_PAGE_MAX}`, 'limit');
+  }
+  const cursor = c.req.query('cursor') || undefined;
+  if (cursor !== undefined && !/^[0-9a-z]{19}$/.test(cursor)) throw new ApiError(400, 'invalid_request', 'cursor must be the `next` of the previous page', 'cursor');
+  const page = await readQueue(c, {
     status: parseStatus(c.req.query('status')),
     site: c.req.query('site') || undefined,
     thread: c.req.query('thread') || undefined,
     q: c.req.query('q') || undefined,
+    after: cursor,
+    limit: limit === undefined ? undefined : Number(limit),
   });
-  const body: AdminListResponse = { comments: records.map(toModerated) };
+  const body: AdminListResponse = { comments: page.comments.map(toModerated), next: page.next, ...(page.indexing ? { indexing: true } : {}) };
   return c.json(body);
 });
 
-/** How many comments wait in each queue. One list() per 1,000 comments per status. */
-adminApiRoute.get('/counts', async (c) => c.json({ counts: await c.var.store.countByStatus(c.req.query('site') || undefined) }));
+/** How many comments wait in each queue (from each site's index). */
+adminApiRoute.get('/counts', async (c) => c.json({ counts: await queueCounts(c, c.req.query('site') || undefined) }));
 
 const action = (name: StatusAction) => async (c: Context<AppEnv>) => {
   const body: AdminActionResponse = { comment: toModerated(await applyStatusAction(c, c.req.param('id') ?? '', name)) };
@@ -119,7 +108,7 @@ adminApiRoute.post('/bans', async (c) => {
   const ban = await banAuthor(c, input.commentId, input.kind, input.days, input.reason);
   return c.json({ ban }, 201);
 });
-adminApiRoute.get('/bans', async (c) => c.json({ bans: await c.var.moderation.listBans() }));
+adminApiRoute.get('/bans', async (c) => c.json({ bans: await c.var.stores.moderation.listBans() }));
 adminApiRoute.delete('/bans/:kind/:hash', async (c) => {
   const kind = c.req.param('kind');
   if (kind !== 'email' && kind !== 'ip') throw new ApiError(404, 'not_found', 'No such ban.');
@@ -138,4 +127,7 @@ adminApiRoute.post('/threads/lock', async (c) => {
   return c.json({ site: input.site, thread: input.thread, locked: input.locked });
 });
 
-adminApiRoute.get('/audit', async (c) => c.json({ entries: await c.var.moderation.readAudit() }));
+adminApiRoute.get('/audit', async (c) => c.json({ entries: await c.var.stores.audit.read() }));
+
+/** The reconciler's latest runs per site: when it ran, what it checked and what it repaired. */
+adminApiRoute.get('/reconciler', async (c) => c.json({ sites: await reconcilerRuns(c) }));

@@ -10,7 +10,7 @@ import { restoreBatchSchema } from '../portability/parley-format';
 import { applyImport, applyRestore } from '../portability/import-service';
 import { buildExport, buildExportPart } from '../portability/export-service';
 import { eraseByEmail } from '../portability/erase-service';
-import { siteOrThrow } from './comments';
+import { siteOrThrow } from '../services/sites';
 
 /**
  * Data portability for moderators, under `/api/admin` (Bearer token or dashboard session):
@@ -57,6 +57,6 @@ adminPortabilityRoute.delete('/erase', async (c) => {
   if (!email || email.length > LIMITS.email || !email.includes('@')) throw new ApiError(400, 'invalid_request', 'email must be the address to erase', 'email');
   const siteId = c.req.query('site') || undefined;
   if (siteId) siteOrThrow(c.var.sites, siteId);
-  const result = await eraseByEmail(c, email, { site: siteId, cursor: c.req.query('cursor') || null });
+  const result = await eraseByEmail(c, email, { site: siteId });
   return c.json(result);
 });

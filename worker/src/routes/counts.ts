@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
-import { siteOrThrow } from './comments';
+import { siteOrThrow } from '../services/sites';
 import { LIMITS, type CountsResponse } from '../wire';
 
 /** Most threads one counts request may ask for. */
@@ -19,7 +19,7 @@ countsRoute.get('/', async (c) => {
   if (threads.length === 0) throw new ApiError(400, 'invalid_request', 'Name at least one thread.', 'thread');
   if (threads.length > MAX_COUNT_THREADS) throw new ApiError(400, 'invalid_request', `At most ${MAX_COUNT_THREADS} threads per request.`, 'thread');
   if (threads.some((thread) => thread.length > LIMITS.thread)) throw new ApiError(400, 'invalid_request', `thread is at most ${LIMITS.thread} characters`, 'thread');
-  const counts = Object.fromEntries(await c.var.store.readCounts(site.id, threads));
+  const counts = Object.fromEntries(await c.var.stores.published.readCounts(site.id, threads));
   c.header('Cache-Control', 'public, max-age=60');
   return c.json({ counts } satisfies CountsResponse);
 });

@@ -3,15 +3,14 @@ import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { LIMITS } from '../wire';
 import { FEED_ENTRIES, renderAtom, type FeedComment } from '../portability/atom';
-import { siteOrThrow } from './comments';
+import { siteOrThrow } from '../services/sites';
 
 /**
  * Atom feeds of approved comments: `/feeds/{site}.atom` (the site's latest 50) and
  * `/feeds/{site}.atom?thread=/path/` (one thread's latest 50).
  *
- * KV cost: a thread's feed is one read (two for a thread of more than one page). The
- * site-wide feed lists the approved queue (one list() per 1,000 approved comments of all
- * sites) and reads the 50 newest in one bulk read; responses may be cached for 5 minutes.
+ * Both come from the site's index (one call to the site's object, no KV operation); responses
+ * may be cached for 5 minutes.
  */
 export const feedsRoute = new Hono<AppEnv>();
 
@@ -26,25 +25,17 @@ feedsRoute.get('/:file', async (c) => {
   const url = new URL(c.req.url);
   const selfUrl = `${url.origin}/feeds/${encodeURIComponent(site.id)}.atom${thread ? `?thread=${encodeURIComponent(thread)}` : ''}`;
 
-  let comments: FeedComment[];
-  if (thread) {
-    const approved = (await c.var.store.readApproved(site.id, thread)) ?? [];
-    comments = approved
-      .filter((comment) => !comment.deleted)
-      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1))
-      .slice(0, FEED_ENTRIES)
-      .map((comment) => ({ ...comment, thread }));
-  } else {
-    comments = (await c.var.store.latestApproved(site.id, FEED_ENTRIES)).map((record) => ({
-      id: record.id,
-      parentId: record.parentId,
-      author: record.author,
-      website: record.website,
-      html: record.html,
-      createdAt: record.createdAt,
-      thread: record.thread,
-    }));
-  }
+  // The site's index keeps every approved comment with its thread: one call, newest first.
+  const latest = await c.var.stores.sites.call(site.id, (stub) => stub.latestApproved(site.id, { thread, limit: FEED_ENTRIES }));
+  const comments: FeedComment[] = latest.map((record) => ({
+    id: record.id,
+    parentId: record.parentId,
+    author: record.author,
+    website: record.website,
+    html: record.html,
+    createdAt: record.createdAt,
+    thread: record.thread,
+  }));
   return c.body(renderAtom({ site, thread, selfUrl, comments }), 200, {
     'Content-Type': 'application/atom+xml; charset=utf-8',
     'Cache-Control': 'public, max-age=300',

@@ -1,15 +1,10 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { html } from 'hono/html';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
-import { ApiError } from '../errors';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
-import { originAllowed } from '../lib/origin';
-import { siteOrThrow } from './comments';
-import { SubscriptionStore } from '../storage/subscription-store';
-import { readSubscriptionLink, subscribe } from '../mail/follow';
-import { queueMail } from '../mail/queue-jobs';
-import { LIMITS, type SubscribeResponse } from '../wire';
+import { confirmFollowing, follow, linkedSubscription, stopFollowing } from '../services/following';
+import { LIMITS } from '../wire';
 
 /** `POST /api/subscriptions`: follow a thread, or the replies to a comment, by email (double opt-in). */
 export const subscriptionsApiRoute = new Hono<AppEnv>();
@@ -23,17 +18,7 @@ const subscribeSchema = v.object({
 
 subscriptionsApiRoute.post('/', async (c) => {
   const input = parseOrThrow(subscribeSchema, await readJsonBody(c.req.raw));
-  const site = siteOrThrow(c.var.sites, input.site);
-  if (!originAllowed(c.req.header('origin'), c.req.url, site)) throw new ApiError(403, 'forbidden_origin', `This page's origin may not act for site "${site.id}".`);
-  if (input.commentId) {
-    const where = await c.var.store.locate(input.commentId);
-    if (!where || where.site !== site.id || where.thread !== input.thread) throw new ApiError(400, 'parent_not_found', 'That comment is not in this thread.', 'commentId');
-  }
-  const job = await subscribe(c.env, new SubscriptionStore(c.env.PARLEY_KV), { site: site.id, thread: input.thread, email: input.email, target: input.commentId ?? 'thread' }, new URL(c.req.url).origin);
-  if (job) await queueMail(c, [job]);
-  // The same answer whether or not this email already follows: nobody can probe who follows what.
-  const body: SubscribeResponse = { status: 'confirmation_sent', message: 'Check your inbox: follow the link in the email to confirm.' };
-  return c.json(body, 202);
+  return c.json(await follow(c, input), 202);
 });
 
 /**
@@ -56,51 +41,31 @@ function page(title: string, body: unknown) {
 <body><main><h1>${title}</h1>${body}</main></body></html>`;
 }
 
-async function linkedSubscription(c: Context<AppEnv>, action: 'confirm' | 'unsubscribe') {
-  const key = await readSubscriptionLink(c.env, c.req.param('token') ?? '', action);
-  if (!key) throw new ApiError(403, 'link_invalid', 'This link is not valid or has expired.');
-  const subs = new SubscriptionStore(c.env.PARLEY_KV);
-  return { key, subs, sub: await subs.get(key) };
-}
-
-/** Recounts a thread's confirmed followers into its settings (so the widget can say "Join N other followers"). */
-async function refreshFollowers(c: Context<AppEnv>, subs: SubscriptionStore, site: string, thread: string): Promise<void> {
-  const settings = await c.var.store.getThreadSettings(site, thread);
-  await c.var.store.putThreadSettings(site, thread, { ...settings, followers: await subs.countFollowers(site, thread), subscribed: true });
-}
-
 subscriptionPagesRoute.get('/confirm/:token', async (c) => {
-  const { sub } = await linkedSubscription(c, 'confirm');
-  if (!sub) return c.html(page('Nothing to confirm', html`<p>This subscription no longer exists.</p>`), 404);
-  if (sub.confirmed) return c.html(page('Already confirmed', html`<p>You already follow this.</p>`));
+  const { link, subscription } = await linkedSubscription(c, c.req.param('token'), 'confirm');
+  if (!subscription) return c.html(page('Nothing to confirm', html`<p>This subscription no longer exists.</p>`), 404);
+  if (subscription.confirmed) return c.html(page('Already confirmed', html`<p>You already follow this.</p>`));
   return c.html(
-    page('Confirm your subscription', html`<p>Email <strong>${sub.email}</strong> about ${sub.target === 'thread' ? 'new comments on' : 'replies to your comment on'} ${sub.thread}?</p>
+    page('Confirm your subscription', html`<p>Email <strong>${subscription.email}</strong> about ${subscription.target === 'thread' ? 'new comments on' : 'replies to your comment on'} ${link.ref.thread}?</p>
 <form method="post"><button type="submit" autofocus>Confirm</button></form>`),
   );
 });
 
 subscriptionPagesRoute.post('/confirm/:token', async (c) => {
-  const { key, subs, sub } = await linkedSubscription(c, 'confirm');
-  if (!sub) return c.html(page('Nothing to confirm', html`<p>This subscription no longer exists.</p>`), 404);
-  if (!sub.confirmed) {
-    await subs.put(key, { ...sub, confirmed: true, confirmedAt: new Date().toISOString() });
-    await refreshFollowers(c, subs, sub.site, sub.thread);
-  }
+  const { link, subscription } = await linkedSubscription(c, c.req.param('token'), 'confirm');
+  if (!subscription) return c.html(page('Nothing to confirm', html`<p>This subscription no longer exists.</p>`), 404);
+  await confirmFollowing(c, link);
   return c.html(page('Subscription confirmed', html`<p>Done. Every message will have a link to unsubscribe with one click.</p>`));
 });
 
 subscriptionPagesRoute.get('/unsubscribe/:token', async (c) => {
-  const { sub } = await linkedSubscription(c, 'unsubscribe');
-  if (!sub) return c.html(page('Unsubscribed', html`<p>You are not subscribed.</p>`));
-  return c.html(page('Unsubscribe', html`<p>Stop emailing <strong>${sub.email}</strong> about ${sub.thread}?</p><form method="post"><button type="submit" autofocus>Unsubscribe</button></form>`));
+  const { link, subscription } = await linkedSubscription(c, c.req.param('token'), 'unsubscribe');
+  if (!subscription) return c.html(page('Unsubscribed', html`<p>You are not subscribed.</p>`));
+  return c.html(page('Unsubscribe', html`<p>Stop emailing <strong>${subscription.email}</strong> about ${link.ref.thread}?</p><form method="post"><button type="submit" autofocus>Unsubscribe</button></form>`));
 });
 
 subscriptionPagesRoute.post('/unsubscribe/:token', async (c) => {
-  const { key, subs, sub } = await linkedSubscription(c, 'unsubscribe');
-  if (sub) {
-    await subs.delete(key);
-    if (sub.target === 'thread' && sub.confirmed) await refreshFollowers(c, subs, sub.site, sub.thread);
-  }
+  const { link, subscription } = await linkedSubscription(c, c.req.param('token'), 'unsubscribe');
+  if (subscription) await stopFollowing(c, link);
   return c.html(page('Unsubscribed', html`<p>You will get no more email about this.</p>`));
 });
-

@@ -3,15 +3,16 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
-import { siteOrThrow } from './comments';
-import type { PublicComment } from '../wire';
+import { siteOrThrow } from '../services/sites';
+import type { ListCommentsResponse, PublicComment } from '../wire';
+import { firstPageJson } from '../services/reading';
 import { LIMITS } from '../wire';
 
 /**
  * The approved thread as plain, semantic HTML for search engines and readers without
  * JavaScript: `GET /api/threads/html?site=S&thread=T` gives a fragment a site can include
  * server-side; add `&document=1` for a whole page (for a `<noscript>` link). First page only
- * (50 top-level comments and their replies); one KV read.
+ * (its top-level comments and their first replies); one KV read.
  */
 export const threadHtmlRoute = new Hono<AppEnv>();
 
@@ -38,15 +39,15 @@ threadHtmlRoute.get('/html', async (c) => {
   const site = siteOrThrow(c.var.sites, c.req.query('site'));
   const thread = c.req.query('thread');
   if (!thread || thread.length > LIMITS.thread) throw new ApiError(400, 'invalid_request', 'thread is required (at most 256 characters)', 'thread');
-  const view = await c.var.store.readView(site.id, thread);
-  const comments = view?.first.oldest ?? [];
+  const firstPage = JSON.parse(await firstPageJson(c, site, thread, 'oldest')) as ListCommentsResponse;
+  const comments = firstPage.comments;
   const ids = new Set(comments.map((comment) => comment.id));
   const byParent = new Map<string | null, PublicComment[]>();
   for (const comment of comments) {
     const parent = comment.parentId && ids.has(comment.parentId) ? comment.parentId : null;
     byParent.set(parent, [...(byParent.get(parent) ?? []), comment]);
   }
-  const total = view?.total ?? 0;
+  const total = firstPage.total;
   const fragment = html`<section class="parley-comments" aria-label="Comments">
 <h2>${total === 1 ? '1 comment' : `${total} comments`}</h2>
 ${total === 0 ? html`<p>No comments yet.</p>` : renderTree(comments, null, byParent)}

@@ -1,4 +1,3 @@
-import { keys } from './keys';
 
 /** A ban of an email address or an IP address. Only a keyed hash of either is stored. */
 export interface Ban {
@@ -13,18 +12,6 @@ export interface Ban {
   until: string | null;
 }
 
-/** One moderation action, kept for the audit log. */
-export interface AuditEntry {
-  at: string;
-  /** The moderator's name (given at sign-in) and channel, e.g. "Ada (dashboard)". */
-  who: string;
-  action: string;
-  commentId?: string;
-  site?: string;
-  thread?: string;
-  detail?: string;
-}
-
 /** A poster's recent activity on one site, for the rate limit and the duplicate check. */
 export interface PosterActivity {
   /** Start (ms) of the current one-minute window, and posts in it. */
@@ -37,11 +24,18 @@ export interface PosterActivity {
 const DAY = 86_400;
 /** KV's smallest expiration TTL, in seconds. */
 const MIN_TTL = 60;
-const AUDIT_TTL_DAYS = 365;
+
+const keys = {
+  ban: (kind: 'e' | 'i', hash: string) => `ban:${kind}:${hash}`,
+  banPrefix: 'ban:',
+  poster: (site: string, ipHash: string) => `who:${site}:${ipHash}`,
+  usedLink: (nonce: string) => `once:${nonce}`,
+};
 
 /**
- * Moderation state on KV, beside the comments: bans, poster activity, used signed links,
- * the audit log and thread settings. Keys come from ./keys.
+ * Moderation state on KV, beside the comments: bans (`ban:{e|i}:{hash}`, expiring with the
+ * ban), poster activity (`who:{site}:{ipHash}`, a day) and used signed links (`once:{nonce}`).
+ * This module is the only code that builds or parses these keys.
  */
 export class ModerationStore {
   constructor(private readonly kv: KVNamespace) {}
@@ -89,20 +83,5 @@ export class ModerationStore {
 
   async markLinkUsed(nonce: string, expiresAtSeconds: number): Promise<void> {
     await this.kv.put(keys.usedLink(nonce), '1', { expiration: Math.max(expiresAtSeconds, Math.ceil(Date.now() / 1000) + MIN_TTL) });
-  }
-
-  /** Appends to the audit log. The whole entry lives in the key's metadata, so reading the log needs no gets. */
-  async audit(entry: Omit<AuditEntry, 'at'>): Promise<void> {
-    const now = Date.now();
-    const full: AuditEntry = { at: new Date(now).toISOString(), ...entry };
-    if (full.detail && full.detail.length > 300) full.detail = `${full.detail.slice(0, 299)}…`;
-    const random = Math.random().toString(36).slice(2, 8);
-    await this.kv.put(keys.audit(now, random), '', { metadata: full, expirationTtl: AUDIT_TTL_DAYS * DAY });
-  }
-
-  /** The newest audit entries first: one list(). */
-  async readAudit(limit = 200): Promise<AuditEntry[]> {
-    const page = await this.kv.list<AuditEntry>({ prefix: keys.auditPrefix, limit });
-    return page.keys.map((key) => key.metadata).filter((entry): entry is AuditEntry => !!entry);
   }
 }

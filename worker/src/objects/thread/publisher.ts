@@ -1,0 +1,299 @@
+import { PublishedStore, publishedKeys } from '../../storage/published';
+import { RecordStore, type CommentRecord } from '../../storage/records';
+import { threadPart } from '../../storage/thread-part';
+import { AuditLog, type KeyedAuditEntry } from '../../storage/audit-log';
+import type { IndexBatch, IndexedComment, IndexedSubscription } from '../site/protocol';
+import { PageBuilder } from './pages';
+import type { ThreadRef } from './protocol';
+import { isSkeleton } from './rules';
+import type { ThreadState } from './state';
+
+/**
+ * Artifacts: what a change leaves to publish. Each names something that is rebuilt from the
+ * thread's state when it is published, so publishing twice, late or after a failure is harmless.
+ *
+ * - `view`, `count`, `block:{n}`, `replies:{rootId}:{n}`: KV keys readers read;
+ * - `record:{id}`: the comment's KV record (and pointer);
+ * - `index:{id}`, `sub:{emailHash}:{target}`, `thread`: the site's index (its object);
+ * - `audit`: audit entries waiting in the outbox table.
+ */
+export const artifact = {
+  view: 'view',
+  count: 'count',
+  thread: 'thread',
+  audit: 'audit',
+  block: (index: number) => `block:${index}`,
+  replies: (rootId: string, index: number) => `replies:${rootId}:${index}`,
+  record: (id: string) => `record:${id}`,
+  index: (id: string) => `index:${id}`,
+  subscription: (emailHash: string, target: string) => `sub:${emailHash}:${target}`,
+};
+
+export interface PublisherDeps {
+  state: ThreadState;
+  ref: () => ThreadRef;
+  /** The KV namespace (a function: tests may wrap it after the object started). */
+  kv: () => KVNamespace;
+  /** The site's index object. */
+  siteIndex: (site: string) => { sync(batch: IndexBatch): Promise<unknown> };
+  /** Least time between two writes of one KV key (KV allows about one a second). */
+  minIntervalMs: number;
+  /** Sets the object's alarm (earliest wins). */
+  setAlarm: (at: number) => Promise<void>;
+}
+
+export interface FlushOutcome {
+  /** Something failed to publish: it stays dirty and an alarm retries it. */
+  failed: boolean;
+}
+
+/** The `pointer` column: the comment's `ptr:` key was written to be kept, or to expire with its tombstone. */
+const POINTER_KEPT = 1;
+const POINTER_EXPIRING = 2;
+
+/** KV keys written at once per flush. */
+const CONCURRENT_WRITES = 16;
+/** Retry delays after a failed publication. */
+const RETRY_MS = [2_000, 10_000, 60_000, 300_000];
+
+/**
+ * Publishes a thread's dirty artifacts: to KV (at most one write per key per `minIntervalMs`,
+ * the rest by alarm), to the site's index, to the audit log. One flush runs at a time, in order,
+ * so two versions of one key are never written out of order.
+ */
+export class Publisher {
+  private chain: Promise<FlushOutcome> = Promise.resolve({ failed: false });
+  private failures = 0;
+
+  constructor(private readonly deps: PublisherDeps) {}
+
+  /** Publishes what is dirty now (after any flush already running). */
+  flush(): Promise<FlushOutcome> {
+    this.chain = this.chain.then(
+      () => this.run(),
+      () => this.run(),
+    );
+    return this.chain;
+  }
+
+  private async run(): Promise<FlushOutcome> {
+    const { state } = this.deps;
+    const now = Date.now();
+    const due: string[] = [];
+    let nextDue = Infinity;
+    const builder = new PageBuilder(state);
+    const kvJobs: { artifact: string; key: string; write: () => Promise<string | null> }[] = [];
+    const indexArtifacts: string[] = [];
+
+    for (const name of state.dirtyArtifacts()) {
+      if (name.startsWith('index:') || name.startsWith('sub:') || name === artifact.thread) {
+        indexArtifacts.push(name);
+        continue;
+      }
+      if (name === artifact.audit) {
+        due.push(name);
+        continue;
+      }
+      const key = await this.keyOf(name);
+      const last = state.lastWrite(key);
+      if (last && now - last.at < this.deps.minIntervalMs) {
+        nextDue = Math.min(nextDue, last.at + this.deps.minIntervalMs);
+        continue;
+      }
+      due.push(name);
+      kvJobs.push({ artifact: name, key, write: () => this.publishKv(name, key, builder) });
+    }
+
+    let failed = false;
+    // Cleared before publishing: a change made meanwhile marks the artifact again for the next flush.
+    for (const name of [...due, ...indexArtifacts]) state.clearDirty(name);
+    for (let start = 0; start < kvJobs.length; start += CONCURRENT_WRITES) {
+      await Promise.all(
+        kvJobs.slice(start, start + CONCURRENT_WRITES).map(async (job) => {
+          try {
+            const hash = await job.write();
+            if (hash !== null) state.recordWrite(job.key, job.artifact, hash, Date.now());
+          } catch (error) {
+            console.error('publishing failed', job.artifact, error);
+            state.markDirty(job.artifact);
+            failed = true;
+          }
+        }),
+      );
+    }
+    if (due.includes(artifact.audit) && !(await this.publishAudit())) failed = true;
+    if (indexArtifacts.length && !(await this.publishIndex(indexArtifacts))) failed = true;
+
+    if (failed) {
+      this.failures++;
+      nextDue = Math.min(nextDue, Date.now() + RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1]);
+    } else this.failures = 0;
+    if (nextDue !== Infinity) await this.deps.setAlarm(nextDue);
+    else if (state.dirtyArtifacts().length) await this.deps.setAlarm(Date.now() + this.deps.minIntervalMs);
+    return { failed };
+  }
+
+  /** The KV key an artifact is written to. */
+  private async keyOf(name: string): Promise<string> {
+    const { site, thread } = this.deps.ref();
+    const [kind, first, second] = name.split(':');
+    switch (kind) {
+      case 'view':
+        return publishedKeys.view(site, thread);
+      case 'count':
+        return publishedKeys.count(site, thread);
+      case 'block':
+        return publishedKeys.block(site, thread, Number(first));
+      case 'replies':
+        return publishedKeys.replies(site, thread, first, Number(second));
+      case 'record':
+        return RecordStore.recordKey(site, thread, first);
+      default:
+        throw new Error(`unknown artifact ${name}`);
+    }
+  }
+
+  /** Builds and writes one KV artifact; returns the hash written, or null when KV already had it. */
+  private async publishKv(name: string, key: string, builder: PageBuilder): Promise<string | null> {
+    const { state } = this.deps;
+    const kv = this.deps.kv();
+    const [kind, first, second] = name.split(':');
+    let value: string;
+    let options: KVNamespacePutOptions = {};
+    switch (kind) {
+      case 'view': {
+        const built = builder.view();
+        const packed = PublishedStore.packView(built.pages, built.firstAt);
+        value = packed.value;
+        options = { metadata: packed.metadata };
+        break;
+      }
+      case 'count':
+        value = String(state.approvedCount());
+        break;
+      case 'block': {
+        const built = builder.block(Number(first));
+        if (built.overflow.length) {
+          const previousLast = state.lastBlock();
+          const moved = state.moveToNewBlock(built.overflow);
+          state.markDirty(artifact.block(previousLast), artifact.block(moved), artifact.view);
+        }
+        value = built.json;
+        options = { metadata: { last: built.last } };
+        break;
+      }
+      case 'replies': {
+        if (!state.row(first)) {
+          // The top-level comment is gone for good (erased): so are the pages of its replies.
+          await kv.delete(key);
+          state.forgetWrite(key);
+          return null;
+        }
+        const built = builder.replies(first, Number(second));
+        value = built.json;
+        options = { metadata: { last: built.last } };
+        break;
+      }
+      case 'record':
+        return this.publishRecord(first);
+      default:
+        throw new Error(`unknown artifact ${name}`);
+    }
+    const hash = contentHash(value, options.metadata);
+    if (state.lastWrite(key)?.hash === hash) return null;
+    await kv.put(key, value, options);
+    return hash;
+  }
+
+  /** A comment's KV record and pointer; a comment no longer here (erased, purged) loses both. */
+  private async publishRecord(id: string): Promise<string | null> {
+    const { state } = this.deps;
+    const kv = this.deps.kv();
+    const ref = this.deps.ref();
+    const records = new RecordStore(kv);
+    const key = await RecordStore.recordKey(ref.site, ref.thread, id);
+    const row = state.row(id);
+    if (!row || isSkeleton(JSON.parse(row.record) as CommentRecord)) {
+      await records.delete(ref, id);
+      state.forgetWrite(key);
+      return null;
+    }
+    // The pointer is written once, and again only when it must start or stop expiring with a tombstone.
+    const pointer = row.purge_at === null ? POINTER_KEPT : POINTER_EXPIRING;
+    const hash = contentHash(row.record, row.purge_at);
+    if (row.pointer === pointer && state.lastWrite(key)?.hash === hash) return null;
+    await records.put(JSON.parse(row.record) as CommentRecord, { pointer: row.pointer !== pointer, expiration: row.purge_at ? Math.ceil(row.purge_at / 1000) : undefined });
+    state.markPointerWritten(id, pointer);
+    return hash;
+  }
+
+  private async publishAudit(): Promise<boolean> {
+    const { state } = this.deps;
+    const log = new AuditLog(this.deps.kv());
+    for (let pending = state.pendingAudit(); pending.length; pending = state.pendingAudit()) {
+      for (const { seq, entry } of pending) {
+        try {
+          await log.put(JSON.parse(entry) as KeyedAuditEntry);
+        } catch (error) {
+          console.error('audit entry not written', error);
+          state.markDirty(artifact.audit);
+          return false;
+        }
+        state.dropAudit(seq);
+      }
+    }
+    return true;
+  }
+
+  /** Sends the site's index the current state of every changed comment, subscription and the thread. */
+  private async publishIndex(names: string[]): Promise<boolean> {
+    const { state } = this.deps;
+    const ref = this.deps.ref();
+    const batch: IndexBatch = { thread: ref.thread, part: await threadPart(ref.thread), rev: state.rev, comments: [], removed: [], subscriptions: [], removedSubscriptions: [], stats: null };
+    for (const name of names) {
+      if (name === artifact.thread) batch.stats = threadStats(state);
+      else if (name.startsWith('index:')) {
+        const id = name.slice('index:'.length);
+        const row = state.row(id);
+        if (row && !isSkeleton(JSON.parse(row.record) as CommentRecord)) batch.comments.push(indexedComment(row));
+        else batch.removed.push(id);
+      } else {
+        const [, emailHash, target] = name.split(':');
+        const sub = state.subscription(emailHash, target);
+        if (sub) batch.subscriptions.push(sub satisfies IndexedSubscription);
+        else batch.removedSubscriptions.push({ emailHash, target });
+      }
+    }
+    try {
+      await this.deps.siteIndex(ref.site).sync(batch);
+      return true;
+    } catch (error) {
+      console.error('site index not updated', error);
+      state.markDirty(...names);
+      return false;
+    }
+  }
+}
+
+export function indexedComment(row: { record: string; likes: number; rev: number; purge_at: number | null }): IndexedComment {
+  return { record: JSON.parse(row.record) as CommentRecord, likes: row.likes, rev: row.rev, ...(row.purge_at ? { expiration: Math.ceil(row.purge_at / 1000) } : {}) };
+}
+
+export function threadStats(state: ThreadState): NonNullable<IndexBatch['stats']> {
+  return { approved: state.approvedCount(), followers: state.followers(), locked: state.locked, pinned: state.pinned, changedAt: Date.now() };
+}
+
+/** A short hash of what was written (to skip rewriting the same value, and for the reconciler). */
+export function contentHash(value: string, metadata?: unknown): string {
+  const text = metadata === undefined || metadata === null ? value : `${value}\u0000${JSON.stringify(metadata)}`;
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `${(h2 >>> 0).toString(36)}${(h1 >>> 0).toString(36)}:${text.length}`;
+}

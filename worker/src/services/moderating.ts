@@ -1,0 +1,149 @@
+import { ApiError } from '../errors';
+import { isCommentId } from '../lib/ids';
+import { renderMarkdown } from '../lib/markdown';
+import { publishedJobs } from '../mail/follow';
+import { queueMail } from '../mail/queue-jobs';
+import { hashEmail, maskEmail } from '../moderation/identity';
+import type { StatusAction, StatusChange } from '../objects/thread/protocol';
+import type { Ban } from '../storage/moderation-store';
+import type { CommentLocation, CommentRecord } from '../storage/records';
+import type { CommentStatus } from '../wire';
+import { LIMITS } from '../wire';
+import { originOf, type ServiceContext } from './context';
+
+/**
+ * Every moderation action, shared by the JSON API, the dashboard and signed links, so each is
+ * applied (by the comment's thread object, to the current record) and logged the same way
+ * whatever the channel.
+ */
+export type ModerationContext = ServiceContext & { var: ServiceContext['var'] & { actor: string } };
+
+export type { StatusAction };
+export const STATUS_ACTIONS: readonly StatusAction[] = ['approve', 'remove', 'spam', 'restore'];
+
+/** Where a comment lives, or 404. */
+export async function locateComment(c: ServiceContext, id: string): Promise<CommentLocation> {
+  const where = isCommentId(id) ? await c.var.stores.records.locate(id) : null;
+  if (!where) throw new ApiError(404, 'not_found', 'No comment with that id.');
+  return where;
+}
+
+/** A comment's current record, as its thread's object holds it (exact, never a cached copy), or 404. */
+export async function currentRecord(c: ServiceContext, id: string): Promise<CommentRecord> {
+  const where = await locateComment(c, id);
+  const found = await c.var.stores.threads.of(where.site, where.thread).read((stub, ref) => stub.get(ref, { id }));
+  if (!found) throw new ApiError(404, 'not_found', 'No comment with that id.');
+  return found.record;
+}
+
+function keepDays(c: ServiceContext, site: string): number {
+  return c.var.sites.get(site)?.tombstoneDays ?? 30;
+}
+
+/** Followers hear of a comment once: the first time it is published. */
+async function tellFollowers(c: ModerationContext, change: Pick<StatusChange, 'after' | 'notifyFollowers'>): Promise<void> {
+  if (change.notifyFollowers) await queueMail(c, publishedJobs(change.after, originOf(c)));
+}
+
+/**
+ * Applies approve / remove / spam / restore to one comment. With `expect`, only if the comment
+ * is still in that status (a signed link made for it); otherwise 409 `link_stale`.
+ *
+ * @example
+ * await applyStatusAction(c, id, 'approve');
+ */
+export async function applyStatusAction(c: ModerationContext, id: string, action: StatusAction, options: { expect?: CommentStatus } = {}): Promise<CommentRecord> {
+  const where = await locateComment(c, id);
+  const change = await c.var.stores.threads
+    .of(where.site, where.thread)
+    .call((stub, ref) => stub.moderate(ref, { id, action, actor: c.var.actor, keepDays: keepDays(c, where.site), ...(options.expect ? { expect: options.expect } : {}) }));
+  await tellFollowers(c, change);
+  return change.after;
+}
+
+/** Threads handled at once by a bulk action. */
+const BULK_THREADS = 4;
+
+/** Applies one action to many comments: one call to each thread's object, whatever the number of its comments. */
+export async function applyBulk(c: ModerationContext, ids: string[], action: StatusAction): Promise<{ done: CommentRecord[]; failed: { id: string; message: string }[] }> {
+  const { records, threads } = c.var.stores;
+  const located = await Promise.all([...new Set(ids)].map(async (id) => ({ id, where: isCommentId(id) ? await records.locate(id) : null })));
+  const failed: { id: string; message: string }[] = located.filter((entry) => !entry.where).map(({ id }) => ({ id, message: 'No comment with that id.' }));
+  const byThread = new Map<string, { where: CommentLocation; ids: string[] }>();
+  for (const { id, where } of located) {
+    if (!where) continue;
+    const key = `${where.site}\n${where.thread}`;
+    byThread.set(key, { where, ids: [...(byThread.get(key)?.ids ?? []), id] });
+  }
+  const done: CommentRecord[] = [];
+  const queue = [...byThread.values()];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const { where, ids: threadIds } = next;
+      try {
+        const result = await threads.of(where.site, where.thread).call((stub, ref) => stub.moderateMany(ref, { ids: threadIds, action, actor: c.var.actor, keepDays: keepDays(c, where.site) }));
+        failed.push(...result.failed);
+        for (const change of result.done) {
+          done.push(change.after);
+          await tellFollowers(c, change);
+        }
+      } catch (error) {
+        for (const id of threadIds) failed.push({ id, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BULK_THREADS, queue.length) }, worker));
+  return { done, failed };
+}
+
+/** "Edit before approving": a moderator corrects the body or name; the HTML is rendered again. */
+export async function editComment(c: ModerationContext, id: string, changes: { author?: string; body?: string }, approve = false): Promise<CommentRecord> {
+  const current = await currentRecord(c, id);
+  const author = changes.author?.replace(/\s+/g, ' ').trim() ?? current.author;
+  const body = changes.body?.trim() ?? current.body;
+  if (!author || author.length > LIMITS.author) throw new ApiError(400, 'invalid_request', `Name must be 1-${LIMITS.author} characters.`, 'author');
+  if (!body || body.length > LIMITS.body) throw new ApiError(400, 'invalid_request', `Comment must be 1-${LIMITS.body} characters.`, 'body');
+  const change = await c.var.stores.threads
+    .of(current.site, current.thread)
+    .call((stub, ref) => stub.moderatorEdit(ref, { id, author, body, html: renderMarkdown(body), approve, actor: c.var.actor, keepDays: keepDays(c, current.site) }));
+  await tellFollowers(c, change);
+  return change.after;
+}
+
+/** Bans the email or the IP of a comment's author. `days` null is forever. */
+export async function banAuthor(c: ModerationContext, id: string, kind: 'email' | 'ip', days: number | null, reason: string): Promise<Ban> {
+  const record = await currentRecord(c, id);
+  const hash = kind === 'email' ? await hashEmail(c.env, record.email) : (record.ipHash ?? null);
+  if (!hash) throw new ApiError(400, 'invalid_request', kind === 'email' ? 'That comment has no email address to ban.' : 'That comment has no IP address on record.', 'kind');
+  const now = new Date();
+  const ban: Ban = {
+    kind,
+    hash,
+    label: kind === 'email' ? maskEmail(record.email!) : `IP of ${record.author}'s comment ${record.id}`,
+    reason: reason.slice(0, 200),
+    by: c.var.actor,
+    createdAt: now.toISOString(),
+    until: days === null ? null : new Date(now.getTime() + days * 86_400_000).toISOString(),
+  };
+  await c.var.stores.moderation.putBan(ban);
+  await c.var.stores.audit.append({ who: c.var.actor, action: `ban-${kind}`, commentId: id, site: record.site, thread: record.thread, detail: `${ban.label} until ${ban.until ?? 'forever'}${reason ? ` (${reason})` : ''}` });
+  return ban;
+}
+
+export async function unban(c: ModerationContext, kind: 'email' | 'ip', hash: string): Promise<void> {
+  await c.var.stores.moderation.deleteBan(kind, hash);
+  await c.var.stores.audit.append({ who: c.var.actor, action: `unban-${kind}`, detail: hash.slice(0, 8) });
+}
+
+/** Locks or unlocks a thread. */
+export async function setThreadLock(c: ModerationContext, site: string, thread: string, locked: boolean): Promise<void> {
+  if (!c.var.sites.has(site)) throw new ApiError(404, 'unknown_site', `No site "${site}" is configured on this server.`, 'site');
+  await c.var.stores.threads.of(site, thread).call((stub, ref) => stub.setLocked(ref, { locked, actor: c.var.actor }));
+}
+
+/** Pins or unpins a comment in its thread. */
+export async function setPinned(c: ModerationContext, id: string, pinned: boolean): Promise<CommentRecord> {
+  const where = await locateComment(c, id);
+  const { record } = await c.var.stores.threads.of(where.site, where.thread).call((stub, ref) => stub.setPinned(ref, { id, pinned, actor: c.var.actor }));
+  return record;
+}

@@ -1,0 +1,53 @@
+/** A message kept by the development outbox (the dashboard's mail catcher). */
+export interface OutboxEntry {
+  id: string;
+  at: string;
+  to: string;
+  subject: string;
+  text: string;
+  headers: Record<string, string>;
+  unsubscribeUrl?: string;
+}
+
+const PREFIX = 'outbox:';
+const TTL_SECONDS = 7 * 86_400;
+
+/**
+ * The development outbox in KV: `outbox:{inverted time}{id}`, kept a week, newest first in list
+ * order. Without a mail API or `send_email` binding every message lands here, so the follow flow
+ * works offline. This module is the only code that builds or parses these keys.
+ */
+export class Outbox {
+  constructor(private readonly kv: KVNamespace) {}
+
+  async put(entry: OutboxEntry): Promise<void> {
+    const at = Date.parse(entry.at);
+    await this.kv.put(`${PREFIX}${String(9_999_999_999_999 - at).padStart(13, '0')}${entry.id}`, JSON.stringify(entry), { expirationTtl: TTL_SECONDS });
+  }
+
+  /** The newest messages first: one list() and one read per message. */
+  async read(limit = 100): Promise<OutboxEntry[]> {
+    const page = await this.kv.list({ prefix: PREFIX, limit });
+    const entries = await Promise.all(page.keys.map((key) => this.kv.get<OutboxEntry>(key.name, 'json')));
+    return entries.filter((entry): entry is OutboxEntry => entry !== null);
+  }
+
+  /** Deletes every message to an address (an erasure): one list() per 1,000 messages. */
+  async deleteTo(email: string): Promise<number> {
+    const wanted = email.trim().toLowerCase();
+    let deleted = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.list({ prefix: PREFIX, cursor, limit: 1000 });
+      const entries = await Promise.all(page.keys.map(async (key) => ({ key: key.name, entry: await this.kv.get<OutboxEntry>(key.name, 'json') })));
+      for (const { key, entry } of entries) {
+        if (entry && entry.to.trim().toLowerCase() === wanted) {
+          await this.kv.delete(key);
+          deleted++;
+        }
+      }
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    return deleted;
+  }
+}
