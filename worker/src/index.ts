@@ -20,9 +20,9 @@ import { runReconciler } from './services/reconciler';
 
 export interface CreateAppOptions extends StoreOptions {
   /**
-   * `wrapKv` / `wrapObjects` wrap the KV namespace and the Durable Object namespaces before the
-   * stores use them. Tests pass wrappers that count calls, to prove what each request costs
-   * (or model KV in several locations); production uses the bindings as they are.
+   * `wrapKv` wraps the KV namespace before the stores use it, and `onObjectCall` hears of every
+   * call to a Durable Object: tests count calls, to prove what each request costs (or model KV
+   * in several locations); production uses the bindings as they are.
    */
   /**
    * fetch for requests that leave the Worker (webhooks, Turnstile verification). Tests pass

@@ -4,7 +4,7 @@ import { vi } from 'vitest';
 import { createApp } from '../../../worker/src/index';
 import { subscriptionLink } from '../../../worker/src/mail/follow';
 import { hashEmail } from '../../../worker/src/moderation/identity';
-import { keys } from '../../../worker/src/storage/keys';
+import { wrapObjectKv } from '../../../worker/src/objects/kv-access';
 import type { Bindings } from '../../../worker/src/app-env';
 import type {
   AdminActionResponse,
@@ -17,6 +17,7 @@ import type {
   LikeResponse,
   ListCommentsResponse,
   ListPageResponse,
+  ListRepliesResponse,
   ModeratedComment,
   PublicComment,
   ThreadSort,
@@ -92,6 +93,10 @@ export class World {
   ) {
     vi.useFakeTimers({ toFake: ['Date'] });
     this.model = new MultiLocationKv({ ...options, onClock: (now) => vi.setSystemTime(now) });
+    // The Durable Objects (each thread's single writer, each site's index) run at the first location,
+    // as an object runs near the request that first reached it: their KV writes start there.
+    const home = this.model.at(this.model.locations[0]);
+    wrapObjectKv(() => home);
   }
 
   get locations(): string[] {
@@ -106,7 +111,7 @@ export class World {
       app = createApp({ wrapKv: () => kv, outbound: this.outbound });
       this.apps.set(at, app);
     }
-    const bindings: Bindings = { ...(env as Bindings), PARLEY_KV: kv, MAIL_QUEUE: undefined, RATE_LIMIT: '0', VIEW_SETTLE_SECONDS: undefined, ...this.bindings };
+    const bindings: Bindings = { ...(env as Bindings), PARLEY_KV: kv, MAIL_QUEUE: undefined, RATE_LIMIT: '0', ...this.bindings };
     const ctx = createExecutionContext();
     const response = await app.fetch(new Request(`${APP_ORIGIN}${path}`, init), bindings, ctx);
     await waitOnExecutionContext(ctx);
@@ -114,6 +119,7 @@ export class World {
   }
 
   dispose(): void {
+    wrapObjectKv(null);
     vi.useRealTimers();
   }
 }
@@ -248,8 +254,8 @@ export async function unfollow(world: World, at: string, who: Follower, unsubscr
 /** The path of the one-click unsubscribe link for a thread follower. */
 export async function unsubscribeLinkOf(who: Follower): Promise<string> {
   const bindings = env as Bindings;
-  const key = await keys.subscription(who.site, who.thread, (await hashEmail(bindings, who.email))!, 'thread');
-  return new URL(await subscriptionLink(bindings, APP_ORIGIN, key, 'unsubscribe')).pathname;
+  const emailHash = (await hashEmail(bindings, who.email))!;
+  return new URL(await subscriptionLink(bindings, APP_ORIGIN, { ref: { site: who.site, thread: who.thread }, emailHash, target: 'thread' }, 'unsubscribe')).pathname;
 }
 
 /** Mail "sent" so far (the outbox's writes, wherever they were made, whatever became of them). */
@@ -341,28 +347,51 @@ export interface ThreadAsRead {
   followers: number;
 }
 
-/** A reader opens a thread and reads every page, following `next`. */
+/**
+ * A reader opens a thread and reads everything it can reach: every page (following `next`) and,
+ * for each top-level comment with more replies than its page shows, every page of its replies.
+ * Each comment once (pages may repeat pinned comments and replies shown inline).
+ */
 export async function readThread(world: World, at: string, site: string, thread: string, sort: ThreadSort = 'oldest'): Promise<ThreadAsRead> {
-  const query = `site=${encodeURIComponent(site)}&thread=${encodeURIComponent(thread)}&sort=${sort}`;
-  const first = await world.request(at, `/api/comments?${query}`);
+  const query = `site=${encodeURIComponent(site)}&thread=${encodeURIComponent(thread)}`;
+  const first = await world.request(at, `/api/comments?${query}&sort=${sort}`);
   if (first.status !== 200) throw new Error(`reading ${site} ${thread} at ${at}: ${first.status} ${await first.text()}`);
   const head = await first.json<ListCommentsResponse>();
-  const comments = [...head.comments];
+  const seen = new Map<string, PublicComment>();
+  const add = (comments: PublicComment[]) => {
+    for (const comment of comments) if (!seen.has(comment.id)) seen.set(comment.id, comment);
+  };
+  add(head.comments);
   for (let next = head.next, pages = 1; next !== null; pages++) {
     if (pages > 1000) throw new Error(`reading ${site} ${thread}: more than 1,000 pages`);
-    const page = await (await world.request(at, `/api/comments?${query}&page=${next}`)).json<ListPageResponse>();
-    comments.push(...page.comments);
+    const page = await (await world.request(at, `/api/comments?${query}&sort=${sort}&page=${next}`)).json<ListPageResponse>();
+    add(page.comments);
     next = page.next;
   }
-  return { comments, total: head.total, locked: head.locked, followers: head.followers };
+  for (const root of [...seen.values()].filter((comment) => comment.parentId === null && (comment.replies ?? 0) > 0)) {
+    for (let page: number | null = 0, pages = 0; page !== null; pages++) {
+      if (pages > 1000) throw new Error(`reading replies of ${root.id}: more than 1,000 pages`);
+      const replies: ListRepliesResponse = await (await world.request(at, `/api/comments/replies?${query}&root=${root.id}&page=${page}`)).json<ListRepliesResponse>();
+      add(replies.comments);
+      page = replies.next;
+    }
+  }
+  return { comments: [...seen.values()], total: head.total, locked: head.locked, followers: head.followers };
 }
 
-/** A moderator reads one moderation queue of a site (optionally one thread). */
+/** A moderator reads one moderation queue of a site (optionally one thread), every page of it. */
 export async function readQueue(world: World, at: string, status: CommentStatus, site: string, thread?: string): Promise<ModeratedComment[]> {
-  const query = new URLSearchParams({ status, site, ...(thread ? { thread } : {}) });
-  const response = await world.request(at, `/api/admin/comments?${query}`, asAdmin());
-  if (response.status !== 200) throw new Error(`reading the ${status} queue at ${at}: ${response.status} ${await response.text()}`);
-  return (await response.json<AdminListResponse>()).comments;
+  const comments: ModeratedComment[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ status, site, limit: '200', ...(thread ? { thread } : {}), ...(cursor ? { cursor } : {}) });
+    const response = await world.request(at, `/api/admin/comments?${query}`, asAdmin());
+    if (response.status !== 200) throw new Error(`reading the ${status} queue at ${at}: ${response.status} ${await response.text()}`);
+    const page: AdminListResponse = await response.json<AdminListResponse>();
+    comments.push(...page.comments);
+    cursor = page.next;
+  } while (cursor);
+  return comments;
 }
 
 /** The dashboard's queue sizes of a site. */

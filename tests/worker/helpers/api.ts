@@ -18,13 +18,15 @@ export async function allKeys(): Promise<string[]> {
   return names;
 }
 
-/** Counts every call the app makes on its KV binding, by method. */
+/** Counts every call the app makes on its KV binding, by method (and, when asked, on its Durable Objects). */
 export interface KvCounter {
   get: number;
   put: number;
   delete: number;
   list: number;
   getWithMetadata: number;
+  /** Calls to Durable Objects (thread and site objects), when counted with {@link newCounter}`(true)`. */
+  objects?: number;
 }
 
 export function countingKv(kv: KVNamespace, counter: KvCounter): KVNamespace {
@@ -57,8 +59,8 @@ export function outboundRecorder(answer: (url: string, body: string) => Response
   return { sent, fetcher };
 }
 
-export function newCounter(): KvCounter {
-  return { get: 0, put: 0, delete: 0, list: 0, getWithMetadata: 0 };
+export function newCounter(withObjects = false): KvCounter {
+  return { get: 0, put: 0, delete: 0, list: 0, getWithMetadata: 0, ...(withObjects ? { objects: 0 } : {}) };
 }
 
 /**
@@ -72,7 +74,11 @@ export async function call(
   envOverrides: Record<string, unknown> = {},
   outbound?: typeof fetch,
 ): Promise<Response> {
-  const app = createApp({ wrapKv: counter ? (kv) => countingKv(kv, counter) : undefined, outbound: outbound ?? refuseOutbound });
+  const app = createApp({
+    wrapKv: counter ? (kv) => countingKv(kv, counter) : undefined,
+    onObjectCall: counter?.objects !== undefined ? () => void counter.objects!++ : undefined,
+    outbound: outbound ?? refuseOutbound,
+  });
   const ctx = createExecutionContext();
   const response = await app.fetch(new Request(`https://parley.test${path}`, init), { ...env, ...envOverrides }, ctx);
   await waitOnExecutionContext(ctx);

@@ -13,10 +13,13 @@ import type { Publication, ThreadRef, ThreadResult } from './thread/protocol';
  * const { record } = await thread.call((stub, ref) => stub.moderate(ref, { id, action: 'approve', actor, keepDays: 30 }));
  */
 export class ThreadObjects {
-  constructor(private readonly namespace: DurableObjectNamespace<ThreadObject>) {}
+  constructor(
+    private readonly namespace: DurableObjectNamespace<ThreadObject>,
+    private readonly observe: () => void = () => {},
+  ) {}
 
   of(site: string, thread: string): ThreadHandle {
-    return new ThreadHandle(this.namespace, { site, thread });
+    return new ThreadHandle(this.namespace, { site, thread }, this.observe);
   }
 }
 
@@ -27,10 +30,12 @@ export class ThreadHandle {
   constructor(
     private readonly namespace: DurableObjectNamespace<ThreadObject>,
     readonly ref: ThreadRef,
+    private readonly observe: () => void = () => {},
   ) {}
 
   /** The object's stub (a new one per call: a stub that saw an error cannot be used again). */
   stub(): DurableObjectStub<ThreadObject> {
+    this.observe();
     return this.namespace.get(this.namespace.idFromName(threadObjectName(this.ref.site, this.ref.thread)));
   }
 
@@ -56,9 +61,13 @@ export class ThreadHandle {
 }
 
 export class SiteObjects {
-  constructor(private readonly namespace: DurableObjectNamespace<SiteObject>) {}
+  constructor(
+    private readonly namespace: DurableObjectNamespace<SiteObject>,
+    private readonly observe: () => void = () => {},
+  ) {}
 
   of(site: string): DurableObjectStub<SiteObject> {
+    this.observe();
     return this.namespace.get(this.namespace.idFromName(site));
   }
 

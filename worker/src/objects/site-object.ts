@@ -41,6 +41,8 @@ const SCHEMA = [
     checked_at INTEGER NOT NULL DEFAULT 0
   )`,
   `CREATE INDEX IF NOT EXISTS threads_by_part ON threads(part)`,
+  // Threads that had comments or followers in KV before thread objects: their objects load them once.
+  `CREATE TABLE IF NOT EXISTS legacy_threads (thread TEXT PRIMARY KEY) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS subscriptions (
     thread TEXT NOT NULL,
     email_hash TEXT NOT NULL,
@@ -226,6 +228,16 @@ export class SiteObject extends DurableObject<Bindings> {
     return rows.length ? rows[0].thread : null;
   }
 
+  /**
+   * Whether a thread had comments or followers stored before thread objects (its object then
+   * loads them, once). A new thread of an upgraded store, or of a new one, costs its object no
+   * KV list() this way.
+   */
+  async isLegacyThread(site: string, input: { thread: string }): Promise<boolean> {
+    await this.ensureIndexed(site, true);
+    return this.sql.exec('SELECT 1 FROM legacy_threads WHERE thread = ?', input.thread).toArray().length > 0;
+  }
+
   /** Whether another confirmation mail may go to this address from this site now (and counts it). */
   async allowConfirmation(site: string, input: { emailHash: string }): Promise<boolean> {
     this.learnSite(site);
@@ -348,6 +360,7 @@ export class SiteObject extends DurableObject<Bindings> {
         }
         this.ctx.storage.transactionSync(() => {
           for (const row of rows) {
+            this.sql.exec('INSERT OR IGNORE INTO legacy_threads (thread) VALUES (?)', row.thread);
             this.sql.exec(
               'INSERT OR IGNORE INTO subscriptions (thread, email_hash, target, email, confirmed, created_at, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
               row.thread,
@@ -381,6 +394,7 @@ export class SiteObject extends DurableObject<Bindings> {
       JSON.stringify(record),
     );
     this.sql.exec('INSERT OR IGNORE INTO threads (thread, part, rev) VALUES (?, ?, 0)', record.thread, part);
+    this.sql.exec('INSERT OR IGNORE INTO legacy_threads (thread) VALUES (?)', record.thread);
   }
 
   private threadByPart(part: string): string | null {

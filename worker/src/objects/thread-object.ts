@@ -441,11 +441,11 @@ export class ThreadObject extends DurableObject<Bindings> {
   }
 
   /** Makes sure the thread is loaded and published (a view in the layout before thread objects is replaced). */
-  async publishNow(ref: ThreadRef): Promise<Publication> {
+  async publishNow(ref: ThreadRef): Promise<ThreadResult<Publication>> {
     await this.ready(ref);
     const viewKey = await publishedKeys.view(ref.site, ref.thread);
     if (!this.state.lastWrite(viewKey)) this.state.markDirty(artifact.view, artifact.count);
-    return this.publish();
+    return { ok: true, ...(await this.publish()) };
   }
 
   async alarm(): Promise<void> {
@@ -479,10 +479,17 @@ export class ThreadObject extends DurableObject<Bindings> {
 
   /**
    * The first time a thread's object starts, it takes in what an earlier release stored in KV
-   * for the thread: records, settings, likes and subscriptions. A new thread costs one list().
+   * for the thread: records, settings, likes and subscriptions. It asks the site's index first
+   * whether there is any: a new thread costs no KV operation.
    */
   private async loadLegacy(ref: ThreadRef): Promise<void> {
     if (this.state.getMeta('loaded') === 'true') return;
+    // The site's index knows which threads an earlier release stored: a new thread reads nothing from KV.
+    const site = this.env.SITE_OBJECTS.get(this.env.SITE_OBJECTS.idFromName(ref.site));
+    if (!(await site.isLegacyThread(ref.site, { thread: ref.thread }))) {
+      this.state.setMeta('loaded', true);
+      return;
+    }
     const kv = objectKv(this.env, 'thread');
     const records = await new RecordStore(kv).listThread(ref.site, ref.thread);
     const legacy = new LegacyLayout(kv);
@@ -567,7 +574,11 @@ export class ThreadObject extends DurableObject<Bindings> {
    * count when it appeared or disappeared, and pages whose placeholders depend on it.
    */
   private shown(row: CommentRow, visibilityChanged: boolean): void {
-    if (row.status === 'approved') for (const block of this.state.place(row)) this.state.markDirty(artifact.block(block));
+    if (row.status === 'approved') {
+      const closed = this.state.place(row);
+      for (const block of closed.blocks) this.state.markDirty(artifact.block(block));
+      for (const page of closed.replyPages) this.state.markDirty(artifact.replies(row.root_id, page));
+    }
     const placed = this.state.row(row.id)!;
     this.state.markDirty(artifact.view);
     if (visibilityChanged) this.state.markDirty(artifact.count);

@@ -30,8 +30,8 @@ export interface Stores {
 export interface StoreOptions {
   /** Wraps the KV binding (tests count calls, or model several locations). */
   wrapKv?: (kv: KVNamespace) => KVNamespace;
-  /** Wraps the Durable Object namespaces (tests count calls). */
-  wrapObjects?: <T extends DurableObjectNamespace<any>>(namespace: T, kind: 'thread' | 'site') => T;
+  /** Told of every call to a Durable Object (tests count them). */
+  onObjectCall?: (kind: 'thread' | 'site') => void;
 }
 
 /**
@@ -44,7 +44,7 @@ export interface StoreOptions {
  */
 export function createStores(env: Bindings, options: StoreOptions = {}): Stores {
   const kv = options.wrapKv ? options.wrapKv(env.PARLEY_KV) : env.PARLEY_KV;
-  const wrap = options.wrapObjects ?? ((namespace) => namespace);
+  const observe = options.onObjectCall ?? (() => {});
   return {
     records: new RecordStore(kv),
     published: new PublishedStore(kv),
@@ -52,7 +52,7 @@ export function createStores(env: Bindings, options: StoreOptions = {}): Stores 
     audit: new AuditLog(kv),
     outbox: new Outbox(kv),
     erased: new ErasedMarkers(kv),
-    threads: new ThreadObjects(wrap(env.THREAD_OBJECTS, 'thread')),
-    sites: new SiteObjects(wrap(env.SITE_OBJECTS, 'site')),
+    threads: new ThreadObjects(env.THREAD_OBJECTS, () => observe('thread')),
+    sites: new SiteObjects(env.SITE_OBJECTS, () => observe('site')),
   };
 }

@@ -58,22 +58,22 @@ export class PageBuilder {
 
   /** A block of top-level comments with their first replies; `overflow` lists comments to move out (too large). */
   block(index: number): BuiltPage & { overflow: string[] } {
-    const entries = this.state
-      .blockRoots(index)
-      .map((row) => this.rootEntry(row))
-      .filter((entry): entry is RootEntry => entry !== null);
-    let bytes = entries.reduce((sum, entry) => sum + entry.bytes + 1, 0);
-    let shown = entries;
+    const rows = this.state.blockRoots(index);
+    // Top-level comments first: they must all be on their block; replies inline only while there is room.
+    const roots = rows.map((row) => this.rootEntry(row, 0)).filter((entry): entry is RootEntry => entry !== null);
+    let bytes = roots.reduce((sum, entry) => sum + entry.bytes + 1, 0);
     const overflow: string[] = [];
-    if (bytes > PAGE_BYTES) {
-      // Edits made it too large: top-level comments only (their replies are on their reply pages).
-      shown = entries.map((entry) => ({ id: entry.id, pieces: [entry.pieces[0]], bytes: utf8Length(entry.pieces[0]) }));
-      bytes = shown.reduce((sum, entry) => sum + entry.bytes + 1, 0);
-      while (bytes > BLOCK_HARD_BYTES && shown.length > 1) {
-        const moved = shown.pop()!;
-        overflow.unshift(moved.id);
-        bytes -= moved.bytes + 1;
-      }
+    while (bytes > BLOCK_HARD_BYTES && roots.length > 1) {
+      // Edits made them too large for one page: the last ones move to a new block.
+      const moved = roots.pop()!;
+      overflow.unshift(moved.id);
+      bytes -= moved.bytes + 1;
+    }
+    const shown: RootEntry[] = [];
+    for (const root of roots) {
+      const entry = this.rootEntry(this.state.row(root.id)!, PAGE_BYTES - bytes + root.bytes)!;
+      bytes += entry.bytes - root.bytes;
+      shown.push(entry);
     }
     return { json: `{"page":${index},"comments":[${shown.flatMap((entry) => entry.pieces).join(',')}]}`, last: index >= this.state.lastBlock(), overflow };
   }
@@ -98,7 +98,7 @@ export class PageBuilder {
     for (const [position, block] of blocks.entries()) {
       for (const row of order(this.state.blockRoots(block))) {
         if (this.pinned.includes(row.id)) continue;
-        const entry = this.rootEntry(row);
+        const entry = this.rootEntry(row, PAGE_BYTES - bytes);
         if (!entry) continue;
         if (roots >= ROOTS_PER_BLOCK || (roots > 0 && bytes + entry.bytes + 1 > PAGE_BYTES)) return { entries, next: block };
         entries.push(entry);
@@ -118,7 +118,7 @@ export class PageBuilder {
     let more = false;
     for (const row of this.state.mostLiked(ROOTS_PER_BLOCK + this.pinned.length + 1)) {
       if (this.pinned.includes(row.id)) continue;
-      const entry = this.rootEntry(row);
+      const entry = this.rootEntry(row, PAGE_BYTES - bytes);
       if (!entry) continue;
       if (roots >= ROOTS_PER_BLOCK || (roots > 0 && bytes + entry.bytes + 1 > PAGE_BYTES)) {
         more = true;
@@ -133,22 +133,40 @@ export class PageBuilder {
 
   private pinnedEntries(): RootEntry[] {
     const entries: RootEntry[] = [];
+    let bytes = 0;
     for (const id of this.pinned) {
       const row = this.state.row(id);
-      const entry = row && row.parent_id === null ? this.rootEntry(row) : null;
-      if (entry) entries.push(entry);
+      // Pinned comments come first, each with as many of its replies as leave room for the page.
+      const entry = row && row.parent_id === null ? this.rootEntry(row, PAGE_BYTES / 2 - bytes) : null;
+      if (entry) {
+        entries.push(entry);
+        bytes += entry.bytes + 1;
+      }
     }
     return entries;
   }
 
-  /** A top-level comment (or its placeholder, when hidden but answered) and its first replies; null when nothing of it shows. */
-  private rootEntry(row: CommentRow): RootEntry | null {
+  /**
+   * A top-level comment (or its placeholder, when hidden but answered) and as many of its first
+   * replies as fit in `room` bytes (the rest are on its pages of replies); null when nothing of it shows.
+   */
+  private rootEntry(row: CommentRow, room: number): RootEntry | null {
     const replies = this.replyCount(row.id);
     if (row.status !== 'approved' && replies === 0) return null;
     const pieces = [row.status === 'approved' ? this.commentJson(row, replies) : placeholderJson(row, replies)];
+    let bytes = utf8Length(pieces[0]);
     const included = new Set<string>([row.id]);
-    if (replies > 0) for (const reply of this.state.firstReplies(row.id, INLINE_REPLIES)) this.addWithAncestors(reply, pieces, included);
-    return { id: row.id, pieces, bytes: pieces.reduce((sum, piece) => sum + utf8Length(piece) + 1, -1) };
+    if (replies > 0) {
+      for (const reply of this.state.firstReplies(row.id, INLINE_REPLIES)) {
+        const added: string[] = [];
+        this.addWithAncestors(reply, added, new Set(included));
+        const more = added.reduce((sum, piece) => sum + utf8Length(piece) + 1, 0);
+        if (bytes + more > room) break;
+        this.addWithAncestors(reply, pieces, included);
+        bytes += more;
+      }
+    }
+    return { id: row.id, pieces, bytes };
   }
 
   /** A shown reply, after placeholders for its hidden parents up to the first one shown. */

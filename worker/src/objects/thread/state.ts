@@ -221,39 +221,43 @@ export class ThreadState {
   /**
    * Gives a comment that is now shown its fixed place: a top-level comment a block, a reply its
    * order and page among the replies to its top-level comment (whose block it also makes sure
-   * of, as a placeholder may stand for it). Returns the blocks whose "last" flag changed.
+   * of, as a placeholder may stand for it). Returns the pages that stopped being the last one
+   * (a new block or page of replies was opened after them), which say so when published.
    */
-  place(row: CommentRow): number[] {
-    const touched: number[] = [];
+  place(row: CommentRow): { blocks: number[]; replyPages: number[] } {
+    const closed = { blocks: [] as number[], replyPages: [] as number[] };
     if (row.parent_id === null) {
-      if (row.block === null) touched.push(...this.placeRoot(row));
-      return touched;
+      if (row.block === null) closed.blocks.push(...this.placeRoot(row));
+      return closed;
     }
     if (row.reply_seq === null) {
       const seq = this.sql.exec<{ s: number }>('SELECT COALESCE(MAX(reply_seq), -1) + 1 AS s FROM comments WHERE root_id = ? AND parent_id IS NOT NULL', row.root_id).one().s;
       let page = this.lastReplyPage(row.root_id) ?? 0;
       const filled = this.sql.exec<{ n: number; bytes: number }>('SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM comments WHERE root_id = ? AND parent_id IS NOT NULL AND reply_page = ?', row.root_id, page).one();
-      if (filled.n >= REPLIES_PER_PAGE || (filled.n > 0 && filled.bytes + row.size > REPLY_PAGE_BYTES)) page++;
+      if (filled.n >= REPLIES_PER_PAGE || (filled.n > 0 && filled.bytes + row.size > REPLY_PAGE_BYTES)) {
+        closed.replyPages.push(page);
+        page++;
+      }
       this.sql.exec('UPDATE comments SET reply_seq = ?, reply_page = ? WHERE id = ?', seq, page, row.id);
     }
     const root = this.row(row.root_id);
-    if (root && root.block === null) touched.push(...this.placeRoot(root));
-    return touched;
+    if (root && root.block === null) closed.blocks.push(...this.placeRoot(root));
+    return closed;
   }
 
   private placeRoot(row: CommentRow): number[] {
     let block = this.lastBlock();
-    const touched: number[] = [];
+    const closed: number[] = [];
     if (block >= 0) {
       const filled = this.sql.exec<{ n: number; bytes: number }>('SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM comments WHERE parent_id IS NULL AND block = ?', block).one();
       if (filled.n >= ROOTS_PER_BLOCK || (filled.n > 0 && filled.bytes + row.size > BLOCK_BYTES)) {
-        touched.push(block);
+        closed.push(block);
         block++;
       }
     } else block = 0;
     this.setMeta('last_block', Math.max(block, this.lastBlock()));
     this.sql.exec('UPDATE comments SET block = ? WHERE id = ?', block, row.id);
-    return touched;
+    return closed;
   }
 
   /** Moves top-level comments to a new last block (a block grew too large after edits). */
