@@ -31,15 +31,15 @@ import { armContext, auditPage, type ExpectedComment, type PageAudit, type SeenC
  *
  * Hundreds of comments are posted through the HTTP API (20 at a time) and approved with the
  * admin API; a few go through the widget's form. The server runs with RATE_LIMIT=0. The
- * server refuses the same body twice in one thread (409), and a page shows 50 top-level
- * comments, so comments are spread over threads `/xss-N` of at most 50, with no two bodies
+ * server refuses the same body twice in one thread (409), and a page shows 20 top-level
+ * comments, so comments are spread over threads `/xss-N` of at most 20, with no two bodies
  * alike in one thread; the demo page is served at those paths (so the widget's thread, the
  * page's path, is `/xss-N`).
  */
 
 const SITE = 'demo';
 /** Top-level comments on a thread's first page (docs/api.md), i.e. what one page load shows. */
-const PAGE_SIZE = 50;
+const PAGE_SIZE = 20;
 const CONCURRENCY = 20;
 /** Where posts that must be refused are sent (a refused post writes nothing). */
 const REFUSED_THREAD = '/xss-refused';
@@ -356,10 +356,10 @@ if (!chromium.path) {
       await signInToDashboard(mod.page, server.origin, server.adminToken);
       const byId = new Map(accepted.map((a) => [a.comment.id, a]));
       const shown = new Set<string>();
-      // The pending queue lists at most 500 comments (oldest first): audit a screenful, approve it, repeat.
+      // The pending queue shows a page at a time (oldest first; 200 here): audit a page, approve it, repeat.
       for (let round = 1; shown.size < accepted.length; round++) {
-        if (round > 10) throw new Error(`the dashboard showed only ${shown.size} of ${accepted.length} pending comments`);
-        await mod.page.goto(`${server.origin}/admin?status=pending`);
+        if (round > 20) throw new Error(`the dashboard showed only ${shown.size} of ${accepted.length} pending comments`);
+        await mod.page.goto(`${server.origin}/admin?status=pending&limit=200`);
         await mod.page.getByRole('heading', { name: /^Pending comments/ }).waitFor();
         const ids = (await mod.page.locator('article.comment').evaluateAll((cards) => cards.map((card) => card.id.replace(/^comment-/, '')))).filter((id) => id !== '');
         const strangers = ids.filter((id) => !byId.has(id));

@@ -97,6 +97,17 @@ export interface ListRepliesResponse {
   next: number | null;
 }
 
+/** `GET /api/comments/:id/place`: where a shown comment is on its thread's pages. */
+export interface CommentPlaceResponse {
+  thread: string;
+  /** Its top-level comment (itself, for a top-level comment). */
+  root: string;
+  /** The page of its top-level comment (`&page=N`). */
+  page: number;
+  /** For a reply, its page of replies (`/api/comments/replies?root=&page=N`); null for a top-level comment. */
+  replyPage: number | null;
+}
+
 /** `POST /api/comments` body. Unknown fields are ignored. */
 export interface CreateCommentRequest {
   site: string;

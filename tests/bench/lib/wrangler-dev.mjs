@@ -219,15 +219,25 @@ export function serverCpuMs(server) {
 }
 
 /** CPU time (ms) used so far by every process in the process group `pgid` (Linux /proc). */
-function groupCpuMs(pgid) {
+/**
+ * CPU time (ms) used so far by the workerd processes of a server's process group alone: the
+ * runtime running the Worker, its Durable Objects and the local KV and storage simulators,
+ * without wrangler's Node.js proxy in front of it. Null where /proc is missing.
+ */
+export function workerdCpuMs(server) {
+  return existsSync('/proc/self/stat') ? groupCpuMs(server.pid, (comm) => comm.includes('workerd')) : null;
+}
+
+function groupCpuMs(pgid, only = () => true) {
   let ticks = 0;
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // fields[2] is pgrp; [11] utime and [12] stime, in clock ticks (100 per second on Linux).
-      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+      if (Number(fields[2]) === pgid && only(comm)) ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // The process ended.
     }

@@ -151,6 +151,22 @@ describe('bounded pages', () => {
   });
 });
 
+describe('links to a comment that is not on the first page', () => {
+  it('say where it is: the page of its top-level comment, and its page of replies', async () => {
+    const comments = shape(30, 60);
+    await importThread('demo', '/far', comments);
+    const deepReply = comments[30 * 61 - 1]; // the last reply of the last top-level comment
+    const place = await (await call(`/api/comments/${deepReply.id}/place`)).json<{ thread: string; root: string; page: number; replyPage: number }>();
+    expect(place).toEqual({ thread: '/far', root: comments[29 * 61].id, page: place.page, replyPage: 1 });
+    const page = await (await call(`/api/comments?site=demo&thread=%2Ffar&page=${place.page}`)).json<ListCommentsResponse>();
+    expect(page.comments.some((c) => c.id === place.root)).toBe(true);
+    const replies = await (await call(`/api/comments/replies?site=demo&thread=%2Ffar&root=${place.root}&page=${place.replyPage}`)).json<{ comments: { id: string }[] }>();
+    expect(replies.comments.some((c) => c.id === deepReply.id)).toBe(true);
+    const pendingOne = (await createComment({ thread: '/far', body: 'not shown' })).comment.id;
+    expect((await call(`/api/comments/${pendingOne}/place`)).status).toBe(404);
+  });
+});
+
 describe('failures in the middle of a change', () => {
   it('answers 503 when KV fails after the decision is saved, and a retry publishes it', async () => {
     const { comment } = await createComment({ thread: '/flaky' });

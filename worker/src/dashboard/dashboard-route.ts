@@ -4,7 +4,7 @@ import { ApiError, renderError } from '../errors';
 import { endSession, sameOriginRequest, sessionName, startSession, tokenMatches } from '../lib/admin-auth';
 import { parseStatus } from '../routes/admin-api';
 import { applyBulk, applyStatusAction, banAuthor, currentRecord, editComment, setPinned, setThreadLock, unban, STATUS_ACTIONS, type StatusAction } from '../services/moderating';
-import { queueCounts, readQueue, reconcilerRuns } from '../services/queues';
+import { QUEUE_PAGE, QUEUE_PAGE_MAX, queueCounts, readQueue, reconcilerRuns } from '../services/queues';
 import { readModerationLink } from '../moderation/links';
 import { mailerFor } from '../mail/mailer';
 import type { CommentStatus } from '../wire';
@@ -86,7 +86,15 @@ dashboardRoute.get('/', async (c) => {
   if (!name) return c.html(loginPage());
   const status = parseStatus(c.req.query('status'));
   const cursor = c.req.query('cursor');
-  const filter = { status, site: c.req.query('site') || undefined, thread: c.req.query('thread') || undefined, q: c.req.query('q') || undefined, after: cursor && /^[0-9a-z]{19}$/.test(cursor) ? cursor : undefined };
+  const limit = Number(c.req.query('limit'));
+  const filter = {
+    status,
+    site: c.req.query('site') || undefined,
+    thread: c.req.query('thread') || undefined,
+    q: c.req.query('q') || undefined,
+    after: cursor && /^[0-9a-z]{19}$/.test(cursor) ? cursor : undefined,
+    limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, QUEUE_PAGE_MAX) : QUEUE_PAGE,
+  };
   const [queue, counts] = await Promise.all([readQueue(c, filter), queueCounts(c, filter.site)]);
   const back = `/admin${new URL(c.req.url).search.replace(/([?&])done=[^&]*&?/, '$1').replace(/[?&]$/, '')}`;
   return c.html(

@@ -6,7 +6,7 @@ import type { Ban } from '../storage/moderation-store';
 import type { AuditEntry } from '../storage/audit-log';
 import type { ReconcileRun } from '../objects/site/protocol';
 import type { CommentStatus } from '../wire';
-import type { QueueFilter } from '../services/queues';
+import { QUEUE_PAGE, type QueueFilter } from '../services/queues';
 import type { OutboxEntry } from '../mail/mailer';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -69,8 +69,9 @@ function nav(name: string, current: string) {
 
 function queueUrl(filter: QueueFilter, changes: Partial<QueueFilter>): string {
   const params = new URLSearchParams();
-  const { after, limit: _limit, ...next } = { ...filter, after: undefined, ...changes };
+  const { after, limit, ...next } = { ...filter, after: undefined, ...changes };
   for (const [key, value] of Object.entries(next)) if (value) params.set(key, String(value));
+  if (limit && limit !== QUEUE_PAGE) params.set('limit', String(limit));
   if (after) params.set('cursor', after);
   return `/admin?${params.toString()}`;
 }

@@ -25,6 +25,7 @@ import type {
   ThreadRefusal,
   ThreadResult,
   VerifyReport,
+  CommentPlace,
 } from './thread/protocol';
 import { artifact, contentHash, Publisher } from './thread/publisher';
 import { editWindowOpen, isSkeleton, isTombstone, nextUpdatedAt, purgeAt, refusal, skeleton, statusAfterAuthorEdit, targetStatus, withStatus } from './thread/rules';
@@ -288,6 +289,20 @@ export class ThreadObject extends DurableObject<Bindings> {
     return isErased(record) ? null : { record, likes: row.likes };
   }
 
+  /**
+   * Where a shown comment is on the pages readers read (for a link to a comment that is not on
+   * the first page): its top-level comment's block, and for a reply its page of replies. Null
+   * when it is not shown.
+   */
+  async place(ref: ThreadRef, input: { id: string }): Promise<CommentPlace | null> {
+    await this.ready(ref);
+    const row = this.state.row(input.id);
+    if (!row || (row.status !== 'approved' && this.state.visibleReplyCount(row.root_id) === 0)) return null;
+    const root = row.parent_id === null ? row : this.state.row(row.root_id);
+    if (!root || root.block === null) return null;
+    return { root: root.id, page: root.block, replyPage: row.parent_id === null ? null : row.reply_page };
+  }
+
   /** The thread's settings and everything a full export of it holds. */
   async snapshot(ref: ThreadRef): Promise<{ locked: boolean; pinned: string[]; subscriptions: SubscriptionRow[] }> {
     await this.ready(ref);
@@ -500,7 +515,7 @@ export class ThreadObject extends DurableObject<Bindings> {
       for (const { record, expiration } of records.sort((a, b) => (a.record.id < b.record.id ? -1 : 1))) {
         if (record.parentId && !this.state.row(record.parentId)) this.addPlaceholderParent(record);
         const row = this.state.save(record, 0, expiration ? expiration * 1000 : null);
-        this.state.markPointerWritten(record.id, expiration ? 2 : 1);
+        this.state.markPointerWritten(record.id, 1);
         if (record.status === 'approved') this.state.place(row);
         for (const voter of likes.get(record.id) ?? []) this.state.setLike(record.id, voter, true);
       }

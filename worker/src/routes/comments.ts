@@ -6,7 +6,7 @@ import { createCommentSchema, parseOrThrow, readJsonBody } from '../lib/validate
 import { postComment } from '../services/posting';
 import { firstPageJson, laterPageJson, repliesPageJson } from '../services/reading';
 import { siteOrThrow } from '../services/sites';
-import type { ThreadSort } from '../wire';
+import type { CommentPlaceResponse, ThreadSort } from '../wire';
 import { LIMITS } from '../wire';
 
 /** Public comment API: `/api/comments`. */
@@ -49,6 +49,20 @@ commentsRoute.get('/replies', async (c) => {
   if (!isCommentId(root)) throw new ApiError(400, 'invalid_request', 'root must be a comment id', 'root');
   const body = await repliesPageJson(c, site, thread, root, pageParam(c.req.query('page')) ?? 0);
   return c.body(body, 200, { 'Content-Type': 'application/json; charset=UTF-8', 'Cache-Control': 'no-cache' });
+});
+
+/**
+ * Where a comment is on the thread's pages (`/api/comments/:id/place`), for a link that names a
+ * comment not on the first page: `{thread, root, page, replyPage}`, or 404 when it is not shown.
+ * One KV read and one call to the thread's object: only such links need it.
+ */
+commentsRoute.get('/:id/place', async (c) => {
+  const id = c.req.param('id');
+  const where = isCommentId(id) ? await c.var.stores.records.locate(id) : null;
+  const place = where && (await c.var.stores.threads.of(where.site, where.thread).read((stub, ref) => stub.place(ref, { id })));
+  if (!where || !place) throw new ApiError(404, 'not_found', 'No comment with that id is shown.');
+  c.header('Cache-Control', 'public, max-age=60');
+  return c.json({ thread: where.thread, ...place } satisfies CommentPlaceResponse);
 });
 
 /** A new comment or reply. Send `Idempotency-Key` to make a retry safe: the same key gets the same answer. */

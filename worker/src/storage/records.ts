@@ -127,14 +127,15 @@ export class RecordStore {
   }
 
   /**
-   * Writes a record (and, for a new comment, its pointer). Tombstones carry an expiration so KV
-   * forgets them with the thread's object. Only the thread's object calls this.
+   * Writes a record (and, for a new comment, its pointer, which never expires). A tombstone's
+   * record carries an expiration, so KV forgets it even if nothing purges it. Only the thread's
+   * object calls this.
    */
   async put(record: CommentRecord, options: { pointer: boolean; expiration?: number }): Promise<void> {
     const expiring: KVNamespacePutOptions = options.expiration ? { expiration: options.expiration } : {};
     const meta: RecordMeta = { s: record.status, u: Date.parse(record.updatedAt), p: record.parentId };
     const writes = [this.kv.put(await RecordStore.recordKey(record.site, record.thread, record.id), JSON.stringify(record), { metadata: meta, ...expiring })];
-    if (options.pointer) writes.push(this.kv.put(RecordStore.pointerKey(record.id), JSON.stringify({ site: record.site, thread: record.thread } satisfies CommentLocation), expiring));
+    if (options.pointer) writes.push(this.kv.put(RecordStore.pointerKey(record.id), JSON.stringify({ site: record.site, thread: record.thread } satisfies CommentLocation)));
     await Promise.all(writes);
   }
 

@@ -131,3 +131,13 @@ export interface VerifyReport {
   /** Tombstones deleted for good. */
   purged: number;
 }
+
+/** Where a comment is on the pages readers read: `GET /api/comments/:id/place`. */
+export interface CommentPlace {
+  /** Its top-level comment (itself, for a top-level comment). */
+  root: string;
+  /** The page (block) of the top-level comment: `GET /api/comments?page=N`. */
+  page: number;
+  /** For a reply: its page of replies, `GET /api/comments/replies?root=&page=N`. */
+  replyPage: number | null;
+}

@@ -47,9 +47,8 @@ export interface FlushOutcome {
   failed: boolean;
 }
 
-/** The `pointer` column: the comment's `ptr:` key was written to be kept, or to expire with its tombstone. */
+/** The `pointer` column: the comment's `ptr:` key was written. */
 const POINTER_KEPT = 1;
-const POINTER_EXPIRING = 2;
 
 /** KV keys written at once per flush. */
 const CONCURRENT_WRITES = 16;
@@ -218,12 +217,12 @@ export class Publisher {
       state.forgetWrite(key);
       return null;
     }
-    // The pointer is written once, and again only when it must start or stop expiring with a tombstone.
-    const pointer = row.purge_at === null ? POINTER_KEPT : POINTER_EXPIRING;
+    // The pointer is written once and never expires: when a tombstone's time is up, the reconciler
+    // purges the comment here, and publishing that deletes its record and pointer both.
     const hash = contentHash(row.record, row.purge_at);
-    if (row.pointer === pointer && state.lastWrite(key)?.hash === hash) return null;
-    await records.put(JSON.parse(row.record) as CommentRecord, { pointer: row.pointer !== pointer, expiration: row.purge_at ? Math.ceil(row.purge_at / 1000) : undefined });
-    state.markPointerWritten(id, pointer);
+    if (row.pointer && state.lastWrite(key)?.hash === hash) return null;
+    await records.put(JSON.parse(row.record) as CommentRecord, { pointer: !row.pointer, expiration: row.purge_at ? Math.ceil(row.purge_at / 1000) : undefined });
+    if (!row.pointer) state.markPointerWritten(id, POINTER_KEPT);
     return hash;
   }
 

@@ -27,6 +27,8 @@ export const THREAD_SCHEMA = [
   `CREATE INDEX IF NOT EXISTS comments_by_parent ON comments(parent_id)`,
   `CREATE INDEX IF NOT EXISTS comments_top ON comments(likes DESC, id DESC) WHERE parent_id IS NULL`,
   `CREATE INDEX IF NOT EXISTS comments_by_rev ON comments(rev)`,
+  // Counting approved comments (on every change of what readers see) reads this index, not the table.
+  `CREATE INDEX IF NOT EXISTS comments_by_status ON comments(status, id)`,
   `CREATE INDEX IF NOT EXISTS comments_purge ON comments(purge_at) WHERE purge_at IS NOT NULL`,
   `CREATE TABLE IF NOT EXISTS likes (comment_id TEXT NOT NULL, voter TEXT NOT NULL, PRIMARY KEY (comment_id, voter)) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS subscriptions (

@@ -21,7 +21,7 @@ export type CommentRow = {
   reply_seq: number | null;
   reply_page: number | null;
   purge_at: number | null;
-  /** How the `ptr:` key was written: 0 not yet, 1 to be kept, 2 to expire with the tombstone. */
+  /** Whether the `ptr:` key was written (1) or not yet (0). */
   pointer: number;
   rev: number;
 };
