@@ -430,7 +430,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     }
     const kv = objectKv(this.env, 'thread');
     const viewKey = await publishedKeys.view(ref.site, ref.thread);
-    if (this.state.allRows().length && !this.state.lastWrite(viewKey)) this.state.markDirty(artifact.view, artifact.count);
+    if (!this.state.isEmpty() && !this.state.lastWrite(viewKey)) this.state.markDirty(artifact.view, artifact.count);
     for (const written of this.state.writesToCheck(now - SETTLE_MS, CHECKS_PER_RUN)) {
       report.checked++;
       const { value, metadata } = await kv.getWithMetadata(written.kv_key, 'text');

@@ -29,6 +29,10 @@ export const THREAD_SCHEMA = [
   `CREATE INDEX IF NOT EXISTS comments_by_rev ON comments(rev)`,
   // Counting approved comments (on every change of what readers see) reads this index, not the table.
   `CREATE INDEX IF NOT EXISTS comments_by_status ON comments(status, id)`,
+  // The pages of replies of one top-level comment: the last one, and how full it is.
+  `CREATE INDEX IF NOT EXISTS comments_by_reply_page ON comments(root_id, reply_page)`,
+  // Counting the shown replies of one top-level comment reads only its own.
+  `CREATE INDEX IF NOT EXISTS comments_by_root_status ON comments(root_id, status)`,
   `CREATE INDEX IF NOT EXISTS comments_purge ON comments(purge_at) WHERE purge_at IS NOT NULL`,
   `CREATE TABLE IF NOT EXISTS likes (comment_id TEXT NOT NULL, voter TEXT NOT NULL, PRIMARY KEY (comment_id, voter)) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS subscriptions (

@@ -170,7 +170,9 @@ export class ThreadState {
 
   /** Approved replies (the whole subtree) of a top-level comment. */
   visibleReplyCount(rootId: string): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM comments WHERE root_id = ? AND parent_id IS NOT NULL AND status = 'approved'", rootId).one().n;
+    // The count includes the top-level comment itself when approved: subtract it (one indexed lookup each).
+    const n = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM comments INDEXED BY comments_by_root_status WHERE root_id = ? AND status = 'approved'", rootId).one().n;
+    return n - (this.sql.exec("SELECT 1 FROM comments WHERE id = ? AND status = 'approved'", rootId).toArray().length ? 1 : 0);
   }
 
   /** The first `limit` approved replies of a top-level comment, in the order they were first shown. */
@@ -188,7 +190,7 @@ export class ThreadState {
   }
 
   lastReplyPage(rootId: string): number | null {
-    return this.sql.exec<{ p: number | null }>('SELECT MAX(reply_page) AS p FROM comments WHERE root_id = ? AND parent_id IS NOT NULL', rootId).one().p;
+    return this.sql.exec<{ p: number | null }>('SELECT MAX(reply_page) AS p FROM comments INDEXED BY comments_by_reply_page WHERE root_id = ?', rootId).one().p;
   }
 
   /** Top-level comments placed in a block, oldest first. */
@@ -205,8 +207,8 @@ export class ThreadState {
   mostLiked(limit: number): CommentRow[] {
     return this.sql
       .exec<CommentRow>(
-        `SELECT * FROM comments c WHERE parent_id IS NULL AND block IS NOT NULL
-           AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND r.parent_id IS NOT NULL AND r.status = 'approved'))
+        `SELECT * FROM comments c INDEXED BY comments_top WHERE parent_id IS NULL AND block IS NOT NULL
+           AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r INDEXED BY comments_by_root_status WHERE r.root_id = c.id AND r.status = 'approved' AND r.id != c.id))
          ORDER BY likes DESC, id DESC LIMIT ?`,
         limit,
       )
@@ -233,7 +235,7 @@ export class ThreadState {
     if (row.reply_seq === null) {
       const seq = this.sql.exec<{ s: number }>('SELECT COALESCE(MAX(reply_seq), -1) + 1 AS s FROM comments WHERE root_id = ? AND parent_id IS NOT NULL', row.root_id).one().s;
       let page = this.lastReplyPage(row.root_id) ?? 0;
-      const filled = this.sql.exec<{ n: number; bytes: number }>('SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM comments WHERE root_id = ? AND parent_id IS NOT NULL AND reply_page = ?', row.root_id, page).one();
+      const filled = this.sql.exec<{ n: number; bytes: number }>('SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM comments INDEXED BY comments_by_reply_page WHERE root_id = ? AND reply_page = ?', row.root_id, page).one();
       if (filled.n >= REPLIES_PER_PAGE || (filled.n > 0 && filled.bytes + row.size > REPLY_PAGE_BYTES)) {
         closed.replyPages.push(page);
         page++;
@@ -271,6 +273,11 @@ export class ThreadState {
   /** Ids changed after revision `rev` (for the site's index when it is behind). */
   changedSince(rev: number): CommentRow[] {
     return this.sql.exec<CommentRow>('SELECT * FROM comments WHERE rev > ? ORDER BY rev', rev).toArray();
+  }
+
+  /** Whether the thread has any comment at all. */
+  isEmpty(): boolean {
+    return this.sql.exec('SELECT 1 FROM comments LIMIT 1').toArray().length === 0;
   }
 
   allRows(): CommentRow[] {
