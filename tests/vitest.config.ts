@@ -49,6 +49,7 @@ export default defineConfig({
                 VIEW_SETTLE_SECONDS: '0',
                 TURNSTILE_SECRET_KEY: 'test-turnstile-secret',
                 HASH_KEY: 'test-hash-key',
+                LINK_SIGNING_KEY: 'test-link-signing-key',
               },
             },
           }),

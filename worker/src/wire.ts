@@ -194,6 +194,7 @@ export type ErrorCode =
   | 'link_used'
   | 'edit_window_closed'
   | 'admin_disabled'
+  | 'not_configured'
   | 'internal_error';
 
 /** Every error response: `{"error":{"code","message","field"?}}`. */

@@ -5,6 +5,7 @@ import { endSession, sameOriginRequest, sessionName, startSession, tokenMatches 
 import { readQueue, parseStatus } from '../routes/admin-api';
 import { applyBulk, applyStatusAction, banAuthor, editComment, setPinned, setThreadLock, unban, STATUS_ACTIONS, type StatusAction } from '../moderation/actions';
 import { readModerationLink } from '../moderation/links';
+import { requireSecrets } from '../lib/secrets';
 import { mailerFor, OutboxMailer } from '../mail/mailer';
 import type { CommentStatus } from '../wire';
 import { DASHBOARD_CSS, DASHBOARD_CSS_EXTRA } from './dashboard-css';
@@ -219,6 +220,9 @@ dashboardRoute.get('/outbox', async (c) => {
  * one button: chat apps fetch links to preview them, and a preview must never approve anything.
  * The POST needs no session: the signed link is the credential, for this comment and action only.
  */
+// A signed link is a credential: without the secrets that make and check it, nothing is shown or done.
+dashboardRoute.use('/act/*', requireSecrets());
+
 dashboardRoute.get('/act/:signed', async (c) => {
   const link = await readModerationLink(c.env, c.req.param('signed'));
   if (await c.var.moderation.linkUsed(link.n)) throw new ApiError(410, 'link_used', 'This link has already been used.');

@@ -1,14 +1,14 @@
 import { hmacHex } from '../lib/crypto';
+import { requireSecret } from '../lib/secrets';
 import type { Bindings } from '../app-env';
 
 /**
- * The key for hashing IPs and emails. HASH_KEY (a secret) when set; otherwise derived from
- * ADMIN_TOKEN, so hashes change when the token is rotated (set HASH_KEY to keep bans across
- * rotations). A keyed hash, not a plain one: IPv4 addresses are few enough to reverse a
- * plain SHA-256 by brute force.
+ * The key for hashing IPs and emails: the HASH_KEY secret, never anything else (without it
+ * this throws 503 `not_configured`). A keyed hash, not a plain one: IPv4 addresses are few
+ * enough to reverse a plain SHA-256 by brute force, and a key anyone can read is no key.
  */
 function hashKey(env: Bindings): string {
-  return env.HASH_KEY || `derived:${env.ADMIN_TOKEN ?? 'parley-unset'}`;
+  return requireSecret(env, 'HASH_KEY');
 }
 
 /** Keyed hash of an IP address (never stored raw). */
@@ -23,9 +23,12 @@ export async function hashEmail(env: Bindings, email: string | null | undefined)
   return (await hmacHex(`email:${hashKey(env)}`, email.trim().toLowerCase())).slice(0, 32);
 }
 
-/** The key used to sign moderation links and dashboard sessions. */
+/**
+ * The key that signs dashboard sessions, moderation links and subscription links: the
+ * LINK_SIGNING_KEY secret, never anything else (without it this throws 503 `not_configured`).
+ */
 export function signingKey(env: Bindings): string {
-  return env.LINK_SIGNING_KEY || `links:${env.ADMIN_TOKEN ?? ''}`;
+  return requireSecret(env, 'LINK_SIGNING_KEY');
 }
 
 /** `a***@example.com`: enough for a moderator to recognise, not enough to harvest. */

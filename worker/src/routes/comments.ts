@@ -11,6 +11,7 @@ import type { PosterActivity } from '../storage/moderation-store';
 import type { SiteConfig } from '../config/sites';
 import type { CommentStatus, CreateCommentResponse, ListCommentsResponse, ListPageResponse, ThreadSort } from '../wire';
 import { LIMITS } from '../wire';
+import { requireSecrets } from '../lib/secrets';
 import { PAGE_SIZE, pageOf } from '../storage/thread-pages';
 import { assess, normalizeForDuplicate } from '../moderation/spam-checks';
 import { avatarSeed, hashEmail, hashIp } from '../moderation/identity';
@@ -121,7 +122,7 @@ async function initialStatus(c: { var: AppEnv['Variables'] }, site: SiteConfig, 
 }
 
 /** A new comment or reply. */
-commentsRoute.post('/', async (c) => {
+commentsRoute.post('/', requireSecrets(), async (c) => {
   const input = parseOrThrow(createCommentSchema, await readJsonBody(c.req.raw));
   const site = siteOrThrow(c.var.sites, input.site);
   if (!originAllowed(c.req.header('origin'), c.req.url, site)) {

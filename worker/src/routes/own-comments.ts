@@ -12,6 +12,7 @@ import { assess } from '../moderation/spam-checks';
 import { hashIp } from '../moderation/identity';
 import type { CommentStatus, DeleteCommentResponse, EditCommentResponse, LikeResponse, PreviewResponse } from '../wire';
 import { LIMITS } from '../wire';
+import { requireSecrets } from '../lib/secrets';
 
 /**
  * What an author can do to their own comment with its edit token (`Authorization: Bearer`),
@@ -90,6 +91,7 @@ async function like(c: Context<AppEnv>, liked: boolean) {
   const changed = await c.var.store.like(record, voter, liked);
   return c.json({ id: record.id, liked, changed } satisfies LikeResponse);
 }
+ownCommentsRoute.use('/:id/like', requireSecrets());
 ownCommentsRoute.post('/:id/like', (c) => like(c, true));
 ownCommentsRoute.delete('/:id/like', (c) => like(c, false));
 
