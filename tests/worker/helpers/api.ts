@@ -87,8 +87,8 @@ export function postComment(body: Partial<CreateCommentRequest> & Record<string,
   });
 }
 
-export async function createComment(fields: Partial<CreateCommentRequest> = {}): Promise<CreateCommentResponse> {
-  const response = await postComment({ site: 'demo', thread: '/posts/hello/', author: 'Ada', body: 'Hello there', ...fields });
+export async function createComment(fields: Partial<CreateCommentRequest> = {}, origin = ORIGIN): Promise<CreateCommentResponse> {
+  const response = await postComment({ site: 'demo', thread: '/posts/hello/', author: 'Ada', body: 'Hello there', ...fields }, { origin });
   if (response.status !== 201) throw new Error(`create failed: ${response.status} ${await response.text()}`);
   return response.json();
 }

@@ -1,4 +1,5 @@
-import { hmacHex } from '../lib/crypto';
+import { hmacHex, secretsEqual, sha256Hex } from '../lib/crypto';
+import type { CommentStore } from '../storage/comment-store';
 import { requireSecret } from '../lib/secrets';
 import type { Bindings } from '../app-env';
 
@@ -37,7 +38,35 @@ export function maskEmail(email: string): string {
   return `${user.slice(0, 1)}***@${domain ?? ''}`;
 }
 
-/** Seed for a locally drawn avatar: a keyed hash of the email (or the name when there is none), never reversible to the email. */
-export async function avatarSeed(env: Bindings, email: string | null | undefined, author: string): Promise<string> {
+/**
+ * The avatar seed of a new comment. A seed computed from the email would be an oracle: anyone
+ * could post with a guessed address and compare seeds (even a held comment's POST answer
+ * carries one). So the seed says nothing about who wrote a comment: it is random, unless the
+ * author proves, with the edit token of an earlier comment on the same site (`proof`, which
+ * the widget sends), that they wrote that one; then the new comment gets the same avatar.
+ * Only the holder of a token can link a new comment to an old one.
+ *
+ * @example
+ * avatar: await avatarSeed(c.var.store, site.id, input.proof)
+ */
+export async function avatarSeed(store: Pick<CommentStore, 'get'>, site: string, proof?: { id: string; token: string }): Promise<string> {
+  if (proof) {
+    const earlier = await store.get(proof.id);
+    if (earlier?.avatar && earlier.site === site && earlier.tokenHash && (await secretsEqual(await sha256Hex(proof.token), earlier.tokenHash))) return earlier.avatar;
+  }
+  return randomSeed();
+}
+
+/** 16 random hex characters. */
+function randomSeed(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The avatar seed of an imported comment: a keyed hash (HASH_KEY) of its email, or its name,
+ * so one commenter's imported comments share an avatar. No reader can make the Worker compute
+ * it for an address of their choosing (only moderators import), so it is no oracle.
+ */
+export async function importedAvatarSeed(env: Bindings, email: string | null | undefined, author: string): Promise<string> {
   return (await hmacHex(`avatar:${hashKey(env)}`, (email || `name:${author}`).trim().toLowerCase())).slice(0, 16);
 }

@@ -2,7 +2,7 @@ import type { AppEnv, Bindings } from '../app-env';
 import type { SiteConfig } from '../config/sites';
 import { ApiError } from '../errors';
 import { renderMarkdown } from '../lib/markdown';
-import { avatarSeed, hashEmail } from '../moderation/identity';
+import { hashEmail, importedAvatarSeed } from '../moderation/identity';
 import { SubscriptionStore } from '../storage/subscription-store';
 import type { CommentRecord, RebuildReason } from '../storage/comment-store';
 import type { ImportBatch, ImportBatchResult } from './model';
@@ -109,8 +109,8 @@ export async function applyImport(c: PortabilityContext, site: SiteConfig, batch
       tokenHash: previous?.tokenHash ?? '',
       ipHash: previous?.ipHash ?? null,
       flags: previous?.flags ?? [],
-      // Kept while the email and name are: the seed's key may have changed since (it derives from ADMIN_TOKEN when HASH_KEY is unset).
-      avatar: previous?.avatar && previous.email === comment.email && previous.author === author ? previous.avatar : await avatarSeed(c.env, comment.email, author),
+      // Kept while the email and name are: the seed's key (HASH_KEY) may have changed since.
+      avatar: previous?.avatar && previous.email === comment.email && previous.author === author ? previous.avatar : await importedAvatarSeed(c.env, comment.email, author),
       ...(previous?.removedFrom ? { removedFrom: previous.removedFrom } : {}),
       ...(previous?.editedBy ? { editedBy: previous.editedBy } : {}),
       ...(previous?.editedAt ? { editedAt: previous.editedAt } : {}),

@@ -179,7 +179,7 @@ commentsRoute.post('/', requireSecrets(), async (c) => {
     tokenHash: await sha256Hex(token),
     ipHash,
     flags: assessment.reasons,
-    avatar: await avatarSeed(c.env, input.email, input.author),
+    avatar: await avatarSeed(c.var.store, site.id, input.proof),
     notifiedAt: undefined,
     ...(site.gravatar && input.email ? { avatarUrl: `https://www.gravatar.com/avatar/${await sha256Hex(input.email.trim().toLowerCase())}?s=96&d=identicon` } : {}),
   };
