@@ -18,6 +18,7 @@ import { feedsRoute } from './routes/feeds';
 import { dashboardRoute } from './dashboard/dashboard-route';
 import { originKnown } from './lib/origin';
 import { requireSecrets } from './lib/secrets';
+import { limitPerClient } from './lib/rate-limit';
 
 export interface CreateAppOptions {
   /**
@@ -65,7 +66,7 @@ export function createApp(options: CreateAppOptions = {}) {
   app.use('/api/subscriptions', commentsCors);
 
   // Following by email hashes the address and signs links: without the secrets, refused before anything is read or written.
-  app.use('/api/subscriptions', requireSecrets());
+  app.use('/api/subscriptions', requireSecrets(), limitPerClient({ binding: 'SUBSCRIBE_RATE_LIMITER', name: 'subscriptions', methods: ['POST'] }));
   app.use('/subscriptions/*', requireSecrets());
 
   app.route('/api/comments', commentsRoute);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reset, createMessageBatch, createExecutionContext, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { admin, call, errorOf, listThread } from '../helpers/api';
+import { admin, call, errorOf, listThread, TYPED } from '../helpers/api';
 import { OutboxMailer, type OutboxEntry } from '../../../worker/src/mail/mailer';
 import worker from '../../../worker/src/index';
 import type { MailJob } from '../../../worker/src/mail/follow';
@@ -13,7 +13,7 @@ afterEach(() => reset());
 const NO_QUEUE = { MAIL_QUEUE: undefined };
 
 function send(path: string, body: unknown, origin = 'https://blog.example') {
-  return call(path, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify(body) }, undefined, NO_QUEUE);
+  return call(path, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ ...TYPED, ...(body as object) }) }, undefined, NO_QUEUE);
 }
 
 async function outbox(): Promise<OutboxEntry[]> {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reset } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { admin, allKeys, approve, call, createComment, listAll, listThread, newCounter, pending, postComment } from '../helpers/api';
+import { admin, allKeys, approve, call, createComment, listAll, listThread, newCounter, pending, postComment, TYPED } from '../helpers/api';
 import { CommentStore, type ThreadView } from '../../../worker/src/storage/comment-store';
 import { keys } from '../../../worker/src/storage/keys';
 
@@ -38,7 +38,7 @@ describe('cost of a new comment', () => {
       const counter = newCounter();
       const response = await call(
         '/api/comments',
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'demo', thread, author: 'A', body: 'b' }) },
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'demo', thread, author: 'A', body: 'b', ...TYPED }) },
         counter,
       );
       expect(response.status).toBe(201);

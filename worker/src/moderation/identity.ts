@@ -1,6 +1,7 @@
 import { hmacHex, secretsEqual, sha256Hex } from '../lib/crypto';
 import type { CommentStore } from '../storage/comment-store';
 import { requireSecret } from '../lib/secrets';
+import { clientNetwork } from '../lib/client-address';
 import type { Bindings } from '../app-env';
 
 /**
@@ -12,10 +13,18 @@ function hashKey(env: Bindings): string {
   return requireSecret(env, 'HASH_KEY');
 }
 
-/** Keyed hash of an IP address (never stored raw). */
-export async function hashIp(env: Bindings, ip: string | null | undefined): Promise<string | null> {
-  if (!ip) return null;
-  return (await hmacHex(`ip:${hashKey(env)}`, ip.trim().toLowerCase())).slice(0, 32);
+/**
+ * The key that stands for one client: a keyed hash of its IP address, IPv6 cut to the /64
+ * (see {@link clientNetwork}). The one helper for everything counted or recorded per client:
+ * rate limits, likes (one per voter) and the IP on record for bans. The IP itself is never
+ * stored. Null without an address (only outside Cloudflare's network, e.g. a unit test).
+ *
+ * @example
+ * await clientKey(env, c.req.header('cf-connecting-ip'))
+ */
+export async function clientKey(env: Bindings, ip: string | null | undefined): Promise<string | null> {
+  if (!ip?.trim()) return null;
+  return (await hmacHex(`ip:${hashKey(env)}`, clientNetwork(ip))).slice(0, 32);
 }
 
 /** Keyed hash of an email address, case-insensitive. */

@@ -12,9 +12,10 @@ import type { SiteConfig } from '../config/sites';
 import type { CommentStatus, CreateCommentResponse, ListCommentsResponse, ListPageResponse, ThreadSort } from '../wire';
 import { LIMITS } from '../wire';
 import { requireSecrets } from '../lib/secrets';
+import { limitPerClient } from '../lib/rate-limit';
 import { PAGE_SIZE, pageOf } from '../storage/thread-pages';
 import { assess, normalizeForDuplicate } from '../moderation/spam-checks';
-import { avatarSeed, hashEmail, hashIp } from '../moderation/identity';
+import { avatarSeed, clientKey, hashEmail } from '../moderation/identity';
 import { verifyTurnstile } from '../moderation/turnstile';
 import { moderationLink } from '../moderation/links';
 import { sendWebhook, waitingMessage } from '../moderation/notify';
@@ -122,7 +123,7 @@ async function initialStatus(c: { var: AppEnv['Variables'] }, site: SiteConfig, 
 }
 
 /** A new comment or reply. */
-commentsRoute.post('/', requireSecrets(), async (c) => {
+commentsRoute.post('/', requireSecrets(), limitPerClient({ binding: ['POST_BURST_LIMITER', 'POST_RATE_LIMITER'], name: 'comments' }), async (c) => {
   const input = parseOrThrow(createCommentSchema, await readJsonBody(c.req.raw));
   const site = siteOrThrow(c.var.sites, input.site);
   if (!originAllowed(c.req.header('origin'), c.req.url, site)) {
@@ -134,16 +135,11 @@ commentsRoute.post('/', requireSecrets(), async (c) => {
   const { store, moderation } = c.var;
   const parentId = input.parentId ?? null;
   const [ipHash, emailHash, bodyHash] = await Promise.all([
-    hashIp(c.env, ip),
+    clientKey(c.env, ip),
     hashEmail(c.env, input.email),
     sha256Hex(`${input.thread}\n${normalizeForDuplicate(input.body)}`),
   ]);
   const limit = rateLimitFor(site, c.env.RATE_LIMIT);
-  if (ipHash && limit > 0 && c.env.POST_RATE_LIMITER) {
-    // The Rate Limiting binding: a hard ceiling per IP that costs no KV operation.
-    const { success } = await c.env.POST_RATE_LIMITER.limit({ key: `${site.id}:${ipHash}` });
-    if (!success) throw new ApiError(429, 'rate_limited', 'Too many comments from you in a short time. Try again in a minute.', undefined, { 'Retry-After': '60' });
-  }
   // Every check reads; nothing is written until all of them pass.
   const [view, parent, ban, activity] = await Promise.all([
     store.readView(site.id, input.thread),

@@ -4,6 +4,7 @@ import type { AppEnv } from '../app-env';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
 import { eraseOwn } from '../portability/erase-service';
 import { requireSecrets } from '../lib/secrets';
+import { limitPerClient } from '../lib/rate-limit';
 
 /**
  * `POST /api/comments/erase`: a reader erases their own comments for good (right to erasure),
@@ -28,7 +29,7 @@ const eraseSchema = v.object({
   ),
 });
 
-eraseRoute.post('/erase', requireSecrets(), async (c) => {
+eraseRoute.post('/erase', requireSecrets(), limitPerClient({ binding: 'ERASE_RATE_LIMITER', name: 'erase requests' }), async (c) => {
   const input = parseOrThrow(eraseSchema, await readJsonBody(c.req.raw));
   const result = await eraseOwn({ var: { ...c.var, actor: 'author' }, env: c.env, origin: c.req.header('origin'), url: c.req.url }, input.items);
   return c.json(result);

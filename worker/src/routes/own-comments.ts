@@ -9,10 +9,11 @@ import { secretsEqual, sha256Hex } from '../lib/crypto';
 import { originAllowed } from '../lib/origin';
 import { toPublic, type CommentRecord } from '../storage/comment-store';
 import { assess } from '../moderation/spam-checks';
-import { hashIp } from '../moderation/identity';
+import { clientKey } from '../moderation/identity';
 import type { CommentStatus, DeleteCommentResponse, EditCommentResponse, LikeResponse, PreviewResponse } from '../wire';
 import { LIMITS } from '../wire';
 import { requireSecrets } from '../lib/secrets';
+import { limitPerClient } from '../lib/rate-limit';
 
 /**
  * What an author can do to their own comment with its edit token (`Authorization: Bearer`),
@@ -45,6 +46,9 @@ async function authorize(c: Context<AppEnv>, record: CommentRecord): Promise<voi
   }
 }
 
+// Edits and deletes write to KV too: bounded per client like posts (on the same binding, counted apart).
+ownCommentsRoute.use('/:id', limitPerClient({ binding: 'POST_RATE_LIMITER', name: 'edits', methods: ['PATCH', 'DELETE'] }));
+
 const editSchema = v.object({
   body: v.pipe(v.string('Comment is required'), v.trim(), v.minLength(1, 'Comment is required'), v.maxLength(LIMITS.body, `Comment is at most ${LIMITS.body} characters`)),
 });
@@ -60,7 +64,7 @@ ownCommentsRoute.patch('/:id', async (c) => {
   const input = parseOrThrow(editSchema, await readJsonBody(c.req.raw));
   const site = c.var.sites.get(record.site)!;
   const html = renderMarkdown(input.body);
-  const verdict = assess(site, { author: record.author, email: record.email ?? '', website: record.website ?? '', body: input.body, html, honeypot: '' }).verdict;
+  const verdict = assess(site, { author: record.author, email: record.email ?? '', website: record.website ?? '', body: input.body, html, honeypot: '', elapsedMs: null }).verdict;
   let status: CommentStatus = record.status;
   if (verdict === 'spam') status = 'spam';
   else if (verdict === 'hold' || (record.status === 'approved' && site.moderation === 'all')) status = 'pending';
@@ -86,12 +90,12 @@ ownCommentsRoute.delete('/:id', async (c) => {
 async function like(c: Context<AppEnv>, liked: boolean) {
   const record = await commentFor(c);
   if (record.status !== 'approved') throw new ApiError(404, 'not_found', 'No comment with that id.');
-  const voter = await hashIp(c.env, c.req.header('cf-connecting-ip'));
+  const voter = await clientKey(c.env, c.req.header('cf-connecting-ip'));
   if (!voter) throw new ApiError(400, 'invalid_request', 'Likes need to know who you are; your connection gave no address.');
   const changed = await c.var.store.like(record, voter, liked);
   return c.json({ id: record.id, liked, changed } satisfies LikeResponse);
 }
-ownCommentsRoute.use('/:id/like', requireSecrets());
+ownCommentsRoute.use('/:id/like', requireSecrets(), limitPerClient({ binding: 'LIKE_RATE_LIMITER', name: 'likes' }));
 ownCommentsRoute.post('/:id/like', (c) => like(c, true));
 ownCommentsRoute.delete('/:id/like', (c) => like(c, false));
 
