@@ -12,7 +12,7 @@ const SKIP_REASONS = {
   duplicate: 'duplicates (same original id twice)',
   orphan: 'orphans (thread not in the file)',
   'no-thread': 'no link to make a thread of',
-  'thread-too-long': 'thread id over 256 characters',
+  'thread-too-long': 'thread id over 256 characters, or not one line of text',
   erased: 'erased on request before (GDPR)',
 };
 

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError, renderError } from '../errors';
 import { endSession, sameOriginRequest, sessionName, startSession, tokenMatches } from '../lib/admin-auth';
-import { readQueue, parseStatus } from '../routes/admin-api';
+import { readQueue, parseStatus, lockSchema } from '../routes/admin-api';
+import { fields, parseField, parseOrThrow } from '../lib/fields';
 import { applyBulk, applyStatusAction, banAuthor, editComment, setPinned, setThreadLock, unban, STATUS_ACTIONS, type StatusAction } from '../moderation/actions';
 import { readModerationLink } from '../moderation/links';
 import { requireSecrets } from '../lib/secrets';
@@ -85,7 +86,8 @@ dashboardRoute.get('/', async (c) => {
   const name = await moderator(c);
   if (!name) return c.html(loginPage());
   const status = parseStatus(c.req.query('status'));
-  const filter = { status, site: c.req.query('site') || undefined, thread: c.req.query('thread') || undefined, q: c.req.query('q') || undefined };
+  const thread = c.req.query('thread') ? parseField(fields.thread, c.req.query('thread'), 'thread') : undefined;
+  const filter = { status, site: c.req.query('site') || undefined, thread, q: c.req.query('q') || undefined };
   const [records, counts] = await Promise.all([readQueue(c, filter), c.var.store.countByStatus(filter.site)]);
   const back = `/admin${new URL(c.req.url).search.replace(/([?&])done=[^&]*&?/, '$1').replace(/[?&]$/, '')}`;
   return c.html(
@@ -171,7 +173,7 @@ dashboardRoute.post('/comments/:id/:action', async (c) => {
   } else if (name === 'ban-email' || name === 'ban-ip') {
     const days = form.days === 'forever' ? null : Number(form.days ?? 30);
     if (days !== null && !(days > 0 && days <= 3650)) throw new ApiError(400, 'invalid_request', 'Choose how long the ban lasts.');
-    await banAuthor(c, id, name === 'ban-email' ? 'email' : 'ip', days, typeof form.reason === 'string' ? form.reason : '');
+    await banAuthor(c, id, name === 'ban-email' ? 'email' : 'ip', days, parseField(fields.reason, form.reason ?? '', 'reason'));
   } else {
     throw new ApiError(404, 'not_found', 'No such action.');
   }
@@ -182,8 +184,8 @@ dashboardRoute.post('/threads/lock', async (c) => {
   requireSameOrigin(c);
   await requireModerator(c);
   const form = await c.req.parseBody();
-  const locked = form.locked === '1';
-  await setThreadLock(c, String(form.site ?? ''), String(form.thread ?? ''), locked);
+  const { site, thread, locked } = parseOrThrow(lockSchema, { site: form.site, thread: form.thread, locked: form.locked === '1' });
+  await setThreadLock(c, site, thread, locked);
   return c.redirect(backTo(c, form, locked ? 'Thread locked.' : 'Thread unlocked.'), 303);
 });
 

@@ -5,7 +5,11 @@ import { renderMarkdown } from '../lib/markdown';
 import type { CommentRecord } from '../storage/comment-store';
 import type { Ban } from '../storage/moderation-store';
 import type { CommentStatus } from '../wire';
-import { LIMITS } from '../wire';
+import { fields, parseOrThrow } from '../lib/fields';
+import * as v from 'valibot';
+
+/** What a moderator may change in a comment: the same rules as a reader's post. */
+const moderatorChanges = v.object({ author: v.optional(fields.author), body: v.optional(fields.body) });
 import { hashEmail, maskEmail } from './identity';
 import { publishedJobs } from '../mail/follow';
 import { queueMail } from '../mail/queue-jobs';
@@ -113,10 +117,7 @@ export async function applyBulk(c: ModerationContext, ids: string[], action: Sta
 /** "Edit before approving": a moderator corrects the body or name; the HTML is rendered again. */
 export async function editComment(c: ModerationContext, id: string, changes: { author?: string; body?: string }, approve = false): Promise<CommentRecord> {
   const current = await recordOrThrow(c, id);
-  const author = changes.author?.replace(/\s+/g, ' ').trim() ?? current.author;
-  const body = changes.body?.trim() ?? current.body;
-  if (!author || author.length > LIMITS.author) throw new ApiError(400, 'invalid_request', `Name must be 1-${LIMITS.author} characters.`, 'author');
-  if (!body || body.length > LIMITS.body) throw new ApiError(400, 'invalid_request', `Comment must be 1-${LIMITS.body} characters.`, 'body');
+  const { author = current.author, body = current.body } = parseOrThrow(moderatorChanges, changes);
   const updated = await c.var.store.save(
     current,
     {

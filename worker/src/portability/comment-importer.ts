@@ -8,6 +8,7 @@ import { IMPORT_BODY_LIMIT, type ImportFormat, type ImportWarning, type Imported
 import { threadFits, threadForLink, type ThreadMapping } from './thread-map';
 import { WxrReader, type WxrComment, type WxrItem } from './wordpress';
 import { XmlStream, type XmlVisitor } from './xml-stream';
+import { cleanText, isCleanLine, isEmail, isWebUrl } from '../lib/fields';
 
 /** What an import run is told. */
 export interface CommentImporterOptions {
@@ -88,26 +89,18 @@ function firstDate(...candidates: string[]): number {
 
 /** Names may carry HTML entities (`Ping 1 &laquo; What&#8217;s…`) and stray tags. */
 function cleanAuthor(raw: string): string {
-  const text = decodeHTML(raw.replace(/<[^>]*>/g, ''))
-    .replace(/\s+/g, ' ')
-    .trim();
+  const text = cleanText(decodeHTML(raw.replace(/<[^>]*>/g, '')), { oneLine: true }).trim();
   return [...text].slice(0, LIMITS.author).join('').slice(0, LIMITS.author).trim();
 }
 
 function cleanEmail(raw: string): string | null {
   const email = raw.trim();
-  return email.length <= LIMITS.email && /^[^\s@]+@[^\s@]+$/.test(email) ? email : null;
+  return email.length <= LIMITS.email && isEmail(email) ? email : null;
 }
 
 function cleanWebsite(raw: string): string | null {
   const text = decodeHTML(raw).trim();
-  if (!text || text.length > LIMITS.website) return null;
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? text : null;
-  } catch {
-    return null;
-  }
+  return text && text.length <= LIMITS.website && isCleanLine(text) && isWebUrl(text) ? text : null;
 }
 
 function isUrl(text: string): boolean {
@@ -245,7 +238,7 @@ export class CommentImporter {
   }
 
   private body(html: string, newlines: 'significant' | 'collapse', original: string): string {
-    let body = htmlToMarkdown(html, { newlines });
+    let body = cleanText(htmlToMarkdown(html, { newlines })).trim();
     if (body.length > IMPORT_BODY_LIMIT) {
       body = `${body.slice(0, IMPORT_BODY_LIMIT - 1)}…`;
       this.warn('truncated', original);

@@ -3,7 +3,7 @@ import type { SiteConfig } from '../config/sites';
 import type { CommentRecord } from '../storage/comment-store';
 import type { AuditEntry } from '../storage/moderation-store';
 import type { Subscription } from '../storage/subscription-store';
-import { LIMITS } from '../wire';
+import { fields } from '../lib/fields';
 import { COMMENT_STATUSES, IMPORT_BODY_LIMIT } from './model';
 
 /**
@@ -140,7 +140,6 @@ export interface ParleyExportPart {
 /** What one restore request may carry: each costs KV operations, and a request may make 1,000. */
 export const RESTORE_LIMITS = { comments: 100, threads: 100, audit: 300, subscriptions: 300, erased: 500, likes: 500 } as const;
 
-const id = (what: string) => v.pipe(v.string(`${what} must be a comment id`), v.regex(/^[0-9a-z]{19}$/, `${what} must be a comment id`));
 const iso = (what: string) =>
   v.pipe(
     v.string(`${what} must be an ISO date`),
@@ -150,13 +149,13 @@ const status = v.picklist(COMMENT_STATUSES, `status must be one of ${COMMENT_STA
 
 /** One exported comment, as a restore checks it. */
 export const exportedCommentSchema = v.object({
-  id: id('id'),
-  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
-  parentId: v.nullable(id('parentId')),
-  author: v.pipe(v.string('author is required'), v.maxLength(LIMITS.author * 2)),
-  email: v.nullable(v.pipe(v.string(), v.maxLength(LIMITS.email))),
-  website: v.nullable(v.pipe(v.string(), v.maxLength(LIMITS.website), v.regex(/^https?:\/\//i, 'website must be an http(s) URL'))),
-  body: v.pipe(v.string('body is required'), v.maxLength(IMPORT_BODY_LIMIT)),
+  id: fields.commentId,
+  thread: fields.thread,
+  parentId: v.nullable(fields.commentId),
+  author: fields.author,
+  email: v.nullable(fields.email),
+  website: v.nullable(fields.website),
+  body: fields.bodyUpTo(IMPORT_BODY_LIMIT),
   /** Ignored: the HTML is rendered again from the body, so no file can bring raw HTML in. */
   html: v.optional(v.string()),
   status,
@@ -175,9 +174,9 @@ export const exportedCommentSchema = v.object({
 
 /** One thread's settings, as a restore checks them. */
 export const exportedThreadSchema = v.object({
-  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
+  thread: fields.thread,
   locked: v.boolean('locked must be true or false'),
-  pinned: v.pipe(v.array(id('pinned')), v.maxLength(100)),
+  pinned: v.pipe(v.array(fields.commentId), v.maxLength(100)),
 });
 
 /** One audit log entry, as a restore checks it. */
@@ -187,14 +186,14 @@ export const auditEntrySchema = v.object({
   action: v.pipe(v.string('action is required'), v.maxLength(60)),
   commentId: v.optional(v.string()),
   site: v.optional(v.string()),
-  thread: v.optional(v.string()),
+  thread: v.optional(fields.thread),
   detail: v.optional(v.pipe(v.string(), v.maxLength(300))),
 });
 
 /** One email subscription, as a restore checks it. */
 export const exportedSubscriptionSchema = v.object({
-  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
-  email: v.pipe(v.string('email is required'), v.minLength(3), v.maxLength(LIMITS.email)),
+  thread: fields.thread,
+  email: fields.requiredEmail,
   target: v.pipe(v.string('target is required'), v.regex(/^(thread|[0-9a-z]{19})$/, 'target must be "thread" or a comment id')),
   confirmed: v.boolean('confirmed must be true or false'),
   createdAt: iso('createdAt'),
@@ -208,12 +207,12 @@ export const exportedSubscriptionSchema = v.object({
 export const restoreBatchSchema = v.object({
   format: v.literal('parley'),
   version: v.literal(EXPORT_VERSION, `version must be ${EXPORT_VERSION}`),
-  site: v.union([v.string('site is required'), v.object({ id: v.string('site.id is required') })], 'site is required'),
+  site: v.union([fields.site, v.object({ id: fields.site })], 'site is required'),
   comments: v.optional(v.pipe(v.array(exportedCommentSchema), v.maxLength(RESTORE_LIMITS.comments, `at most ${RESTORE_LIMITS.comments} comments per request: send the export in parts (the import CLI does)`)), []),
   threads: v.optional(v.pipe(v.array(exportedThreadSchema), v.maxLength(RESTORE_LIMITS.threads, `at most ${RESTORE_LIMITS.threads} threads per request`)), []),
   audit: v.optional(v.pipe(v.array(auditEntrySchema), v.maxLength(RESTORE_LIMITS.audit, `at most ${RESTORE_LIMITS.audit} audit entries per request`)), []),
   subscriptions: v.optional(v.pipe(v.array(exportedSubscriptionSchema), v.maxLength(RESTORE_LIMITS.subscriptions, `at most ${RESTORE_LIMITS.subscriptions} subscriptions per request`)), []),
-  erased: v.optional(v.pipe(v.array(id('erased')), v.maxLength(RESTORE_LIMITS.erased, `at most ${RESTORE_LIMITS.erased} erased ids per request`)), []),
+  erased: v.optional(v.pipe(v.array(fields.commentId), v.maxLength(RESTORE_LIMITS.erased, `at most ${RESTORE_LIMITS.erased} erased ids per request`)), []),
 });
 
 /** A checked restore request. */

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { createCommentSchema, parseOrThrow, readJsonBody, type CreateCommentInput } from '../lib/validate';
+import { fields, parseField } from '../lib/fields';
 import { renderMarkdown } from '../lib/markdown';
 import { newCommentId, newToken } from '../lib/ids';
 import { sha256Hex, secretsEqual } from '../lib/crypto';
@@ -48,9 +49,7 @@ const SORTS: readonly ThreadSort[] = ['oldest', 'newest', 'top'];
 /** The approved comments of a thread, a page at a time: one KV read per page. */
 commentsRoute.get('/', async (c) => {
   const site = siteOrThrow(c.var.sites, c.req.query('site'));
-  const thread = c.req.query('thread');
-  if (!thread) throw new ApiError(400, 'invalid_request', 'thread is required', 'thread');
-  if (thread.length > LIMITS.thread) throw new ApiError(400, 'invalid_request', `thread is at most ${LIMITS.thread} characters`, 'thread');
+  const thread = parseField(fields.thread, c.req.query('thread'), 'thread');
   const sort = (c.req.query('sort') || 'oldest') as ThreadSort;
   if (!SORTS.includes(sort)) throw new ApiError(400, 'invalid_request', `sort must be one of ${SORTS.join(', ')}`, 'sort');
   const pageParam = c.req.query('page');

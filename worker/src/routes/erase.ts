@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
+import { fields } from '../lib/fields';
 import { eraseOwn } from '../portability/erase-service';
 import { requireSecrets } from '../lib/secrets';
 import { limitPerClient } from '../lib/rate-limit';
@@ -18,10 +19,7 @@ export const eraseRoute = new Hono<AppEnv>();
 const eraseSchema = v.object({
   items: v.pipe(
     v.array(
-      v.object({
-        id: v.pipe(v.string('id must be a comment id'), v.regex(/^[0-9a-z]{19}$/, 'id must be a comment id')),
-        token: v.pipe(v.string('token is required'), v.minLength(1, 'token is required'), v.maxLength(200, 'token is too long')),
-      }),
+      v.object({ id: fields.commentId, token: fields.token }),
       'items must be a list of {id, token}',
     ),
     v.minLength(1, 'items is empty'),

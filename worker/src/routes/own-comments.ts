@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
+import { fields } from '../lib/fields';
 import { renderMarkdown } from '../lib/markdown';
 import { isCommentId } from '../lib/ids';
 import { secretsEqual, sha256Hex } from '../lib/crypto';
@@ -49,9 +50,7 @@ async function authorize(c: Context<AppEnv>, record: CommentRecord): Promise<voi
 // Edits and deletes write to KV too: bounded per client like posts (on the same binding, counted apart).
 ownCommentsRoute.use('/:id', limitPerClient({ binding: 'POST_RATE_LIMITER', name: 'edits', methods: ['PATCH', 'DELETE'] }));
 
-const editSchema = v.object({
-  body: v.pipe(v.string('Comment is required'), v.trim(), v.minLength(1, 'Comment is required'), v.maxLength(LIMITS.body, `Comment is at most ${LIMITS.body} characters`)),
-});
+const editSchema = v.object({ body: fields.body });
 
 /**
  * The author edits their comment within the edit window. An approved comment on a site that

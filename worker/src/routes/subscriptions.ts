@@ -4,22 +4,18 @@ import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
+import { fields } from '../lib/fields';
 import { originAllowed } from '../lib/origin';
 import { siteOrThrow } from './comments';
 import { SubscriptionStore } from '../storage/subscription-store';
 import { readSubscriptionLink, subscribe } from '../mail/follow';
 import { queueMail } from '../mail/queue-jobs';
-import { LIMITS, type SubscribeResponse } from '../wire';
+import type { SubscribeResponse } from '../wire';
 
 /** `POST /api/subscriptions`: follow a thread, or the replies to a comment, by email (double opt-in). */
 export const subscriptionsApiRoute = new Hono<AppEnv>();
 
-const subscribeSchema = v.object({
-  site: v.pipe(v.string('site is required'), v.minLength(1, 'site is required')),
-  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
-  email: v.pipe(v.string('Email is required'), v.trim(), v.maxLength(LIMITS.email, `Email is at most ${LIMITS.email} characters`), v.email('Email is not a valid address')),
-  commentId: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-z]{19}$/, 'commentId must be a comment id'))),
-});
+const subscribeSchema = v.object({ site: fields.site, thread: fields.thread, email: fields.requiredEmail, commentId: v.optional(fields.commentId) });
 
 subscriptionsApiRoute.post('/', async (c) => {
   const input = parseOrThrow(subscribeSchema, await readJsonBody(c.req.raw));

@@ -2,10 +2,9 @@ import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AppEnv } from '../app-env';
-import { ApiError } from '../errors';
 import { siteOrThrow } from './comments';
 import type { PublicComment } from '../wire';
-import { LIMITS } from '../wire';
+import { fields, parseField } from '../lib/fields';
 
 /**
  * The approved thread as plain, semantic HTML for search engines and readers without
@@ -36,8 +35,7 @@ ${renderTree(comments, comment.id, byParent)}</article></li>`,
 
 threadHtmlRoute.get('/html', async (c) => {
   const site = siteOrThrow(c.var.sites, c.req.query('site'));
-  const thread = c.req.query('thread');
-  if (!thread || thread.length > LIMITS.thread) throw new ApiError(400, 'invalid_request', 'thread is required (at most 256 characters)', 'thread');
+  const thread = parseField(fields.thread, c.req.query('thread'), 'thread');
   const view = await c.var.store.readView(site.id, thread);
   const comments = view?.first.oldest ?? [];
   const ids = new Set(comments.map((comment) => comment.id));
