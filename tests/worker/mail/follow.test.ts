@@ -168,3 +168,39 @@ describe('the mail queue', () => {
     expect(result.retryMessages).toEqual([expect.objectContaining({ msgId: 'fails' })]);
   });
 });
+
+describe('mail names a post by what the site configured, never by reader text alone', () => {
+  const confirmationFor = async (site: string, thread: string, origin: string) => {
+    const email = `reader-${Math.random().toString(36).slice(2)}@example.com`;
+    expect((await send('/api/subscriptions', { site, thread, email }, origin)).status).toBe(202);
+    return (await outbox()).find((mail) => mail.to === email)!;
+  };
+
+  it('without a site URL, names the site, not the thread id a page made up', async () => {
+    const mail = await confirmationFor('demo', 'https://evil.example/verify-your-account', 'https://blog.example');
+    expect(mail.text).not.toContain('evil.example');
+    expect(mail.text).toContain('new comments on a post on Demo');
+    const page = await (await call(linkIn(mail, 'confirm'))).text();
+    expect(page).not.toContain('evil.example');
+  });
+
+  it("with a site URL, gives the post's address on that site, and never one off it", async () => {
+    const own = await confirmationFor('guarded', '/posts/looms/', 'https://guarded.example');
+    expect(own.text).toContain('new comments on https://guarded.example/posts/looms/');
+    for (const thread of ['//evil.example/phish', '/\\evil.example/phish', 'https://evil.example/phish', 'javascript:alert(1)']) {
+      const mail = await confirmationFor('guarded', thread, 'https://guarded.example');
+      expect(mail.text, thread).not.toMatch(/evil\.example|javascript:/);
+      expect(mail.text, thread).toContain('new comments on a post on Guarded blog');
+    }
+  });
+
+  it("keeps a commenter's name from forming a link in a notification", async () => {
+    await followThread('fan@example.com');
+    const created = await (await send('/api/comments', { site: 'demo', thread: '/posts/hello/', author: 'Visit https://evil.example/login now', body: 'Hello' })).json<CreateCommentResponse>();
+    await approveInline(created.comment.id);
+    const mail = (await outbox()).find((m) => m.to === 'fan@example.com' && !m.subject.startsWith('Confirm'))!;
+    expect(mail.subject).not.toContain('https://evil.example');
+    expect(mail.text).not.toContain('https://evil.example');
+    expect(mail.text.replace(/\u200b/g, '')).toContain('Visit https://evil.example/login now wrote on a post on Demo');
+  });
+});

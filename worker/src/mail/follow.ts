@@ -6,6 +6,8 @@ import { CommentStore, type CommentRecord } from '../storage/comment-store';
 import { SubscriptionStore, type Subscription } from '../storage/subscription-store';
 import { loadSites } from '../config/sites';
 import { mailerFor, type MailMessage } from './mailer';
+import { threadUrl } from '../lib/thread-url';
+import { inert } from '../lib/plain-text';
 
 /**
  * Following threads by email, with double opt-in.
@@ -73,10 +75,13 @@ function siteName(sites: Map<string, SiteConfig>, id: string): string {
   return sites.get(id)?.name ?? id;
 }
 
-function threadUrl(sites: Map<string, SiteConfig>, sub: { site: string; thread: string }, commentId?: string): string {
-  const base = sites.get(sub.site)?.url;
-  const url = base ? new URL(sub.thread, base).toString() : sub.thread;
-  return commentId ? `${url}#comment-${commentId}` : url;
+/**
+ * How mail names a post: by what the site configured, never by reader-supplied text alone (a
+ * thread id is whatever a page said): its URL built from the site's `url`, or, without one, the
+ * site's name.
+ */
+export function postInMail(sites: Map<string, SiteConfig>, where: { site: string; thread: string }): string {
+  return threadUrl(sites.get(where.site), where.thread) ?? `a post on ${siteName(sites, where.site)}`;
 }
 
 /** Runs one mail job. Throws on a failure worth retrying (the queue retries with backoff). */
@@ -98,7 +103,7 @@ export async function runMailJob(job: MailJob, deps: { env: Bindings; kv: KVName
   if (!sub) return;
   if (job.type === 'confirm') {
     if (sub.confirmed) return;
-    const what = sub.target === 'thread' ? `new comments on ${threadUrl(sites, sub)}` : `replies to your comment on ${threadUrl(sites, sub)}`;
+    const what = sub.target === 'thread' ? `new comments on ${postInMail(sites, sub)}` : `replies to your comment on ${postInMail(sites, sub)}`;
     await mailer.send({
       to: sub.email,
       subject: `Confirm: follow ${sub.target === 'thread' ? 'comments' : 'replies'} on ${siteName(sites, sub.site)}`,
@@ -113,10 +118,13 @@ export async function runMailJob(job: MailJob, deps: { env: Bindings; kv: KVName
   if (!record || record.status !== 'approved') return;
   if (record.email && (await hashEmail(env, record.email)) === (await hashEmail(env, sub.email))) return; // no mail about your own comment
   const unsubscribeUrl = await subscriptionLink(env, job.origin, job.key, 'unsubscribe');
+  // The author's name is reader text: made inert, it can form neither a link nor an address.
+  const author = inert(record.author);
+  const commentUrl = threadUrl(sites.get(record.site), record.thread, record.id);
   const message: MailMessage = {
     to: sub.email,
-    subject: `${record.author} ${record.parentId && sub.target !== 'thread' ? 'replied to you' : 'commented'} on ${siteName(sites, record.site)}`,
-    text: `${record.author} wrote on ${threadUrl(sites, record)}:\n\n${quote(record.body)}\n\nRead and reply: ${threadUrl(sites, record, record.id)}\n\n--\nYou get this because you follow ${sub.target === 'thread' ? 'this thread' : 'replies to your comment'}.\nUnsubscribe with one click: ${unsubscribeUrl}`,
+    subject: `${author} ${record.parentId && sub.target !== 'thread' ? 'replied to you' : 'commented'} on ${siteName(sites, record.site)}`,
+    text: `${author} wrote on ${postInMail(sites, record)}:\n\n${quote(record.body)}\n\n${commentUrl ? `Read and reply: ${commentUrl}` : `Read and reply on ${siteName(sites, record.site)}.`}\n\n--\nYou get this because you follow ${sub.target === 'thread' ? 'this thread' : 'replies to your comment'}.\nUnsubscribe with one click: ${unsubscribeUrl}`,
     unsubscribeUrl,
   };
   await mailer.send(message);

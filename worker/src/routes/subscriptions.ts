@@ -8,7 +8,7 @@ import { fields } from '../lib/fields';
 import { originAllowed } from '../lib/origin';
 import { siteOrThrow } from './comments';
 import { SubscriptionStore } from '../storage/subscription-store';
-import { readSubscriptionLink, subscribe } from '../mail/follow';
+import { postInMail, readSubscriptionLink, subscribe } from '../mail/follow';
 import { queueMail } from '../mail/queue-jobs';
 import type { SubscribeResponse } from '../wire';
 
@@ -70,7 +70,7 @@ subscriptionPagesRoute.get('/confirm/:token', async (c) => {
   if (!sub) return c.html(page('Nothing to confirm', html`<p>This subscription no longer exists.</p>`), 404);
   if (sub.confirmed) return c.html(page('Already confirmed', html`<p>You already follow this.</p>`));
   return c.html(
-    page('Confirm your subscription', html`<p>Email <strong>${sub.email}</strong> about ${sub.target === 'thread' ? 'new comments on' : 'replies to your comment on'} ${sub.thread}?</p>
+    page('Confirm your subscription', html`<p>Email <strong>${sub.email}</strong> about ${sub.target === 'thread' ? 'new comments on' : 'replies to your comment on'} ${postInMail(c.var.sites, sub)}?</p>
 <form method="post"><button type="submit" autofocus>Confirm</button></form>`),
   );
 });
@@ -88,7 +88,7 @@ subscriptionPagesRoute.post('/confirm/:token', async (c) => {
 subscriptionPagesRoute.get('/unsubscribe/:token', async (c) => {
   const { sub } = await linkedSubscription(c, 'unsubscribe');
   if (!sub) return c.html(page('Unsubscribed', html`<p>You are not subscribed.</p>`));
-  return c.html(page('Unsubscribe', html`<p>Stop emailing <strong>${sub.email}</strong> about ${sub.thread}?</p><form method="post"><button type="submit" autofocus>Unsubscribe</button></form>`));
+  return c.html(page('Unsubscribe', html`<p>Stop emailing <strong>${sub.email}</strong> about ${postInMail(c.var.sites, sub)}?</p><form method="post"><button type="submit" autofocus>Unsubscribe</button></form>`));
 });
 
 subscriptionPagesRoute.post('/unsubscribe/:token', async (c) => {
