@@ -11,6 +11,7 @@ import { mailerFor, OutboxMailer } from '../mail/mailer';
 import type { CommentStatus } from '../wire';
 import { DASHBOARD_CSS, DASHBOARD_CSS_EXTRA } from './dashboard-css';
 import { DASHBOARD_JS } from './dashboard-js';
+import { dashboardPath } from './dashboard-path';
 import { outboxPage, auditPage, bansPage, commentCard, confirmLinkPage, editPage, loginPage, messagePage, queuePage, STATUS_LABELS } from './views';
 
 /**
@@ -74,10 +75,9 @@ async function requireModerator(c: Context<AppEnv>): Promise<string> {
   return name;
 }
 
-/** Where to go back to after a form: the queue URL the form was on (a path under /admin only). */
+/** Where to go back to after a form: the dashboard page the form was on (see {@link dashboardPath}). */
 function backTo(c: Context<AppEnv>, form: Record<string, unknown>, done: string): string {
-  const back = typeof form.back === 'string' && form.back.startsWith('/admin') && !form.back.startsWith('//') ? form.back : '/admin';
-  const url = new URL(back, c.req.url);
+  const url = new URL(dashboardPath(form.back), c.req.url);
   url.searchParams.set('done', done);
   return `${url.pathname}${url.search}`;
 }
@@ -149,7 +149,7 @@ dashboardRoute.get('/comments/:id/edit', async (c) => {
   await requireModerator(c);
   const record = await c.var.store.get(c.req.param('id'));
   if (!record) throw new ApiError(404, 'not_found', 'No comment with that id.');
-  return c.html(editPage(record, c.req.query('back') ?? '/admin'));
+  return c.html(editPage(record, dashboardPath(c.req.query('back'))));
 });
 
 dashboardRoute.post('/comments/:id/edit', async (c) => {

@@ -5,6 +5,7 @@ import type { AppEnv } from '../app-env';
 import { siteOrThrow } from './comments';
 import type { PublicComment } from '../wire';
 import { fields, parseField } from '../lib/fields';
+import { threadUrl } from '../lib/thread-url';
 
 /**
  * The approved thread as plain, semantic HTML for search engines and readers without
@@ -53,11 +54,12 @@ ${total === 0 ? html`<p>No comments yet.</p>` : renderTree(comments, null, byPar
   c.header('Content-Security-Policy', "default-src 'none'");
   c.header('Access-Control-Allow-Origin', '*');
   if (c.req.query('document') === '1') {
-    const base = site.url ? new URL(thread, site.url).toString() : thread;
+    // The post's address on the site, built from the site's url (on that origin only): a thread id never becomes an href by itself.
+    const post = threadUrl(site, thread);
     return c.html(html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Comments · ${site.name}</title><link rel="canonical" href="${base}"></head>
-<body><p><a href="${base}">Back to the post</a></p>${fragment}</body></html>`);
+<title>Comments · ${site.name}</title>${post ? html`<link rel="canonical" href="${post}">` : ''}</head>
+<body>${post ? html`<p><a href="${post}">Back to the post</a></p>` : ''}${fragment}</body></html>`);
   }
   return c.html(fragment);
 });
