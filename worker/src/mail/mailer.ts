@@ -53,6 +53,25 @@ export class OutboxMailer implements Mailer {
     await this.kv.put(`${OUTBOX_PREFIX}${String(9_999_999_999_999 - now).padStart(13, '0')}${entry.id}`, JSON.stringify(entry), { expirationTtl: OUTBOX_TTL });
   }
 
+  /**
+   * Deletes every kept message sent to `email` or naming it (erasure on request): the outbox
+   * holds copies of confirmation and notification mail. Returns how many. One list() per 1,000.
+   */
+  static async eraseAddress(kv: KVNamespace, email: string): Promise<number> {
+    const needle = email.trim().toLowerCase();
+    let erased = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await kv.list({ prefix: OUTBOX_PREFIX, cursor });
+      const entries = await Promise.all(page.keys.map(async (key) => ({ key: key.name, entry: await kv.get<OutboxEntry>(key.name, 'json') })));
+      const mentions = entries.filter(({ entry }) => entry && [entry.to, entry.subject, entry.text].some((text) => text.toLowerCase().includes(needle)));
+      await Promise.all(mentions.map(({ key }) => kv.delete(key)));
+      erased += mentions.length;
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    return erased;
+  }
+
   static async read(kv: KVNamespace, limit = 100): Promise<OutboxEntry[]> {
     const page = await kv.list({ prefix: OUTBOX_PREFIX, limit });
     const entries = await Promise.all(page.keys.map((key) => kv.get<OutboxEntry>(key.name, 'json')));

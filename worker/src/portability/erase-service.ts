@@ -4,6 +4,7 @@ import { originAllowed } from '../lib/origin';
 import { hashEmail, maskEmail } from '../moderation/identity';
 import type { CommentRecord } from '../storage/comment-store';
 import { SubscriptionStore } from '../storage/subscription-store';
+import { OutboxMailer } from '../mail/mailer';
 import { portabilityStore, type PortabilityContext } from './import-service';
 
 /** Records scanned per erase request: five list() calls and fifty bulk reads. */
@@ -15,6 +16,12 @@ export interface EraseResult {
   erased: { id: string; site: string; thread: string }[];
   /** Email subscriptions of that address deleted (following threads or replies). */
   subscriptions: number;
+  /**
+   * Where else the address was written, now erased (on the first call only): bans whose
+   * moderator's reason named it (the reason is cleared, the ban stays: it holds only a hash),
+   * audit entries naming it, and copies of mail in the development outbox.
+   */
+  mentions: { bans: number; audit: number; outbox: number };
   /** Records looked at (erasure by email scans every record: there is no index by email). */
   scanned: number;
   /** Null when every record was looked at; else pass it back as `cursor` to go on. */
@@ -46,6 +53,18 @@ async function eraseRecords(c: PortabilityContext, records: CommentRecord[]): Pr
   for (const record of threads.values()) await c.var.store.rebuildView(record.site, record.thread, 'change');
 }
 
+/** Erases free text that names an address: ban reasons, audit details, the development outbox's mail. */
+async function eraseMentions(c: PortabilityContext, email: string): Promise<EraseResult['mentions']> {
+  const names = (text: string | undefined) => Boolean(text?.toLowerCase().includes(email));
+  const bans = (await c.var.moderation.listBans()).filter((ban) => names(ban.reason) || names(ban.label));
+  await Promise.all(bans.map((ban) => c.var.moderation.putBan({ ...ban, reason: '(erased)', label: names(ban.label) ? '(erased)' : ban.label })));
+  const portability = portabilityStore(c);
+  const audit = (await portability.listAudit()).filter(({ entry }) => names(entry.detail) || names(entry.who));
+  await portability.rewriteAudit(audit.map((stored) => ({ ...stored, entry: { ...stored.entry, detail: '(erased)', who: names(stored.entry.who) ? '(erased)' : stored.entry.who } })));
+  const outbox = await OutboxMailer.eraseAddress(c.env.PARLEY_KV, email);
+  return { bans: bans.length, audit: audit.length, outbox };
+}
+
 /** One audit entry per site touched, naming no one: a masked email, or the author's own request. */
 async function auditErasure(c: PortabilityContext, records: CommentRecord[], action: string, who: string, label: string): Promise<void> {
   const bySite = new Map<string, number>();
@@ -75,7 +94,8 @@ export async function eraseByEmail(c: PortabilityContext, email: string, options
   const subscriptions = options.cursor ? 0 : await portabilityStore(c).deleteSubscriptionsOf((await hashEmail(c.env, wanted))!, options.site);
   if (matches.length > 0) await auditErasure(c, matches, 'erase', c.var.actor, maskEmail(wanted));
   else await c.var.moderation.audit({ who: c.var.actor, action: 'erase', site: options.site, detail: `${maskEmail(wanted)}: no comments found, ${subscriptions} subscription(s) erased` });
-  return { erased: matches.map(({ id, site, thread }) => ({ id, site, thread })), subscriptions, scanned, next };
+  const mentions = options.cursor ? { bans: 0, audit: 0, outbox: 0 } : await eraseMentions(c, wanted);
+  return { erased: matches.map(({ id, site, thread }) => ({ id, site, thread })), subscriptions, mentions, scanned, next };
 }
 
 /**

@@ -168,7 +168,7 @@ export async function applyRestore(c: PortabilityContext, site: SiteConfig, batc
   uniqueIds(ids);
   const portability = portabilityStore(c);
   const existing = await c.var.store.getMany(ids);
-  const result: RestoreResult = { created: 0, updated: 0, unchanged: 0, expired: 0, threads: 0, audit: 0, subscriptions: 0, erased: 0 };
+  const result: RestoreResult = { created: 0, updated: 0, unchanged: 0, expired: 0, threads: 0, audit: 0, subscriptions: 0, unconfirmed: 0, avatarUrlsDropped: 0, erased: 0 };
   const touched = new TouchedThreads();
   const nowSeconds = Math.ceil(Date.now() / 1000);
   const writes: Promise<unknown>[] = [];
@@ -181,9 +181,12 @@ export async function applyRestore(c: PortabilityContext, site: SiteConfig, batc
       result.expired++;
       continue;
     }
-    const { likes = 0, expiresAt: _expiresAt, html: _html, ...fields } = comment;
+    const { likes = 0, expiresAt: _expiresAt, html: _html, avatarUrl, ...fields } = comment;
+    // A third-party image only where the site shows Gravatars: otherwise every reader's browser would fetch it.
+    if (avatarUrl && !site.gravatar) result.avatarUrlsDropped++;
     const record: CommentRecord = {
       ...fields,
+      ...(avatarUrl && site.gravatar ? { avatarUrl } : {}),
       site: site.id,
       html: renderMarkdown(fields.body),
       tokenHash: previous?.tokenHash ?? '',
@@ -227,7 +230,12 @@ export async function applyRestore(c: PortabilityContext, site: SiteConfig, batc
     batch.subscriptions.map(async (incoming) => {
       const key = await subscriptions.key({ site: site.id, thread: incoming.thread, target: incoming.target }, (await hashEmail(c.env, incoming.email))!);
       const current = await subscriptions.get(key);
-      const subscription = { site: site.id, ...incoming };
+      // Double opt-in: a file cannot confirm an address. A confirmed subscription is kept if this
+      // server already holds it confirmed; otherwise it is restored unconfirmed (nothing is mailed).
+      if (current?.confirmed) return;
+      const { confirmedAt: _confirmedAt, ...rest } = incoming;
+      const subscription = { site: site.id, ...rest, confirmed: false };
+      if (incoming.confirmed) result.unconfirmed++;
       if (current && JSON.stringify(exportSubscription(current)) === JSON.stringify(exportSubscription(subscription))) return;
       writes.push(subscriptions.put(key, subscription));
       result.subscriptions++;
