@@ -103,7 +103,7 @@ async function importXml(options, file, portability) {
   }
   const total = (await stat(file)).size;
   const openFile = () => createReadStream(file, { highWaterMark: 64 * 1024 });
-  const common = { site: options.site, format: options.format, mapping, fileName: basename(file), batchSize: options.batchSize, concurrency: options.concurrency ?? 4 };
+  const common = { site: options.site, format: options.format, protectedPosts: options.protectedPosts, importedAt: Date.now(), mapping, fileName: basename(file), batchSize: options.batchSize, concurrency: options.concurrency ?? 4 };
 
   const checking = createProgress({ label: 'Checking ', total, quiet: options.quiet, counting: 'read' });
   let check;

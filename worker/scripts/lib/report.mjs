@@ -14,11 +14,14 @@ const SKIP_REASONS = {
   'no-thread': 'no link to make a thread of',
   'thread-too-long': 'thread id over 256 characters, or not one line of text',
   erased: 'erased on request before (GDPR)',
+  'password-protected': 'on password-protected posts (--protected-posts skip)',
 };
 
 const WARNINGS = {
   'parent-missing': 'replies whose parent is not in the file (imported as top-level comments)',
   'date-missing': "comments without a date (the post's date was used)",
+  'date-unknown': "comments without a date on a post without one (dated at the time of the import, and flagged for moderators)",
+  'password-protected': 'comments on password-protected posts (held for moderation whatever their status, and flagged; --protected-posts skip leaves them out)',
   truncated: 'bodies over 20,000 characters (cut)',
   'author-missing': 'comments without an author name ("Anonymous")',
 };

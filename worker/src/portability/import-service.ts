@@ -5,7 +5,7 @@ import { renderMarkdown } from '../lib/markdown';
 import { hashEmail, importedAvatarSeed } from '../moderation/identity';
 import { SubscriptionStore } from '../storage/subscription-store';
 import type { CommentRecord, RebuildReason } from '../storage/comment-store';
-import type { ImportBatch, ImportBatchResult } from './model';
+import { IMPORT_FLAGS, type ImportBatch, type ImportBatchResult } from './model';
 import { EXPORTED_FIELDS, exportSubscription, type ExportedComment, type RestoreBatch, type RestoreResult } from './parley-format';
 import { PortabilityStore } from './portability-store';
 
@@ -104,11 +104,12 @@ export async function applyImport(c: PortabilityContext, site: SiteConfig, batch
       body,
       html: edited ? previous!.html : renderMarkdown(body),
       status: previous?.status ?? comment.status,
-      createdAt: comment.createdAt,
+      // Dated at the time of an earlier import (the file dates it nowhere): that date stands.
+      createdAt: previous && comment.flags?.includes(IMPORT_FLAGS.dateUnknown) ? previous.createdAt : comment.createdAt,
       updatedAt: previous?.updatedAt ?? comment.createdAt,
       tokenHash: previous?.tokenHash ?? '',
       ipHash: previous?.ipHash ?? null,
-      flags: previous?.flags ?? [],
+      flags: previous?.flags ?? comment.flags ?? [],
       // Kept while the email and name are: the seed's key (HASH_KEY) may have changed since.
       avatar: previous?.avatar && previous.email === comment.email && previous.author === author ? previous.avatar : await importedAvatarSeed(c.env, comment.email, author),
       ...(previous?.removedFrom ? { removedFrom: previous.removedFrom } : {}),

@@ -22,9 +22,20 @@ export interface ImportedComment {
   /** Markdown, converted from the original HTML; the Worker renders it. */
   body: string;
   status: CommentStatus;
-  /** The original date, ISO 8601. */
+  /** The original date, ISO 8601 (the import's time when the file gave none: see {@link IMPORT_FLAGS}). */
   createdAt: string;
+  /** What a moderator should know about it (shown in the dashboard as the comment's flags). */
+  flags?: string[];
 }
+
+/** Flags the importer sets on a comment, for moderators. */
+export const IMPORT_FLAGS = {
+  dateUnknown: 'imported without a date (nor one for its post): dated at the time of the import',
+  passwordProtected: 'imported from a password-protected post: held for moderation',
+} as const;
+
+/** What to do with comments on a WordPress password-protected post (only readers who know the password saw them). */
+export type ProtectedPosts = 'hold' | 'skip';
 
 /** Why a comment of the file was not imported. */
 export type SkipReason =
@@ -46,14 +57,20 @@ export type SkipReason =
   /** The thread id is longer than Parley allows, or holds a control character. */
   | 'thread-too-long'
   /** Erased on request (GDPR) earlier: never brought back. Reported by the Worker. */
-  | 'erased';
+  | 'erased'
+  /** On a password-protected WordPress post, with `protectedPosts: 'skip'`. */
+  | 'password-protected';
 
 /** Something the importer adjusted, counted in the report. */
 export type ImportWarning =
   /** The parent is not in the file: imported as a top-level comment. */
   | 'parent-missing'
-  /** No usable date: the post's date (or the Unix epoch) was used. */
+  /** No usable date: the post's date was used. */
   | 'date-missing'
+  /** No usable date, nor one for the post: the import's time was used, and the comment flagged. */
+  | 'date-unknown'
+  /** On a password-protected WordPress post: held for moderation (whatever its status was), and flagged. */
+  | 'password-protected'
   /** Longer than Parley keeps: cut. */
   | 'truncated'
   /** The author had no name: shown as "Anonymous". */
@@ -97,6 +114,7 @@ export const importedCommentSchema = v.object({
   body: fields.bodyUpTo(IMPORT_BODY_LIMIT),
   status: v.picklist(COMMENT_STATUSES, `status must be one of ${COMMENT_STATUSES.join(', ')}`),
   createdAt: isoDate('createdAt'),
+  flags: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(5))),
 });
 
 /** `POST /api/admin/import` with comments read from a WordPress or Disqus export. */
