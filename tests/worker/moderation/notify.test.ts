@@ -34,7 +34,7 @@ describe('webhook messages: reader text cannot act in the channel', () => {
   it('escapes <, > and & in Slack text, so <!channel> and <url|label> stay text', async () => {
     const message = await webhookFor({ author: HOSTILE_AUTHOR, body: 'Tom & Jerry <!here> <https://evil.example/approve|Approve> https://a.example https://b.example https://c.example' });
     expect(message.text).not.toMatch(/<!channel>|<!here>|<https:\/\/evil/);
-    expect(message.text).toContain('&lt;!channel&gt;');
+    expect(message.text).toContain('&lt;\u200b!channel&gt;');
     expect(message.text).toContain('Tom &amp; Jerry &lt;!here&gt;');
     // Only our own links are in angle-bracket-free, clickable form.
     expect((message.text.match(/[<>]/g) ?? []).length).toBe(0);

@@ -22,10 +22,20 @@ export function threadUrl(site: Pick<SiteConfig, 'url'> | undefined, thread: str
     const url = SCHEME.test(thread) ? new URL(thread) : new URL(thread, base);
     if (url.origin !== base.origin || url.username || url.password) return null;
     if (commentId) url.hash = `comment-${commentId}`;
-    return url.toString();
+    return strictlyEncoded(url.toString());
   } catch {
     return null;
   }
+}
+
+/**
+ * A URL with the characters that chat and mail apps read as the end of a link or as markup —
+ * brackets, parentheses, braces, quotes, `<`, `>`, `|`, `\`, `^` and backticks — percent-encoded,
+ * so a thread id inside it cannot close the link or form a Markdown link of its own. Browsers
+ * read it as the same address.
+ */
+function strictlyEncoded(url: string): string {
+  return url.replace(/[[\](){}<>|\\^`"']/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /**
