@@ -182,7 +182,10 @@ if (!chromium.path) {
         if (seenById.get(post.comment.id)?.authorText !== post.author) problems.push(`${what}: name shown as ${JSON.stringify(seenById.get(post.comment.id)?.authorText)}, typed ${JSON.stringify(post.author)}`);
       }
       expect(problems, problems.slice(0, 30).join('\n')).toEqual([]);
-      for (let i = 0; i < posted.length; i += 200) await bulkApprove(server.origin, server.adminToken, posted.slice(i, i + 200).map((p) => p.comment.id));
+      // Readers' surfaces show approved comments: approve those the next tests open (each is a thread
+      // of its own, and a bulk action rebuilds every thread it touches, so a few at a time).
+      const shownToReaders = posted.slice(0, SAMPLE + 10);
+      for (let i = 0; i < shownToReaders.length; i += 20) await bulkApprove(server.origin, server.adminToken, shownToReaders.slice(i, i + 20).map((p) => p.comment.id));
     });
 
     it('Atom feeds: well-formed, names as typed, links only to the site and the server, no script in Chromium', async () => {

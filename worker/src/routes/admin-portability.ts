@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
-import { ApiError } from '../errors';
 import { requireAdmin } from '../lib/admin-auth';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
 import { fields, parseField } from '../lib/fields';

@@ -11,7 +11,6 @@ import { firstPage, toPublic, type CommentRecord, type ThreadView } from '../sto
 import type { PosterActivity } from '../storage/moderation-store';
 import type { SiteConfig } from '../config/sites';
 import type { CommentStatus, CreateCommentResponse, ListCommentsResponse, ListPageResponse, ThreadSort } from '../wire';
-import { LIMITS } from '../wire';
 import { requireSecrets } from '../lib/secrets';
 import { limitPerClient } from '../lib/rate-limit';
 import { PAGE_SIZE, pageOf } from '../storage/thread-pages';
