@@ -49,6 +49,7 @@ export default defineConfig({
                 KV_WRITE_INTERVAL_MS: '0',
                 TURNSTILE_SECRET_KEY: 'test-turnstile-secret',
                 HASH_KEY: 'test-hash-key',
+                LINK_SIGNING_KEY: 'test-link-signing-key',
                 // The randomized consistency test's seeds and control mode (tests/worker/consistency/README.md).
                 CONSISTENCY_SEEDS: process.env.CONSISTENCY_SEEDS ?? '',
                 CONSISTENCY_CONTROL: process.env.CONSISTENCY_CONTROL ?? '',

@@ -59,7 +59,8 @@ const encodedWebsite = (text: string): string | null => {
  */
 function documentedRefusal(field: 'author' | 'body' | 'website', value: string): string | null {
   // Every field refuses lone UTF-16 surrogates (they cannot be shown as text); names, emails and
-  // websites refuse control characters (names allow tab and line breaks, which become spaces).
+  // websites refuse control characters (names allow tab and line breaks, which become spaces),
+  // bodies all but tab and line breaks (worker/src/lib/fields.ts).
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) return 'lone UTF-16 surrogate';
   if (field === 'author') {
     if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/.test(value)) return 'control character in name';
@@ -69,6 +70,8 @@ function documentedRefusal(field: 'author' | 'body' | 'website', value: string):
     return null;
   }
   if (field === 'body') {
+    // Bodies take tab and line breaks, no other control character (CR LF and CR become LF).
+    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/.test(value)) return 'control character in body';
     const body = value.trim();
     if (body.length === 0) return 'body empty after trimming';
     if (body.length > LIMITS.body) return `body over ${LIMITS.body} characters`;

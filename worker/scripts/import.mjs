@@ -103,7 +103,7 @@ async function importXml(options, file, portability) {
   }
   const total = (await stat(file)).size;
   const openFile = () => createReadStream(file, { highWaterMark: 64 * 1024 });
-  const common = { site: options.site, format: options.format, mapping, fileName: basename(file), batchSize: options.batchSize, concurrency: options.concurrency ?? 4 };
+  const common = { site: options.site, format: options.format, protectedPosts: options.protectedPosts, importedAt: Date.now(), mapping, fileName: basename(file), batchSize: options.batchSize, concurrency: options.concurrency ?? 4 };
 
   const checking = createProgress({ label: 'Checking ', total, quiet: options.quiet, counting: 'read' });
   let check;
@@ -155,7 +155,7 @@ async function restoreJson(options, file, portability) {
   if (options.dryRun) return { totals: { batches: batches.length, comments: doc.comments?.length ?? 0 }, where: 'nowhere (--dry-run)', seconds: 0 };
   const target = await connect(options);
   const started = Date.now();
-  const totals = { created: 0, updated: 0, unchanged: 0, expired: 0, threads: 0, audit: 0, subscriptions: 0, erased: 0 };
+  const totals = { created: 0, updated: 0, unchanged: 0, expired: 0, threads: 0, audit: 0, subscriptions: 0, unconfirmed: 0, avatarUrlsDropped: 0, erased: 0 };
   const progress = createProgress({ label: 'Restoring', total: batches.length, quiet: options.quiet, unit: 'requests', counting: 'imported' });
   try {
     for (const [index, batch] of batches.entries()) {

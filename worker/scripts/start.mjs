@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: serves the demo page, widget.js, the API and the dashboard with `wrangler dev`
 // on http://localhost:8787, with Workers KV persisted on disk in .wrangler/state (it survives
-// restarts). Reads PORT, ADMIN_TOKEN and RATE_LIMIT from the environment.
+// restarts). Reads PORT, ADMIN_TOKEN and RATE_LIMIT from the environment; HASH_KEY and
+// LINK_SIGNING_KEY come from .wrangler/dev-secrets.json (made once, never printed; see lib/dev-secrets.mjs).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { devSecretVars } from './lib/dev-secrets.mjs';
 
 /** The development admin token, used only by `npm start` when ADMIN_TOKEN is not set. */
 export const DEV_ADMIN_TOKEN = 'parley-dev-token';
@@ -16,7 +18,7 @@ const adminToken = process.env.ADMIN_TOKEN || DEV_ADMIN_TOKEN;
 const xdg = join(root, '.wrangler', 'xdg');
 mkdirSync(xdg, { recursive: true });
 
-const args = ['dev', '--port', port, '--var', `ADMIN_TOKEN:${adminToken}`, '--persist-to', join(root, '.wrangler', 'state')];
+const args = ['dev', '--port', port, '--var', `ADMIN_TOKEN:${adminToken}`, ...devSecretVars(root), '--persist-to', join(root, '.wrangler', 'state')];
 if (process.env.RATE_LIMIT !== undefined) args.push('--var', `RATE_LIMIT:${process.env.RATE_LIMIT}`);
 
 const child = spawn(join(root, 'node_modules', '.bin', 'wrangler'), args, {
@@ -36,6 +38,7 @@ console.log(`
     demo blog post   http://localhost:${port}/
     dashboard        http://localhost:${port}/admin
     admin token      ${process.env.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : `${DEV_ADMIN_TOKEN}  (development default; set ADMIN_TOKEN to choose your own)`}
+    HASH_KEY, LINK_SIGNING_KEY  random, kept in .wrangler/dev-secrets.json
     local KV         .wrangler/state (kept between restarts)
 `);
 

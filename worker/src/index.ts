@@ -16,6 +16,8 @@ import { eraseRoute } from './routes/erase';
 import { feedsRoute } from './routes/feeds';
 import { dashboardRoute } from './dashboard/dashboard-route';
 import { originKnown } from './lib/origin';
+import { requireSecrets } from './lib/secrets';
+import { limitPerClient } from './lib/rate-limit';
 import { runReconciler } from './services/reconciler';
 
 export interface CreateAppOptions extends StoreOptions {
@@ -59,6 +61,10 @@ export function createApp(options: CreateAppOptions = {}) {
   app.use('/api/comments/*', commentsCors);
   app.use('/api/counts', cors({ origin: '*', allowMethods: ['GET'] }));
   app.use('/api/subscriptions', commentsCors);
+
+  // Following by email hashes the address and signs links: without the secrets, refused before anything is read or written.
+  app.use('/api/subscriptions', requireSecrets(), limitPerClient({ binding: 'SUBSCRIBE_RATE_LIMITER', name: 'subscriptions', methods: ['POST'] }));
+  app.use('/subscriptions/*', requireSecrets());
 
   app.route('/api/comments', commentsRoute);
   app.route('/api/comments', ownCommentsRoute);

@@ -30,7 +30,10 @@ export interface PublicComment {
   pinned?: boolean;
   /** Likes, when there are any. */
   likes?: number;
-  /** Seed for the comment's locally drawn avatar: a keyed hash of the email (or name), never the email. */
+  /**
+   * Seed for the comment's locally drawn avatar. Random, unless the author proved (`proof`) an earlier
+   * comment of theirs: then the same as that one's. It never depends on the email.
+   */
   avatar?: string;
   /** Gravatar URL, only on sites that opt in (`gravatar: true`). */
   avatarUrl?: string;
@@ -232,6 +235,7 @@ export type ErrorCode =
   | 'link_stale'
   | 'edit_window_closed'
   | 'admin_disabled'
+  | 'not_configured'
   | 'storage_unavailable'
   | 'not_published'
   | 'internal_error';

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { devSecretVars } from '../../../worker/scripts/lib/dev-secrets.mjs';
 
 /** The repository's root directory. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -128,6 +129,7 @@ export async function startWranglerDev(options = {}) {
     // Request logging goes through wrangler's Node process: keep it out of the measurements.
     '--log-level', options.logLevel ?? 'warn',
     '--var', `ADMIN_TOKEN:${adminToken}`,
+    ...devSecretVars(PROJECT_ROOT),
   ];
   if (options.configPath) args.push('--config', options.configPath);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);

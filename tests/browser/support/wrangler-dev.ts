@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT, projectTmpDir } from './tmp-dir';
+import { devSecretVars } from '../../../worker/scripts/lib/dev-secrets.mjs';
 
 /** A `wrangler dev` serving the built demo page, widget.js, the API and the dashboard. */
 export interface WranglerDev {
@@ -111,6 +112,7 @@ export async function startWranglerDev(options: StartWranglerDevOptions = {}): P
     '--persist-to', persistTo,
     '--show-interactive-dev-session=false',
     '--var', `ADMIN_TOKEN:${adminToken}`,
+    ...devSecretVars(PROJECT_ROOT),
   ];
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);
 

@@ -410,7 +410,7 @@ export async function readCounts(world: World, at: string, site: string, threads
 
 // ---- time ----
 
-/** How long the app waits before rechecking a view it rebuilt (worker/src/storage/comment-store.ts default). */
+/** A minute and more: what the earlier design waited before rechecking a view; kept as a settling pause (KV's caches last 60 s). */
 export const VIEW_SETTLE_MS = 65_000;
 
 /**

@@ -85,16 +85,20 @@ export async function call(
   return response;
 }
 
+/** What a person filling in the widget's form sends besides the fields: how long it took (a post without it is held). */
+export const TYPED = { elapsedMs: 60_000 } as const;
+
+/** POSTs a comment as the widget would (with `elapsedMs`, unless the body sets it, even to undefined). */
 export function postComment(body: Partial<CreateCommentRequest> & Record<string, unknown>, headers: Record<string, string> = {}) {
   return call('/api/comments', {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: ORIGIN, ...headers },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ ...TYPED, ...body }),
   });
 }
 
-export async function createComment(fields: Partial<CreateCommentRequest> = {}): Promise<CreateCommentResponse> {
-  const response = await postComment({ site: 'demo', thread: '/posts/hello/', author: 'Ada', body: 'Hello there', ...fields });
+export async function createComment(fields: Partial<CreateCommentRequest> = {}, origin = ORIGIN): Promise<CreateCommentResponse> {
+  const response = await postComment({ site: 'demo', thread: '/posts/hello/', author: 'Ada', body: 'Hello there', ...fields }, { origin });
   if (response.status !== 201) throw new Error(`create failed: ${response.status} ${await response.text()}`);
   return response.json();
 }

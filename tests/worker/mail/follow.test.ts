@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reset, createMessageBatch, createExecutionContext, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { admin, call, errorOf, listThread } from '../helpers/api';
+import { admin, call, errorOf, listThread, TYPED } from '../helpers/api';
 import { OutboxMailer, type OutboxEntry } from '../../../worker/src/mail/mailer';
 import worker from '../../../worker/src/index';
 import type { MailJob } from '../../../worker/src/mail/follow';
@@ -14,7 +14,7 @@ afterEach(() => reset());
 const NO_QUEUE = { MAIL_QUEUE: undefined };
 
 function send(path: string, body: unknown, origin = 'https://blog.example') {
-  return call(path, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify(body) }, undefined, NO_QUEUE);
+  return call(path, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ ...TYPED, ...(body as object) }) }, undefined, NO_QUEUE);
 }
 
 async function outbox(): Promise<OutboxEntry[]> {
@@ -167,5 +167,41 @@ describe('the mail queue', () => {
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(['ok']);
     expect(result.retryMessages).toEqual([expect.objectContaining({ msgId: 'fails' })]);
+  });
+});
+
+describe('mail names a post by what the site configured, never by reader text alone', () => {
+  const confirmationFor = async (site: string, thread: string, origin: string) => {
+    const email = `reader-${Math.random().toString(36).slice(2)}@example.com`;
+    expect((await send('/api/subscriptions', { site, thread, email }, origin)).status).toBe(202);
+    return (await outbox()).find((mail) => mail.to === email)!;
+  };
+
+  it('without a site URL, names the site, not the thread id a page made up', async () => {
+    const mail = await confirmationFor('demo', 'https://evil.example/verify-your-account', 'https://blog.example');
+    expect(mail.text).not.toContain('evil.example');
+    expect(mail.text).toContain('new comments on a post on Demo');
+    const page = await (await call(linkIn(mail, 'confirm'))).text();
+    expect(page).not.toContain('evil.example');
+  });
+
+  it("with a site URL, gives the post's address on that site, and never one off it", async () => {
+    const own = await confirmationFor('guarded', '/posts/looms/', 'https://guarded.example');
+    expect(own.text).toContain('new comments on https://guarded.example/posts/looms/');
+    for (const thread of ['//evil.example/phish', '/\\evil.example/phish', 'https://evil.example/phish', 'javascript:alert(1)']) {
+      const mail = await confirmationFor('guarded', thread, 'https://guarded.example');
+      expect(mail.text, thread).not.toMatch(/evil\.example|javascript:/);
+      expect(mail.text, thread).toContain('new comments on a post on Guarded blog');
+    }
+  });
+
+  it("keeps a commenter's name from forming a link in a notification", async () => {
+    await followThread('fan@example.com');
+    const created = await (await send('/api/comments', { site: 'demo', thread: '/posts/hello/', author: 'Visit https://evil.example/login now', body: 'Hello' })).json<CreateCommentResponse>();
+    await approveInline(created.comment.id);
+    const mail = (await outbox()).find((m) => m.to === 'fan@example.com' && !m.subject.startsWith('Confirm'))!;
+    expect(mail.subject).not.toContain('https://evil.example');
+    expect(mail.text).not.toContain('https://evil.example');
+    expect(mail.text.replace(/\u200b/g, '')).toContain('Visit https://evil.example/login now wrote on a post on Demo');
   });
 });

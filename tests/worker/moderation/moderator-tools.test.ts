@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reset } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { admin, call, createComment, errorOf, listThread, outboundRecorder, postComment } from '../helpers/api';
+import { admin, call, createComment, errorOf, listThread, outboundRecorder, postComment, TYPED } from '../helpers/api';
 import { RecordStore } from '../../../worker/src/storage/records';
 import { moderationLink } from '../../../worker/src/moderation/links';
 import type { CreateCommentResponse } from '../../../worker/src/wire';
@@ -140,7 +140,7 @@ describe('webhook notifications and signed links', () => {
     const recorder = outboundRecorder();
     const response = await call(
       '/api/comments',
-      { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://guarded.example' }, body: JSON.stringify({ site: 'guarded', thread: '/t', author: 'Ada', body: 'see https://a.example https://b.example https://c.example' }) },
+      { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://guarded.example' }, body: JSON.stringify({ site: 'guarded', thread: '/t', author: 'Ada', body: 'see https://a.example https://b.example https://c.example', ...TYPED }) },
       undefined,
       {},
       recorder.fetcher,
@@ -155,15 +155,16 @@ describe('webhook notifications and signed links', () => {
     expect(recorder.sent).toHaveLength(1);
     expect(recorder.sent[0].url).toBe('https://hooks.example/parley');
     const message = JSON.parse(recorder.sent[0].body) as { text: string; content: string };
-    expect(message.text).toBe(message.content);
-    expect(message.text).toContain('New comment waiting on Guarded blog (/t) by Ada');
+    // The same message for both, but Slack's escaping the quote marks ('&gt;').
+    expect(message.text).toBe(message.content.replace(/>/g, '&gt;'));
+    expect(message.text).toContain('New comment waiting on Guarded blog (https://guarded.example/t) by Ada');
     expect(message.text).toMatch(/Approve: https:\/\/parley\.test\/admin\/act\/\S+/);
     expect(message.text).toMatch(/Remove: https:\/\/parley\.test\/admin\/act\/\S+/);
   });
 
   it('sends nothing for comments published at once', async () => {
     const recorder = outboundRecorder();
-    await call('/api/comments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'guarded', thread: '/t', author: 'A', body: 'plain' }) }, undefined, {}, recorder.fetcher);
+    await call('/api/comments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'guarded', thread: '/t', author: 'A', body: 'plain', ...TYPED }) }, undefined, {}, recorder.fetcher);
     expect(recorder.sent).toHaveLength(0);
   });
 

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { admin, call } from '../helpers/api';
+import { admin, call, TYPED } from '../helpers/api';
 import { checkThenImport, chunksOf, type ImportReport, type RunImportOptions } from '../../../worker/src/portability/run-import';
 import type { ImportBatchResult } from '../../../worker/src/portability/model';
 import { restoreBatches, type ParleyExport, type RestoreResult } from '../../../worker/src/portability/parley-format';
@@ -57,7 +57,7 @@ export async function allComments(site = 'demo'): Promise<ModeratedComment[]> {
 
 /** A reader's request from a page of the site (for likes, subscriptions, erasure). */
 export function fromPage(path: string, body: unknown, headers: Record<string, string> = {}, origin = 'https://blog.example') {
-  return call(path, { method: 'POST', headers: { ...JSON_HEADERS, origin, ...headers }, body: JSON.stringify(body) }, undefined, { MAIL_QUEUE: undefined });
+  return call(path, { method: 'POST', headers: { ...JSON_HEADERS, origin, ...headers }, body: JSON.stringify({ ...TYPED, ...(body as object) }) }, undefined, { MAIL_QUEUE: undefined });
 }
 
 /** Depth of a comment in its thread (1 for top-level). */

@@ -11,6 +11,9 @@ Parley export (.json, from GET /api/admin/export). Safe to run again: nothing is
   --map-prefix FROM=TO  map old links to threads by prefix (repeatable), e.g.
                         --map-prefix https://old.example=/   --map-prefix https://old.example/blog=/posts
   --map FILE.json       map old links to threads: {"https://old.example/?p=4": "/hello/", "https://old.example/*": "/*"}
+  --protected-posts hold|skip
+                        comments on WordPress password-protected posts: held for moderation
+                        (hold, the default) or not imported (skip)
   --dry-run             read and check the file, print what would be imported; write nothing
   --concurrency N       requests in flight at once (default 4; batches of one thread never overlap)
 
@@ -30,7 +33,7 @@ Output:
 /** Parses argv (without node and the script) into options; throws an Error with a message for the user. */
 export function parseArgs(argv) {
   const options = { mapPrefix: [], files: [], json: false, quiet: false, dryRun: false, help: false };
-  const takesValue = new Set(['--site', '--format', '--map-prefix', '--map', '--remote', '--token', '--url', '--persist-to', '--batch-size', '--concurrency']);
+  const takesValue = new Set(['--site', '--protected-posts', '--format', '--map-prefix', '--map', '--remote', '--token', '--url', '--persist-to', '--batch-size', '--concurrency']);
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
@@ -43,6 +46,10 @@ export function parseArgs(argv) {
     }
     switch (arg) {
       case '--site': options.site = value; break;
+      case '--protected-posts':
+        if (value !== 'hold' && value !== 'skip') throw new Error('--protected-posts must be hold or skip');
+        options.protectedPosts = value;
+        break;
       case '--format':
         if (value !== 'wordpress' && value !== 'disqus') throw new Error('--format must be wordpress or disqus');
         options.format = value;

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { devSecretVars } from './dev-secrets.mjs';
 
 /** The development token `npm start` uses when ADMIN_TOKEN is not set (worker/scripts/start.mjs). */
 export const DEV_ADMIN_TOKEN = 'parley-dev-token';
@@ -57,8 +58,8 @@ function freePort() {
 /**
  * Starts `wrangler dev` on a free port of 127.0.0.1 with `--persist-to <persistTo>`, and waits
  * until it answers. Returns `{ origin, token, stop }`. It gets the admin token `npm start` uses
- * (ADMIN_TOKEN, else the development token): the keys for avatar seeds and email hashes derive
- * from it, so comments imported now match those posted later on `npm start`.
+ * (ADMIN_TOKEN, else the development token) and the same development HASH_KEY and
+ * LINK_SIGNING_KEY (./dev-secrets.mjs), so what is imported now matches what `npm start` serves.
  */
 export async function startTemporaryWorker({ root, persistTo, site, token = process.env.ADMIN_TOKEN || DEV_ADMIN_TOKEN, log = () => {} }) {
   const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
@@ -71,7 +72,7 @@ export async function startTemporaryWorker({ root, persistTo, site, token = proc
   const port = await freePort();
   const inspectorPort = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', persistTo, '--show-interactive-dev-session=false', '--var', `ADMIN_TOKEN:${token}`];
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', persistTo, '--show-interactive-dev-session=false', '--var', `ADMIN_TOKEN:${token}`, ...devSecretVars(root)];
   let output = '';
   const child = spawn(wrangler, args, {
     cwd: root,

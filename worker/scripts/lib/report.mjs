@@ -12,13 +12,16 @@ const SKIP_REASONS = {
   duplicate: 'duplicates (same original id twice)',
   orphan: 'orphans (thread not in the file)',
   'no-thread': 'no link to make a thread of',
-  'thread-too-long': 'thread id over 256 characters',
+  'thread-too-long': 'thread id over 256 characters, or not one line of text',
   erased: 'erased on request before (GDPR)',
+  'password-protected': 'on password-protected posts (--protected-posts skip)',
 };
 
 const WARNINGS = {
   'parent-missing': 'replies whose parent is not in the file (imported as top-level comments)',
   'date-missing': "comments without a date (the post's date was used)",
+  'date-unknown': "comments without a date on a post without one (dated at the time of the import, and flagged for moderators)",
+  'password-protected': 'comments on password-protected posts (held for moderation whatever their status, and flagged; --protected-posts skip leaves them out)',
   truncated: 'bodies over 20,000 characters (cut)',
   'author-missing': 'comments without an author name ("Anonymous")',
 };
@@ -67,7 +70,8 @@ export function formatRestore({ totals, where, seconds }, file, options) {
     `${pad('comments')}${number(totals.created)} new, ${number(totals.updated)} updated, ${number(totals.unchanged)} unchanged${totals.expired ? `, ${number(totals.expired)} past their purge date (not restored)` : ''}`,
     `${pad('thread settings')}${number(totals.threads)}`,
     `${pad('audit entries')}${number(totals.audit)}`,
-    `${pad('subscriptions')}${number(totals.subscriptions)}`,
+    `${pad('subscriptions')}${number(totals.subscriptions)}${totals.unconfirmed ? ` (${number(totals.unconfirmed)} confirmed in the file, restored unconfirmed: they get mail once they follow again and confirm)` : ''}`,
+    ...(totals.avatarUrlsDropped ? [`${pad('note')}${number(totals.avatarUrlsDropped)} Gravatar URLs left out: this site has gravatar off`] : []),
     `${pad('erased ids')}${number(totals.erased)}`,
     `${pad('time')}${seconds.toFixed(1)} s`,
     '',

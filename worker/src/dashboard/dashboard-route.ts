@@ -2,7 +2,10 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError, renderError } from '../errors';
 import { endSession, sameOriginRequest, sessionName, startSession, tokenMatches } from '../lib/admin-auth';
-import { parseStatus } from '../routes/admin-api';
+import { parseStatus, lockSchema } from '../routes/admin-api';
+import { fields, parseField, parseOrThrow } from '../lib/fields';
+import { requireSecrets } from '../lib/secrets';
+import { dashboardPath } from './dashboard-path';
 import { applyBulk, applyStatusAction, banAuthor, currentRecord, editComment, setPinned, setThreadLock, unban, STATUS_ACTIONS, type StatusAction } from '../services/moderating';
 import { QUEUE_PAGE, QUEUE_PAGE_MAX, queueCounts, readQueue, reconcilerRuns } from '../services/queues';
 import { readModerationLink } from '../moderation/links';
@@ -73,10 +76,9 @@ async function requireModerator(c: Context<AppEnv>): Promise<string> {
   return name;
 }
 
-/** Where to go back to after a form: the queue URL the form was on (a path under /admin only). */
+/** Where to go back to after a form: the dashboard page the form was on (see {@link dashboardPath}). */
 function backTo(c: Context<AppEnv>, form: Record<string, unknown>, done: string): string {
-  const back = typeof form.back === 'string' && form.back.startsWith('/admin') && !form.back.startsWith('//') ? form.back : '/admin';
-  const url = new URL(back, c.req.url);
+  const url = new URL(dashboardPath(form.back), c.req.url);
   url.searchParams.set('done', done);
   return `${url.pathname}${url.search}`;
 }
@@ -90,7 +92,7 @@ dashboardRoute.get('/', async (c) => {
   const filter = {
     status,
     site: c.req.query('site') || undefined,
-    thread: c.req.query('thread') || undefined,
+    thread: c.req.query('thread') ? parseField(fields.thread, c.req.query('thread'), 'thread') : undefined,
     q: c.req.query('q') || undefined,
     after: cursor && /^[0-9a-z]{19}$/.test(cursor) ? cursor : undefined,
     limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, QUEUE_PAGE_MAX) : QUEUE_PAGE,
@@ -157,7 +159,7 @@ dashboardRoute.post('/bulk', async (c) => {
 dashboardRoute.get('/comments/:id/edit', async (c) => {
   await requireModerator(c);
   const record = await currentRecord(c, c.req.param('id'));
-  return c.html(editPage(record, c.req.query('back') ?? '/admin'));
+  return c.html(editPage(record, dashboardPath(c.req.query('back'))));
 });
 
 dashboardRoute.post('/comments/:id/edit', async (c) => {
@@ -181,7 +183,7 @@ dashboardRoute.post('/comments/:id/:action', async (c) => {
   } else if (name === 'ban-email' || name === 'ban-ip') {
     const days = form.days === 'forever' ? null : Number(form.days ?? 30);
     if (days !== null && !(days > 0 && days <= 3650)) throw new ApiError(400, 'invalid_request', 'Choose how long the ban lasts.');
-    await banAuthor(c, id, name === 'ban-email' ? 'email' : 'ip', days, typeof form.reason === 'string' ? form.reason : '');
+    await banAuthor(c, id, name === 'ban-email' ? 'email' : 'ip', days, parseField(fields.reason, form.reason ?? '', 'reason'));
   } else {
     throw new ApiError(404, 'not_found', 'No such action.');
   }
@@ -192,8 +194,8 @@ dashboardRoute.post('/threads/lock', async (c) => {
   requireSameOrigin(c);
   await requireModerator(c);
   const form = await c.req.parseBody();
-  const locked = form.locked === '1';
-  await setThreadLock(c, String(form.site ?? ''), String(form.thread ?? ''), locked);
+  const { site, thread, locked } = parseOrThrow(lockSchema, { site: form.site, thread: form.thread, locked: form.locked === '1' });
+  await setThreadLock(c, site, thread, locked);
   return c.redirect(backTo(c, form, locked ? 'Thread locked.' : 'Thread unlocked.'), 303);
 });
 
@@ -231,6 +233,9 @@ dashboardRoute.get('/outbox', async (c) => {
  * one button: chat apps fetch links to preview them, and a preview must never approve anything.
  * The POST needs no session: the signed link is the credential, for this comment and action only.
  */
+// A signed link is a credential: without the secrets that make and check it, nothing is shown or done.
+dashboardRoute.use('/act/*', requireSecrets());
+
 dashboardRoute.get('/act/:signed', async (c) => {
   const link = await readModerationLink(c.env, c.req.param('signed'));
   if (await c.var.stores.moderation.linkUsed(link.n)) throw new ApiError(410, 'link_used', 'This link has already been used.');

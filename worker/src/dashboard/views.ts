@@ -8,6 +8,8 @@ import type { ReconcileRun } from '../objects/site/protocol';
 import type { CommentStatus } from '../wire';
 import { QUEUE_PAGE, type QueueFilter } from '../services/queues';
 import type { OutboxEntry } from '../mail/mailer';
+import { threadPath, threadUrl } from '../lib/thread-url';
+import { dashboardPath } from './dashboard-path';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -138,9 +140,16 @@ ${data.next ? html`<p class="pager"><a href="${queueUrl(filter, { after: data.ne
   );
 }
 
+/**
+ * The thread of a comment, linked where it can be: to its page on the site (built from the site's
+ * `url`, on that origin only), else, for a thread id that is a plain path, to that path here. A
+ * thread id that would make a protocol-relative or non-http(s) link is shown as text.
+ */
 function threadLink(record: CommentRecord, site: SiteConfig | undefined) {
-  if (site?.url) return html`<a href="${new URL(record.thread, site.url).toString()}#comment-${record.id}" rel="noreferrer" target="_blank">${record.thread}</a>`;
-  if (record.thread.startsWith('/')) return html`<a href="${record.thread}#comment-${record.id}" target="_blank">${record.thread}</a>`;
+  const onSite = threadUrl(site, record.thread, record.id);
+  if (onSite) return html`<a href="${onSite}" rel="noreferrer" target="_blank">${record.thread}</a>`;
+  const here = site?.url ? null : threadPath(record.thread, record.id);
+  if (here) return html`<a href="${here}" target="_blank">${record.thread}</a>`;
   return html`${record.thread}`;
 }
 
@@ -209,7 +218,7 @@ export function editPage(record: CommentRecord, back: string) {
   <div class="actions">
     <button type="submit" name="approve" value="0">Save</button>
     ${record.status !== 'approved' ? html`<button type="submit" name="approve" value="1" class="primary">Save and approve</button>` : ''}
-    <a class="button" href="${back.startsWith('/admin') ? back : '/admin'}">Cancel</a>
+    <a class="button" href="${dashboardPath(back)}">Cancel</a>
   </div>
 </form>
 </main>`,

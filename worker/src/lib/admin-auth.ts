@@ -2,9 +2,10 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
-import { secretsEqual } from './crypto';
+import { secretsEqual, sha256Hex } from './crypto';
 import { sign, verify } from './signing';
 import { signingKey } from '../moderation/identity';
+import { missingSecrets, notConfigured, secretList } from './secrets';
 
 /** Name of the dashboard's session cookie (HttpOnly, SameSite=Strict; never readable by script). */
 export const SESSION_COOKIE = 'parley_session';
@@ -18,11 +19,18 @@ interface SessionPayload {
   n: string;
 }
 
+/**
+ * ADMIN_TOKEN, once every secret moderation needs is set: without ADMIN_TOKEN every admin
+ * request is refused (401 `admin_disabled`), and without the keys that sign sessions and links
+ * or hash addresses, with 503 `not_configured`. Either message names every secret missing.
+ */
 function adminToken(c: Context<AppEnv>): string {
   const token = c.env.ADMIN_TOKEN;
+  const missing = missingSecrets(c.env);
   if (!token) {
-    throw new ApiError(401, 'admin_disabled', 'Moderation is disabled: this server has no ADMIN_TOKEN secret set.');
+    throw new ApiError(401, 'admin_disabled', `Moderation is disabled: this server's owner must set ${secretList(missing)} (\`npx wrangler secret put ADMIN_TOKEN\`; see docs/configuration.md).`);
   }
+  if (missing.length > 0) throw notConfigured(missing);
   return token;
 }
 
@@ -32,14 +40,22 @@ export async function tokenMatches(c: Context<AppEnv>, given: string): Promise<b
 }
 
 /**
- * Starts a dashboard session. The cookie holds an expiry and a name, signed with a key
- * derived from ADMIN_TOKEN: the Worker stores nothing per session, the token is never in
- * the cookie, and rotating ADMIN_TOKEN ends every session.
+ * What a session is signed for: LINK_SIGNING_KEY signs, and the purpose names a digest of
+ * ADMIN_TOKEN, so rotating either ends every session (a moderator who leaves is signed out
+ * when the token changes) while the token itself is never in the cookie.
+ */
+async function sessionPurpose(c: Context<AppEnv>): Promise<string> {
+  return `session:${await sha256Hex(`session:${adminToken(c)}`)}`;
+}
+
+/**
+ * Starts a dashboard session. The cookie holds an expiry and a name, signed (see
+ * {@link sessionPurpose}): the Worker stores nothing per session.
  */
 export async function startSession(c: Context<AppEnv>, name: string): Promise<void> {
-  adminToken(c);
+  const purpose = await sessionPurpose(c);
   const payload: SessionPayload = { e: Math.floor(Date.now() / 1000) + SESSION_SECONDS, n: name.slice(0, 40) };
-  setCookie(c, SESSION_COOKIE, await sign(signingKey(c.env), 'session', payload), {
+  setCookie(c, SESSION_COOKIE, await sign(signingKey(c.env), purpose, payload), {
     httpOnly: true,
     sameSite: 'Strict',
     secure: new URL(c.req.url).protocol === 'https:',
@@ -54,8 +70,8 @@ export function endSession(c: Context<AppEnv>): void {
 
 /** The signed-in moderator's name, or null without a valid session. */
 export async function sessionName(c: Context<AppEnv>): Promise<string | null> {
-  adminToken(c);
-  const payload = await verify<SessionPayload>(signingKey(c.env), 'session', getCookie(c, SESSION_COOKIE));
+  const purpose = await sessionPurpose(c);
+  const payload = await verify<SessionPayload>(signingKey(c.env), purpose, getCookie(c, SESSION_COOKIE));
   if (!payload || typeof payload.e !== 'number' || payload.e * 1000 < Date.now()) return null;
   return typeof payload.n === 'string' && payload.n ? payload.n : 'moderator';
 }

@@ -8,6 +8,8 @@ import { createStores, type Stores } from '../storage/stores';
 import type { CommentRecord } from '../storage/records';
 import type { SubscriptionRow, ThreadRef } from '../objects/thread/protocol';
 import { mailerFor, type MailMessage } from './mailer';
+import { threadUrl } from '../lib/thread-url';
+import { inert } from '../lib/plain-text';
 
 /**
  * Following threads by email, with double opt-in.
@@ -89,10 +91,13 @@ function siteName(sites: Map<string, SiteConfig>, id: string): string {
   return sites.get(id)?.name ?? id;
 }
 
-function threadUrl(sites: Map<string, SiteConfig>, ref: ThreadRef, commentId?: string): string {
-  const base = sites.get(ref.site)?.url;
-  const url = base ? new URL(ref.thread, base).toString() : ref.thread;
-  return commentId ? `${url}#comment-${commentId}` : url;
+/**
+ * How mail names a post: by what the site configured, never by reader-supplied text alone (a
+ * thread id is whatever a page said): its URL built from the site's `url`, or, without one, the
+ * site's name.
+ */
+export function postInMail(sites: Map<string, SiteConfig>, where: { site: string; thread: string }): string {
+  return threadUrl(sites.get(where.site), where.thread) ?? `a post on ${siteName(sites, where.site)}`;
 }
 
 export interface MailDeps {
@@ -151,7 +156,7 @@ async function currentJob(job: MailJob | LegacyMailJob, stores: Stores): Promise
 }
 
 function confirmationMail(sites: Map<string, SiteConfig>, ref: ThreadRef, sub: SubscriptionRow, confirmUrl: string): MailMessage {
-  const what = sub.target === 'thread' ? `new comments on ${threadUrl(sites, ref)}` : `replies to your comment on ${threadUrl(sites, ref)}`;
+  const what = sub.target === 'thread' ? `new comments on ${postInMail(sites, ref)}` : `replies to your comment on ${postInMail(sites, ref)}`;
   return {
     to: sub.email,
     subject: `Confirm: follow ${sub.target === 'thread' ? 'comments' : 'replies'} on ${siteName(sites, ref.site)}`,
@@ -160,10 +165,13 @@ function confirmationMail(sites: Map<string, SiteConfig>, ref: ThreadRef, sub: S
 }
 
 function commentMail(sites: Map<string, SiteConfig>, record: CommentRecord, sub: SubscriptionRow, unsubscribeUrl: string): MailMessage {
+  // The author's name is reader text: made inert, it can form neither a link nor an address.
+  const author = inert(record.author);
+  const commentUrl = threadUrl(sites.get(record.site), record.thread, record.id);
   return {
     to: sub.email,
-    subject: `${record.author} ${record.parentId && sub.target !== 'thread' ? 'replied to you' : 'commented'} on ${siteName(sites, record.site)}`,
-    text: `${record.author} wrote on ${threadUrl(sites, record)}:\n\n${quote(record.body)}\n\nRead and reply: ${threadUrl(sites, record, record.id)}\n\n--\nYou get this because you follow ${sub.target === 'thread' ? 'this thread' : 'replies to your comment'}.\nUnsubscribe with one click: ${unsubscribeUrl}`,
+    subject: `${author} ${record.parentId && sub.target !== 'thread' ? 'replied to you' : 'commented'} on ${siteName(sites, record.site)}`,
+    text: `${author} wrote on ${postInMail(sites, record)}:\n\n${quote(record.body)}\n\n${commentUrl ? `Read and reply: ${commentUrl}` : `Read and reply on ${siteName(sites, record.site)}.`}\n\n--\nYou get this because you follow ${sub.target === 'thread' ? 'this thread' : 'replies to your comment'}.\nUnsubscribe with one click: ${unsubscribeUrl}`,
     unsubscribeUrl,
   };
 }

@@ -1,5 +1,7 @@
 import type { SiteConfig } from '../config/sites';
 import type { CommentRecord } from '../storage/records';
+import { codeBlock, inert, slackEscape } from '../lib/plain-text';
+import { threadUrl } from '../lib/thread-url';
 
 export interface WaitingNotice {
   record: CommentRecord;
@@ -8,24 +10,37 @@ export interface WaitingNotice {
   dashboardUrl: string;
 }
 
-/**
- * The webhook body for a comment that waits. `text` is what Slack reads and `content` what
- * Discord reads; each ignores the other's field, so one body serves both.
- */
-export function waitingMessage(site: SiteConfig, notice: WaitingNotice): { text: string; content: string } {
-  const { record } = notice;
-  const excerpt = record.body.length > 280 ? `${record.body.slice(0, 279)}…` : record.body;
-  const flags = record.flags?.length ? `\nFlags: ${record.flags.join('; ')}` : '';
-  const text = [
-    `New comment waiting on ${site.name} (${record.thread}) by ${record.author}:`,
-    quote(excerpt) + flags,
-    `Approve: ${notice.approveUrl}`,
-    `Remove: ${notice.removeUrl}`,
-    `Dashboard: ${notice.dashboardUrl}`,
-  ].join('\n');
-  return { text, content: text.length > 2000 ? `${text.slice(0, 1999)}…` : text };
+/** What a webhook receives: `text` for Slack, `content` and `allowed_mentions` for Discord (each ignores the other's). */
+export interface WebhookBody {
+  text: string;
+  content: string;
+  allowed_mentions: { parse: [] };
 }
 
+/**
+ * The webhook body for a comment that waits. Reader text cannot act in the channel: the post
+ * is named by the URL the site configured (else by its thread id, made inert); the author's
+ * name is made inert, so it forms neither a link nor a mention; the body is quoted in a code
+ * block; Slack's text escapes `&`, `<` and `>`, and Discord is told to ping no one.
+ */
+export function waitingMessage(site: SiteConfig, notice: WaitingNotice): WebhookBody {
+  const { record } = notice;
+  const excerpt = record.body.length > 280 ? `${record.body.slice(0, 279)}…` : record.body;
+  const post = threadUrl(site, record.thread) ?? inert(record.thread);
+  const flags = record.flags?.length ? `\nFlags: ${record.flags.join('; ')}` : '';
+  const message = (escape: (text: string) => string) =>
+    [
+      `New comment waiting on ${escape(site.name)} (${escape(post)}) by ${escape(inert(record.author))}:`,
+      escape(codeBlock(quote(excerpt))) + escape(flags),
+      `Approve: ${notice.approveUrl}`,
+      `Remove: ${notice.removeUrl}`,
+      `Dashboard: ${notice.dashboardUrl}`,
+    ].join('\n');
+  const content = message((text) => text);
+  return { text: message(slackEscape), content: content.length > 2000 ? `${content.slice(0, 1999)}…` : content, allowed_mentions: { parse: [] } };
+}
+
+/** Every line of the excerpt marked as quoted, so none of it can pass for a line of ours. */
 function quote(text: string): string {
   return text
     .split('\n')

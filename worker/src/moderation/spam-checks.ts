@@ -18,17 +18,22 @@ export interface SubmittedContent {
   html: string;
   /** The widget's hidden honeypot field: people never fill it, form-filling bots do. */
   honeypot: string;
-  /** Milliseconds between the form appearing and being sent, as the widget measured it. */
-  elapsedMs?: number;
+  /**
+   * Milliseconds between the form appearing and being sent, as the widget measured it. Missing
+   * on a new comment is suspicious (a script that skips the form sends none), so it is held; null
+   * where no form is timed (an author's edit).
+   */
+  elapsedMs?: number | null;
 }
 
 /**
  * Content heuristics, on by default for every site. Pure: no I/O, so every rule is cheap to test.
  * - honeypot filled, or a blocklisted word, phrase or domain anywhere: spam;
- * - more links than the site allows, or sent faster than a person could: held for a moderator.
+ * - more links than the site allows, sent faster than a person could, or sent without saying how
+ *   long it took (no `elapsedMs`): held for a moderator.
  *
  * @example
- * assess(site, { author: 'A', email: '', website: '', body: 'hi', html: '<p>hi</p>', honeypot: '' })
+ * assess(site, { author: 'A', email: '', website: '', body: 'hi', html: '<p>hi</p>', honeypot: '', elapsedMs: 9000 })
  * // { verdict: 'ok', reasons: [] }
  */
 export function assess(site: SiteConfig, content: SubmittedContent): Assessment {
@@ -41,7 +46,9 @@ export function assess(site: SiteConfig, content: SubmittedContent): Assessment 
   }
   const links = (content.html.match(/<a\s/g) ?? []).length;
   if (links > site.maxLinks) hold.push(`has ${links} links (more than ${site.maxLinks})`);
-  if (content.elapsedMs !== undefined && content.elapsedMs < site.minSubmitSeconds * 1000) {
+  if (content.elapsedMs === undefined) {
+    hold.push('sent without the time it took to write (no elapsedMs)');
+  } else if (content.elapsedMs !== null && content.elapsedMs < site.minSubmitSeconds * 1000) {
     hold.push(`sent ${(content.elapsedMs / 1000).toFixed(1)} s after the form appeared`);
   }
   if (spam.length) return { verdict: 'spam', reasons: [...spam, ...hold] };

@@ -358,7 +358,8 @@ export class ThreadObject extends DurableObject<Bindings> {
       }
       for (const sub of input.subscriptions ?? []) {
         const current = this.state.subscription(sub.emailHash, sub.target);
-        if (current && JSON.stringify(current) === JSON.stringify(sub)) continue;
+        // A confirmed subscription stays confirmed; the same one again changes nothing.
+        if (current && (current.confirmed || JSON.stringify(current) === JSON.stringify(sub))) continue;
         this.state.putSubscription(sub, this.state.nextRev());
         this.state.markDirty(artifact.subscription(sub.emailHash, sub.target), artifact.view, artifact.thread);
         outcome.subscriptionsChanged++;

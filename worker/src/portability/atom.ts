@@ -1,4 +1,5 @@
 import type { SiteConfig } from '../config/sites';
+import { threadUrl } from '../lib/thread-url';
 import type { PublicComment } from '../wire';
 
 /** Entries per feed. */
@@ -25,16 +26,6 @@ const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 /** Escapes text for XML element content and attribute values. */
 export function escapeXml(text: string): string {
   return text.replace(XML_FORBIDDEN, '').replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[char]!);
-}
-
-/** The page a thread lives on, when the site's `url` is configured. */
-export function threadUrl(site: SiteConfig, thread: string): string | null {
-  if (!site.url) return null;
-  try {
-    return new URL(thread, site.url).toString();
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -4,10 +4,11 @@ import { LIMITS } from '../wire';
 import { DisqusReader, type DisqusPost, type DisqusThread } from './disqus';
 import { htmlToMarkdown } from './html-to-markdown';
 import { importedCommentId } from './import-ids';
-import { IMPORT_BODY_LIMIT, type ImportFormat, type ImportWarning, type ImportedComment, type SkipReason } from './model';
+import { IMPORT_BODY_LIMIT, IMPORT_FLAGS, type ImportFormat, type ImportWarning, type ImportedComment, type ProtectedPosts, type SkipReason } from './model';
 import { threadFits, threadForLink, type ThreadMapping } from './thread-map';
 import { WxrReader, type WxrComment, type WxrItem } from './wordpress';
 import { XmlStream, type XmlVisitor } from './xml-stream';
+import { cleanText, isCleanLine, isEmail, isWebUrl } from '../lib/fields';
 
 /** What an import run is told. */
 export interface CommentImporterOptions {
@@ -18,6 +19,10 @@ export interface CommentImporterOptions {
   mapping?: ThreadMapping;
   /** For error messages. */
   fileName?: string;
+  /** Comments on a WordPress password-protected post: held for moderation (default) or skipped. */
+  protectedPosts?: ProtectedPosts;
+  /** The import's time (ms), given to comments the file dates nowhere (default: now). */
+  importedAt?: number;
 }
 
 /** What was found in a file and what became of it. */
@@ -88,26 +93,18 @@ function firstDate(...candidates: string[]): number {
 
 /** Names may carry HTML entities (`Ping 1 &laquo; What&#8217;s…`) and stray tags. */
 function cleanAuthor(raw: string): string {
-  const text = decodeHTML(raw.replace(/<[^>]*>/g, ''))
-    .replace(/\s+/g, ' ')
-    .trim();
+  const text = cleanText(decodeHTML(raw.replace(/<[^>]*>/g, '')), { oneLine: true }).trim();
   return [...text].slice(0, LIMITS.author).join('').slice(0, LIMITS.author).trim();
 }
 
 function cleanEmail(raw: string): string | null {
   const email = raw.trim();
-  return email.length <= LIMITS.email && /^[^\s@]+@[^\s@]+$/.test(email) ? email : null;
+  return email.length <= LIMITS.email && isEmail(email) ? email : null;
 }
 
 function cleanWebsite(raw: string): string | null {
   const text = decodeHTML(raw).trim();
-  if (!text || text.length > LIMITS.website) return null;
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? text : null;
-  } catch {
-    return null;
-  }
+  return text && text.length <= LIMITS.website && isCleanLine(text) && isWebUrl(text) ? text : null;
 }
 
 function isUrl(text: string): boolean {
@@ -148,7 +145,11 @@ export class CommentImporter {
   private readonly waitingForThread: DisqusPost[] = [];
   private readonly waitingForParent = new Map<string, DisqusPost[]>();
 
+  /** The import's time, for comments dated nowhere in the file. */
+  private readonly importedAt: number;
+
   constructor(private readonly options: CommentImporterOptions) {
+    this.importedAt = options.importedAt ?? Date.now();
     this.tally = emptyTally(options.format ?? null);
     this.mapping = options.mapping ?? {};
     const dispatch: XmlVisitor = {
@@ -236,6 +237,21 @@ export class CommentImporter {
     }
   }
 
+  /**
+   * When a comment was written: its own date; else its post's (noted); else, dated nowhere, the
+   * import's time, noted and flagged for moderators. The id is built from a date that does not
+   * change between runs (the post's, or 0), so importing again rewrites the same key.
+   */
+  private dated(own: number, post: number, original: string): { ms: number; idMs: number; flags: string[] } {
+    if (Number.isFinite(own)) return { ms: own, idMs: own, flags: [] };
+    if (Number.isFinite(post)) {
+      this.warn('date-missing', original);
+      return { ms: post, idMs: post, flags: [] };
+    }
+    this.warn('date-unknown', original);
+    return { ms: this.importedAt, idMs: 0, flags: [IMPORT_FLAGS.dateUnknown] };
+  }
+
   private author(raw: string, ...fallbacks: string[]): { name: string; missing: boolean } {
     for (const candidate of [raw, ...fallbacks]) {
       const name = cleanAuthor(candidate);
@@ -245,7 +261,7 @@ export class CommentImporter {
   }
 
   private body(html: string, newlines: 'significant' | 'collapse', original: string): string {
-    let body = htmlToMarkdown(html, { newlines });
+    let body = cleanText(htmlToMarkdown(html, { newlines })).trim();
     if (body.length > IMPORT_BODY_LIMIT) {
       body = `${body.slice(0, IMPORT_BODY_LIMIT - 1)}…`;
       this.warn('truncated', original);
@@ -267,6 +283,7 @@ export class CommentImporter {
     const itemKey = item.postId.trim() || item.link.trim() || item.guid.trim() || `#${this.itemIndex}`;
     const thread = this.wordpressThread(item);
     const postDate = firstDate(item.postDateGmt, item.postDate, item.pubDate);
+    const isProtected = item.postPassword.trim() !== '';
     const prepared: { raw: WxrComment; original: string; comment: ImportedComment }[] = [];
     /** Comment ids of this item → Parley ids, for replies. */
     const ids = new Map<string, string>();
@@ -303,12 +320,12 @@ export class CommentImporter {
         this.skip('thread-too-long', original);
         continue;
       }
-      let ms = firstDate(raw.dateGmt, raw.date);
-      if (!Number.isFinite(ms)) {
-        ms = Number.isFinite(postDate) ? postDate : 0;
-        this.warn('date-missing', original);
+      if (isProtected && this.options.protectedPosts === 'skip') {
+        this.skip('password-protected', original);
+        continue;
       }
-      const id = await importedCommentId(this.options.site, 'wordpress', key, ms);
+      const { ms, idMs, flags } = this.dated(firstDate(raw.dateGmt, raw.date), postDate, original);
+      const id = await importedCommentId(this.options.site, 'wordpress', key, idMs);
       ids.set(commentId, id);
       const body = this.body(raw.content, 'significant', original);
       if (!body) {
@@ -317,6 +334,13 @@ export class CommentImporter {
       }
       const author = this.author(raw.author);
       if (author.missing) this.warn('author-missing', original);
+      let status = wordpressStatus(raw.approved);
+      if (isProtected) {
+        // WordPress showed these only to readers who knew the post's password: a moderator decides.
+        if (status === 'approved') status = 'pending';
+        flags.push(IMPORT_FLAGS.passwordProtected);
+        this.warn('password-protected', original);
+      }
       prepared.push({
         raw,
         original,
@@ -328,8 +352,9 @@ export class CommentImporter {
           email: cleanEmail(raw.email),
           website: cleanWebsite(raw.url),
           body,
-          status: wordpressStatus(raw.approved),
+          status,
           createdAt: new Date(ms).toISOString(),
+          ...(flags.length ? { flags } : {}),
         },
       });
     }
@@ -377,15 +402,10 @@ export class CommentImporter {
     }
 
     const thread = page.link.trim() ? threadForLink(page.link, this.mapping) : null;
-    let ms = firstDate(post.createdAt);
-    if (!Number.isFinite(ms)) {
-      const pageDate = firstDate(page.createdAt);
-      ms = Number.isFinite(pageDate) ? pageDate : 0;
-      this.warn('date-missing', original);
-    }
-    const id = await importedCommentId(this.options.site, 'disqus', post.dsqId, ms);
+    const { ms, idMs, flags } = this.dated(firstDate(post.createdAt), firstDate(page.createdAt), original);
+    const id = await importedCommentId(this.options.site, 'disqus', post.dsqId, idMs);
     if (thread) this.disqusIds.set(post.dsqId, { id, thread });
-    this.disqusComment(post, original, id, thread, ms, parentRef ? (parent ?? null) : undefined);
+    this.disqusComment(post, original, id, thread, ms, parentRef ? (parent ?? null) : undefined, flags);
     // Replies that waited for this post come out after it.
     const waiting = this.waitingForParent.get(post.dsqId);
     if (waiting) {
@@ -395,7 +415,7 @@ export class CommentImporter {
   }
 
   /** The Parley comment of a Disqus post whose thread and parent are settled (`parent` undefined: not a reply; null: parent gone). */
-  private disqusComment(post: DisqusPost, original: string, id: string, thread: string | null, ms: number, parent: { id: string; thread: string } | null | undefined): void {
+  private disqusComment(post: DisqusPost, original: string, id: string, thread: string | null, ms: number, parent: { id: string; thread: string } | null | undefined, flags: string[]): void {
     if (!thread) return this.skip('no-thread', original);
     if (!threadFits(thread)) return this.skip('thread-too-long', original);
     const body = this.body(post.message, 'collapse', original);
@@ -418,6 +438,7 @@ export class CommentImporter {
       body,
       status: isTrue(post.isSpam) ? 'spam' : isTrue(post.isDeleted) ? 'removed' : 'approved',
       createdAt: new Date(ms).toISOString(),
+      ...(flags.length ? { flags } : {}),
     });
   }
 }

@@ -12,6 +12,12 @@ export interface EraseResult {
   erased: { id: string; site: string; thread: string }[];
   /** Email subscriptions of that address deleted (following threads or replies). */
   subscriptions: number;
+  /**
+   * Where else the address was written, now erased: bans whose moderator's reason named it (the
+   * reason is cleared, the ban stays: it holds only a hash), audit entries naming it, and copies
+   * of mail in the development outbox.
+   */
+  mentions: { bans: number; audit: number; outbox: number };
   /** Comments looked at: every comment written with the address, found through each site's index. */
   scanned: number;
   /** Always null: the site's index finds every comment of the address at once (kept for clients of earlier releases). */
@@ -43,6 +49,17 @@ async function eraseRecords(c: PortabilityContext, records: CommentRecord[]): Pr
   await c.var.stores.audit.rewrite(mentions.map((stored) => ({ ...stored, entry: { ...stored.entry, detail: '(erased)' } })));
 }
 
+/** Erases free text that names an address: ban reasons, audit details, the development outbox's mail. */
+async function eraseMentions(c: PortabilityContext, email: string): Promise<EraseResult['mentions']> {
+  const names = (text: string | undefined) => Boolean(text?.toLowerCase().includes(email));
+  const { moderation, audit: log, outbox } = c.var.stores;
+  const bans = (await moderation.listBans()).filter((ban) => names(ban.reason) || names(ban.label));
+  await Promise.all(bans.map((ban) => moderation.putBan({ ...ban, reason: '(erased)', label: names(ban.label) ? '(erased)' : ban.label })));
+  const audit = (await log.readAll()).filter(({ entry }) => names(entry.detail) || names(entry.who));
+  await log.rewrite(audit.map((stored) => ({ ...stored, entry: { ...stored.entry, detail: '(erased)', who: names(stored.entry.who) ? '(erased)' : stored.entry.who } })));
+  return { bans: bans.length, audit: audit.length, outbox: await outbox.deleteTo(email) };
+}
+
 /** One audit entry per site touched, naming no one: a masked email, or the author's own request. */
 async function auditErasure(c: PortabilityContext, records: CommentRecord[], action: string, who: string, label: string): Promise<void> {
   const bySite = new Map<string, number>();
@@ -72,10 +89,10 @@ export async function eraseByEmail(c: PortabilityContext, email: string, options
     }
   }
   await eraseRecords(c, matches);
-  await c.var.stores.outbox.deleteTo(wanted);
+  const mentions = await eraseMentions(c, wanted);
   if (matches.length > 0) await auditErasure(c, matches, 'erase', c.var.actor, maskEmail(wanted));
   else await c.var.stores.audit.append({ who: c.var.actor, action: 'erase', site: options.site, detail: `${maskEmail(wanted)}: no comments found, ${subscriptions} subscription(s) erased` });
-  return { erased: matches.map(({ id, site, thread }) => ({ id, site, thread })), subscriptions, scanned: matches.length, next: null };
+  return { erased: matches.map(({ id, site, thread }) => ({ id, site, thread })), subscriptions, mentions, scanned: matches.length, next: null };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { AppEnv, Bindings } from '../app-env';
 import type { SiteConfig } from '../config/sites';
 import { ApiError } from '../errors';
 import { renderMarkdown } from '../lib/markdown';
-import { avatarSeed, hashEmail } from '../moderation/identity';
+import { hashEmail, importedAvatarSeed } from '../moderation/identity';
 import { AuditLog } from '../storage/audit-log';
 import type { CommentRecord } from '../storage/records';
 import type { SubscriptionRow } from '../objects/thread/protocol';
@@ -123,8 +123,8 @@ export async function applyImport(c: PortabilityContext, site: SiteConfig, batch
       updatedAt: comment.createdAt,
       tokenHash: '',
       ipHash: null,
-      flags: [],
-      avatar: await avatarSeed(c.env, comment.email, comment.author),
+      flags: comment.flags ?? [],
+      avatar: await importedAvatarSeed(c.env, comment.email, comment.author),
     };
     workFor(work, comment.thread).comments.push({ record, ...(moved.has(record.id) ? { previous: moved.get(record.id) } : {}) });
   }
@@ -150,7 +150,7 @@ export async function applyImport(c: PortabilityContext, site: SiteConfig, batch
  */
 export async function applyRestore(c: PortabilityContext, site: SiteConfig, batch: RestoreBatch): Promise<RestoreResult> {
   uniqueIds(batch.comments.map((comment) => comment.id));
-  const result: RestoreResult = { created: 0, updated: 0, unchanged: 0, expired: 0, threads: 0, audit: 0, subscriptions: 0, erased: 0 };
+  const result: RestoreResult = { created: 0, updated: 0, unchanged: 0, expired: 0, threads: 0, audit: 0, subscriptions: 0, unconfirmed: 0, avatarUrlsDropped: 0, erased: 0 };
   const nowSeconds = Math.ceil(Date.now() / 1000);
   const work = new Map<string, ThreadWork>();
   const live = batch.comments.filter((comment) => {
@@ -163,8 +163,10 @@ export async function applyRestore(c: PortabilityContext, site: SiteConfig, batc
   });
   const moved = await prepareMoves(c, site, live);
   for (const comment of live) {
-    const { likes = 0, expiresAt, html: _html, ...fields } = comment;
-    const record: CommentRecord = { ...fields, site: site.id, html: renderMarkdown(fields.body), tokenHash: '', ipHash: null };
+    const { likes = 0, expiresAt, html: _html, avatarUrl, ...fields } = comment;
+    // A third-party image only where the site shows Gravatars: otherwise every reader's browser would fetch it.
+    if (avatarUrl && !site.gravatar) result.avatarUrlsDropped++;
+    const record: CommentRecord = { ...fields, ...(avatarUrl && site.gravatar ? { avatarUrl } : {}), site: site.id, html: renderMarkdown(fields.body), tokenHash: '', ipHash: null };
     workFor(work, comment.thread).comments.push({
       record,
       ...(expiresAt ? { expiration: Math.floor(Date.parse(expiresAt) / 1000) } : {}),
@@ -176,8 +178,10 @@ export async function applyRestore(c: PortabilityContext, site: SiteConfig, batc
   for (const incoming of batch.subscriptions) {
     const emailHash = await hashEmail(c.env, incoming.email);
     if (!emailHash) continue;
-    const work_ = workFor(work, incoming.thread);
-    (work_.subscriptions ??= []).push({ emailHash, target: incoming.target, email: incoming.email, confirmed: incoming.confirmed, createdAt: incoming.createdAt, ...(incoming.confirmedAt ? { confirmedAt: incoming.confirmedAt } : {}) });
+    // Double opt-in: a file cannot confirm an address. A subscription this server holds confirmed
+    // stays so (the thread's object keeps it); any other is restored unconfirmed (nothing is mailed).
+    if (incoming.confirmed) result.unconfirmed++;
+    (workFor(work, incoming.thread).subscriptions ??= []).push({ emailHash, target: incoming.target, email: incoming.email, confirmed: false, createdAt: incoming.createdAt });
   }
   const total = await writeThreads(c, site, [...work.values()], 'restore');
   Object.assign(result, { created: total.created, updated: total.updated, unchanged: total.unchanged, threads: total.settings });

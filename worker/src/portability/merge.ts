@@ -1,5 +1,6 @@
 import type { CommentRecord } from '../storage/records';
 import { EXPORTED_FIELDS, type ExportedComment } from './parley-format';
+import { IMPORT_FLAGS } from './model';
 
 /** A comment from an import or a restore, as the Worker prepared it (HTML rendered, site set). */
 export interface IncomingComment {
@@ -41,6 +42,8 @@ export function mergeIncoming(previous: CommentRecord | null, incoming: Incoming
     body: edited ? previous.body : file.body,
     html: edited ? previous.html : file.html,
     status: previous.status,
+    // Dated at the time of an earlier import (the file dates it nowhere): that date stands.
+    createdAt: file.flags?.includes(IMPORT_FLAGS.dateUnknown) ? previous.createdAt : file.createdAt,
     updatedAt: previous.updatedAt,
     tokenHash: previous.tokenHash,
     ipHash: previous.ipHash ?? null,

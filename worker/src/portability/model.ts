@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { CommentStatus } from '../wire';
 import { LIMITS } from '../wire';
+import { fields } from '../lib/fields';
 
 /** Export formats Parley reads. */
 export type ImportFormat = 'wordpress' | 'disqus';
@@ -21,9 +22,20 @@ export interface ImportedComment {
   /** Markdown, converted from the original HTML; the Worker renders it. */
   body: string;
   status: CommentStatus;
-  /** The original date, ISO 8601. */
+  /** The original date, ISO 8601 (the import's time when the file gave none: see {@link IMPORT_FLAGS}). */
   createdAt: string;
+  /** What a moderator should know about it (shown in the dashboard as the comment's flags). */
+  flags?: string[];
 }
+
+/** Flags the importer sets on a comment, for moderators. */
+export const IMPORT_FLAGS = {
+  dateUnknown: 'imported without a date (nor one for its post): dated at the time of the import',
+  passwordProtected: 'imported from a password-protected post: held for moderation',
+} as const;
+
+/** What to do with comments on a WordPress password-protected post (only readers who know the password saw them). */
+export type ProtectedPosts = 'hold' | 'skip';
 
 /** Why a comment of the file was not imported. */
 export type SkipReason =
@@ -42,17 +54,23 @@ export type SkipReason =
   | 'orphan'
   /** No link or thread id to attach it to, or the mapping gave none. */
   | 'no-thread'
-  /** The thread id is longer than Parley allows. */
+  /** The thread id is longer than Parley allows, or holds a control character. */
   | 'thread-too-long'
   /** Erased on request (GDPR) earlier: never brought back. Reported by the Worker. */
-  | 'erased';
+  | 'erased'
+  /** On a password-protected WordPress post, with `protectedPosts: 'skip'`. */
+  | 'password-protected';
 
 /** Something the importer adjusted, counted in the report. */
 export type ImportWarning =
   /** The parent is not in the file: imported as a top-level comment. */
   | 'parent-missing'
-  /** No usable date: the post's date (or the Unix epoch) was used. */
+  /** No usable date: the post's date was used. */
   | 'date-missing'
+  /** No usable date, nor one for the post: the import's time was used, and the comment flagged. */
+  | 'date-unknown'
+  /** On a password-protected WordPress post: held for moderation (whatever its status was), and flagged. */
+  | 'password-protected'
   /** Longer than Parley keeps: cut. */
   | 'truncated'
   /** The author had no name: shown as "Anonymous". */
@@ -79,7 +97,6 @@ export const IMPORT_BODY_LIMIT = LIMITS.body * 4;
 /** Largest import request body. */
 export const IMPORT_REQUEST_BYTES = 4 * 1024 * 1024;
 
-const commentId = (what: string) => v.pipe(v.string(`${what} must be a comment id`), v.regex(/^[0-9a-z]{19}$/, `${what} must be a comment id`));
 const isoDate = (what: string) =>
   v.pipe(
     v.string(`${what} must be an ISO date`),
@@ -88,21 +105,22 @@ const isoDate = (what: string) =>
 
 /** One imported comment, as the Worker checks it. */
 export const importedCommentSchema = v.object({
-  id: commentId('id'),
-  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread, `thread is at most ${LIMITS.thread} characters`)),
-  parentId: v.nullable(commentId('parentId')),
-  author: v.pipe(v.string('author is required'), v.minLength(1, 'author is required'), v.maxLength(LIMITS.author, `author is at most ${LIMITS.author} characters`)),
-  email: v.nullable(v.pipe(v.string('email must be text'), v.maxLength(LIMITS.email, `email is at most ${LIMITS.email} characters`))),
-  website: v.nullable(v.pipe(v.string('website must be text'), v.maxLength(LIMITS.website), v.regex(/^https?:\/\//i, 'website must be an http(s) URL'))),
-  body: v.pipe(v.string('body is required'), v.minLength(1, 'body is required'), v.maxLength(IMPORT_BODY_LIMIT, `body is at most ${IMPORT_BODY_LIMIT} characters`)),
+  id: fields.commentId,
+  thread: fields.thread,
+  parentId: v.nullable(fields.commentId),
+  author: fields.author,
+  email: v.nullable(fields.email),
+  website: v.nullable(fields.website),
+  body: fields.bodyUpTo(IMPORT_BODY_LIMIT),
   status: v.picklist(COMMENT_STATUSES, `status must be one of ${COMMENT_STATUSES.join(', ')}`),
   createdAt: isoDate('createdAt'),
+  flags: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(5))),
 });
 
 /** `POST /api/admin/import` with comments read from a WordPress or Disqus export. */
 export const importBatchSchema = v.object({
   format: v.picklist(['wordpress', 'disqus'] as const),
-  site: v.pipe(v.string('site is required'), v.minLength(1, 'site is required')),
+  site: fields.site,
   comments: v.pipe(
     v.array(importedCommentSchema, 'comments must be a list'),
     v.maxLength(IMPORT_BATCH, `at most ${IMPORT_BATCH} comments per request`),

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { SiteConfig } from '../config/sites';
 import type { CommentRecord } from '../storage/records';
 import type { AuditEntry } from '../storage/audit-log';
-import { LIMITS } from '../wire';
+import { fields } from '../lib/fields';
 import { COMMENT_STATUSES, IMPORT_BODY_LIMIT } from './model';
 
 /**
@@ -147,44 +147,51 @@ export interface ParleyExportPart {
 /** What one restore request may carry: each costs KV operations, and a request may make 1,000. */
 export const RESTORE_LIMITS = { comments: 100, threads: 100, audit: 300, subscriptions: 300, erased: 500, likes: 500 } as const;
 
-const id = (what: string) => v.pipe(v.string(`${what} must be a comment id`), v.regex(/^[0-9a-z]{19}$/, `${what} must be a comment id`));
 const iso = (what: string) =>
   v.pipe(
     v.string(`${what} must be an ISO date`),
     v.check((text) => /^\d{4}-\d{2}-\d{2}T/.test(text) && Number.isFinite(Date.parse(text)), `${what} must be an ISO date`),
   );
+/** How far ahead of this server's clock a date may be (clocks differ a little): a day. */
+const CLOCK_SKEW_MS = 86_400_000;
+/** A date that has happened: an export never holds a comment written, edited or told about in the future. */
+const past = (what: string) => v.pipe(iso(what), v.check((text) => Date.parse(text) <= Date.now() + CLOCK_SKEW_MS, `${what} is in the future`));
+/** The time a comment id carries (its first 9 characters, base 36, are milliseconds: lib/ids.ts). */
+const idTime = (id: string) => parseInt(id.slice(0, 9), 36);
+/** Gravatar's own image URLs: the only third-party avatar Parley ever stores (sites with `gravatar: true`). */
+const GRAVATAR_URL = /^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{32,64}(\?[\w=&.%-]*)?$/;
 const status = v.picklist(COMMENT_STATUSES, `status must be one of ${COMMENT_STATUSES.join(', ')}`);
 
 /** One exported comment, as a restore checks it. */
 export const exportedCommentSchema = v.object({
-  id: id('id'),
-  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
-  parentId: v.nullable(id('parentId')),
-  author: v.pipe(v.string('author is required'), v.maxLength(LIMITS.author * 2)),
-  email: v.nullable(v.pipe(v.string(), v.maxLength(LIMITS.email))),
-  website: v.nullable(v.pipe(v.string(), v.maxLength(LIMITS.website), v.regex(/^https?:\/\//i, 'website must be an http(s) URL'))),
-  body: v.pipe(v.string('body is required'), v.maxLength(IMPORT_BODY_LIMIT)),
+  id: v.pipe(fields.commentId, v.check((id) => idTime(id) <= Date.now() + CLOCK_SKEW_MS, 'id is dated in the future')),
+  thread: fields.thread,
+  parentId: v.nullable(fields.commentId),
+  author: fields.author,
+  email: v.nullable(fields.email),
+  website: v.nullable(fields.website),
+  body: fields.bodyUpTo(IMPORT_BODY_LIMIT),
   /** Ignored: the HTML is rendered again from the body, so no file can bring raw HTML in. */
   html: v.optional(v.string()),
   status,
-  createdAt: iso('createdAt'),
-  updatedAt: iso('updatedAt'),
+  createdAt: past('createdAt'),
+  updatedAt: past('updatedAt'),
   flags: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(20))),
   editedBy: v.optional(v.pipe(v.string(), v.maxLength(200))),
   removedFrom: v.optional(status),
   avatar: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{1,64}$/, 'avatar must be a hex seed'))),
-  avatarUrl: v.optional(v.pipe(v.string(), v.maxLength(500), v.regex(/^https:\/\//, 'avatarUrl must be an https URL'))),
-  editedAt: v.optional(iso('editedAt')),
-  notifiedAt: v.optional(iso('notifiedAt')),
-  likes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
+  avatarUrl: v.optional(v.pipe(v.string(), v.maxLength(500), v.regex(GRAVATAR_URL, 'avatarUrl must be a Gravatar image URL'))),
+  editedAt: v.optional(past('editedAt')),
+  notifiedAt: v.optional(past('notifiedAt')),
+  likes: v.optional(v.pipe(v.number('likes must be a number'), v.integer('likes must be a whole number'), v.minValue(0, 'likes must not be negative'), v.maxValue(RESTORE_LIMITS.likes, `likes is at most ${RESTORE_LIMITS.likes} per comment`))),
   expiresAt: v.optional(iso('expiresAt')),
 });
 
 /** One thread's settings, as a restore checks them. */
 export const exportedThreadSchema = v.object({
-  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
+  thread: fields.thread,
   locked: v.boolean('locked must be true or false'),
-  pinned: v.pipe(v.array(id('pinned')), v.maxLength(100)),
+  pinned: v.pipe(v.array(fields.commentId), v.maxLength(100)),
 });
 
 /** One audit log entry, as a restore checks it. */
@@ -194,18 +201,18 @@ export const auditEntrySchema = v.object({
   action: v.pipe(v.string('action is required'), v.maxLength(60)),
   commentId: v.optional(v.string()),
   site: v.optional(v.string()),
-  thread: v.optional(v.string()),
+  thread: v.optional(fields.thread),
   detail: v.optional(v.pipe(v.string(), v.maxLength(300))),
 });
 
 /** One email subscription, as a restore checks it. */
 export const exportedSubscriptionSchema = v.object({
-  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
-  email: v.pipe(v.string('email is required'), v.minLength(3), v.maxLength(LIMITS.email)),
+  thread: fields.thread,
+  email: fields.requiredEmail,
   target: v.pipe(v.string('target is required'), v.regex(/^(thread|[0-9a-z]{19})$/, 'target must be "thread" or a comment id')),
   confirmed: v.boolean('confirmed must be true or false'),
-  createdAt: iso('createdAt'),
-  confirmedAt: v.optional(iso('confirmedAt')),
+  createdAt: past('createdAt'),
+  confirmedAt: v.optional(past('confirmedAt')),
 });
 
 /**
@@ -215,12 +222,19 @@ export const exportedSubscriptionSchema = v.object({
 export const restoreBatchSchema = v.object({
   format: v.literal('parley'),
   version: v.literal(EXPORT_VERSION, `version must be ${EXPORT_VERSION}`),
-  site: v.union([v.string('site is required'), v.object({ id: v.string('site.id is required') })], 'site is required'),
-  comments: v.optional(v.pipe(v.array(exportedCommentSchema), v.maxLength(RESTORE_LIMITS.comments, `at most ${RESTORE_LIMITS.comments} comments per request: send the export in parts (the import CLI does)`)), []),
+  site: v.union([fields.site, v.object({ id: fields.site })], 'site is required'),
+  comments: v.optional(
+    v.pipe(
+      v.array(exportedCommentSchema),
+      v.maxLength(RESTORE_LIMITS.comments, `at most ${RESTORE_LIMITS.comments} comments per request: send the export in parts (the import CLI does)`),
+      v.check((comments) => comments.reduce((sum, comment) => sum + (comment.likes ?? 0), 0) <= RESTORE_LIMITS.likes, `at most ${RESTORE_LIMITS.likes} likes per request: send the export in parts (the import CLI does)`),
+    ),
+    [],
+  ),
   threads: v.optional(v.pipe(v.array(exportedThreadSchema), v.maxLength(RESTORE_LIMITS.threads, `at most ${RESTORE_LIMITS.threads} threads per request`)), []),
   audit: v.optional(v.pipe(v.array(auditEntrySchema), v.maxLength(RESTORE_LIMITS.audit, `at most ${RESTORE_LIMITS.audit} audit entries per request`)), []),
   subscriptions: v.optional(v.pipe(v.array(exportedSubscriptionSchema), v.maxLength(RESTORE_LIMITS.subscriptions, `at most ${RESTORE_LIMITS.subscriptions} subscriptions per request`)), []),
-  erased: v.optional(v.pipe(v.array(id('erased')), v.maxLength(RESTORE_LIMITS.erased, `at most ${RESTORE_LIMITS.erased} erased ids per request`)), []),
+  erased: v.optional(v.pipe(v.array(fields.commentId), v.maxLength(RESTORE_LIMITS.erased, `at most ${RESTORE_LIMITS.erased} erased ids per request`)), []),
 });
 
 /** A checked restore request. */
@@ -236,6 +250,14 @@ export interface RestoreResult {
   threads: number;
   audit: number;
   subscriptions: number;
+  /**
+   * Of `subscriptions`, those the export said were confirmed, restored unconfirmed: an export
+   * file is no proof that the address owner opted in, so nothing is mailed until they follow
+   * again and confirm.
+   */
+  unconfirmed: number;
+  /** Gravatar URLs left out because this site does not show Gravatars (`gravatar` is off). */
+  avatarUrlsDropped: number;
   erased: number;
 }
 
@@ -260,7 +282,9 @@ export function restoreBatches(doc: {
   const batches: RestoreBatch[] = [];
   let comments: ExportedComment[] = [];
   let likes = 0;
-  for (const comment of doc.comments ?? []) {
+  for (const original of doc.comments ?? []) {
+    // A restore brings back at most RESTORE_LIMITS.likes likes per comment (each is a KV write).
+    const comment = (original.likes ?? 0) > RESTORE_LIMITS.likes ? { ...original, likes: RESTORE_LIMITS.likes } : original;
     const cost = comment.likes ?? 0;
     if (comments.length >= RESTORE_LIMITS.comments || (comments.length > 0 && likes + cost > RESTORE_LIMITS.likes)) {
       batches.push({ ...base, comments, threads: [], audit: [], subscriptions: [], erased: [] });

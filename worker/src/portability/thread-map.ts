@@ -1,4 +1,5 @@
 import { LIMITS } from '../wire';
+import { isCleanLine } from '../lib/fields';
 
 /**
  * How the links of an export's posts become Parley thread ids. By default a thread is the
@@ -89,7 +90,7 @@ function finish(thread: string | null): string | null {
   return thread ? thread : null;
 }
 
-/** Whether a thread id fits Parley's limit. */
+/** Whether a thread id fits Parley's rules: at most 256 characters of one line of text (lib/fields.ts). */
 export function threadFits(thread: string): boolean {
-  return thread.length <= LIMITS.thread;
+  return thread.length <= LIMITS.thread && isCleanLine(thread);
 }

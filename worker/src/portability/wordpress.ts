@@ -23,6 +23,8 @@ export interface WxrItem {
   postDate: string;
   postDateGmt: string;
   pubDate: string;
+  /** `wp:post_password`: not empty on a password-protected post, whose comments WordPress shows only to readers who know it. */
+  postPassword: string;
   comments: WxrComment[];
 }
 
@@ -34,6 +36,7 @@ const ITEM_FIELDS: Record<string, keyof Omit<WxrItem, 'comments'>> = {
   post_date: 'postDate',
   post_date_gmt: 'postDateGmt',
   pubDate: 'pubDate',
+  post_password: 'postPassword',
 };
 
 const COMMENT_FIELDS: Record<string, keyof WxrComment> = {
@@ -71,7 +74,7 @@ export class WxrReader implements XmlVisitor {
     this.stack.push(name);
     if (this.capture) return;
     if (name === 'item' && parent === 'channel') {
-      this.item = { link: '', guid: '', postId: '', postType: '', postDate: '', postDateGmt: '', pubDate: '', comments: [] };
+      this.item = { link: '', guid: '', postId: '', postType: '', postDate: '', postDateGmt: '', pubDate: '', postPassword: '', comments: [] };
     } else if (name === 'comment' && parent === 'item' && this.item) {
       this.comment = emptyComment();
     } else if (this.comment && parent === 'comment' && name in COMMENT_FIELDS) {

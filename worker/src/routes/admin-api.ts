@@ -4,11 +4,11 @@ import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { requireAdmin } from '../lib/admin-auth';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
+import { fields, parseField } from '../lib/fields';
 import { toPublic, type CommentRecord } from '../storage/records';
 import { applyBulk, applyStatusAction, banAuthor, editComment, setPinned, setThreadLock, STATUS_ACTIONS, unban, type StatusAction } from '../services/moderating';
 import { QUEUE_PAGE_MAX, queueCounts, readQueue, reconcilerRuns } from '../services/queues';
 import type { AdminActionResponse, AdminListResponse, CommentStatus, ModeratedComment } from '../wire';
-import { LIMITS } from '../wire';
 
 export const STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'removed'];
 
@@ -49,7 +49,7 @@ adminApiRoute.get('/comments', async (c) => {
   const page = await readQueue(c, {
     status: parseStatus(c.req.query('status')),
     site: c.req.query('site') || undefined,
-    thread: c.req.query('thread') || undefined,
+    thread: c.req.query('thread') ? parseField(fields.thread, c.req.query('thread'), 'thread') : undefined,
     q: c.req.query('q') || undefined,
     after: cursor,
     limit: limit === undefined ? undefined : Number(limit),
@@ -70,13 +70,14 @@ adminApiRoute.post('/comments/:id/spam', action('spam'));
 adminApiRoute.post('/comments/:id/restore', action('restore'));
 adminApiRoute.delete('/comments/:id', action('remove'));
 
-const editSchema = v.object({
-  author: v.optional(v.pipe(v.string('author must be text'), v.maxLength(LIMITS.author))),
-  body: v.optional(v.pipe(v.string('body must be text'), v.maxLength(LIMITS.body))),
+/** "Edit before approving": the same rules as a reader's post (./lib/fields.ts). Shared with the dashboard's form. */
+export const moderatorEditSchema = v.object({
+  author: v.optional(fields.author),
+  body: v.optional(fields.body),
   approve: v.optional(v.boolean('approve must be true or false'), false),
 });
 adminApiRoute.patch('/comments/:id', async (c) => {
-  const input = parseOrThrow(editSchema, await readJsonBody(c.req.raw));
+  const input = parseOrThrow(moderatorEditSchema, await readJsonBody(c.req.raw));
   const record = await editComment(c, c.req.param('id'), input, input.approve);
   return c.json({ comment: toModerated(record) } satisfies AdminActionResponse);
 });
@@ -88,7 +89,7 @@ adminApiRoute.post('/comments/:id/pin', async (c) => {
 });
 
 const bulkSchema = v.object({
-  ids: v.pipe(v.array(v.string('ids must be comment ids'), 'ids must be a list of comment ids'), v.minLength(1, 'ids is empty'), v.maxLength(200, 'at most 200 ids at once')),
+  ids: v.pipe(v.array(fields.commentId, 'ids must be a list of comment ids'), v.minLength(1, 'ids is empty'), v.maxLength(200, 'at most 200 ids at once')),
   action: v.picklist(STATUS_ACTIONS, `action must be one of ${STATUS_ACTIONS.join(', ')}`),
 });
 adminApiRoute.post('/comments/bulk', async (c) => {
@@ -98,10 +99,10 @@ adminApiRoute.post('/comments/bulk', async (c) => {
 });
 
 const banSchema = v.object({
-  commentId: v.pipe(v.string('commentId is required'), v.regex(/^[0-9a-z]{19}$/, 'commentId must be a comment id')),
+  commentId: fields.commentId,
   kind: v.picklist(['email', 'ip'], 'kind must be email or ip'),
   days: v.optional(v.nullable(v.pipe(v.number('days must be a number'), v.minValue(0.001, 'days must be positive'), v.maxValue(3650, 'days is at most 3650'))), 30),
-  reason: v.optional(v.pipe(v.string(), v.maxLength(200, 'reason is at most 200 characters')), ''),
+  reason: v.optional(fields.reason, ''),
 });
 adminApiRoute.post('/bans', async (c) => {
   const input = parseOrThrow(banSchema, await readJsonBody(c.req.raw));
@@ -116,11 +117,8 @@ adminApiRoute.delete('/bans/:kind/:hash', async (c) => {
   return c.json({ ok: true });
 });
 
-const lockSchema = v.object({
-  site: v.string('site is required'),
-  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
-  locked: v.boolean('locked must be true or false'),
-});
+/** Locking a thread. Shared with the dashboard's form. */
+export const lockSchema = v.object({ site: fields.site, thread: fields.thread, locked: v.boolean('locked must be true or false') });
 adminApiRoute.post('/threads/lock', async (c) => {
   const input = parseOrThrow(lockSchema, await readJsonBody(c.req.raw));
   await setThreadLock(c, input.site, input.thread, input.locked);

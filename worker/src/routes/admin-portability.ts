@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
-import { ApiError } from '../errors';
 import { requireAdmin } from '../lib/admin-auth';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
-import { LIMITS } from '../wire';
+import { fields, parseField } from '../lib/fields';
 import { importBatchSchema, IMPORT_REQUEST_BYTES } from '../portability/model';
 import { restoreBatchSchema } from '../portability/parley-format';
 import { applyImport, applyRestore } from '../portability/import-service';
@@ -53,8 +52,7 @@ adminPortabilityRoute.get('/export', async (c) => {
 });
 
 adminPortabilityRoute.delete('/erase', async (c) => {
-  const email = (c.req.query('email') ?? '').trim();
-  if (!email || email.length > LIMITS.email || !email.includes('@')) throw new ApiError(400, 'invalid_request', 'email must be the address to erase', 'email');
+  const email = parseField(fields.requiredEmail, c.req.query('email') ?? '', 'email');
   const siteId = c.req.query('site') || undefined;
   if (siteId) siteOrThrow(c.var.sites, siteId);
   const result = await eraseByEmail(c, email, { site: siteId });

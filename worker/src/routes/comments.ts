@@ -3,22 +3,20 @@ import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { isCommentId } from '../lib/ids';
 import { createCommentSchema, parseOrThrow, readJsonBody } from '../lib/validate';
+import { fields, parseField } from '../lib/fields';
+import { requireSecrets } from '../lib/secrets';
+import { limitPerClient } from '../lib/rate-limit';
 import { postComment } from '../services/posting';
 import { firstPageJson, laterPageJson, repliesPageJson } from '../services/reading';
 import { siteOrThrow } from '../services/sites';
 import type { CommentPlaceResponse, ThreadSort } from '../wire';
-import { LIMITS } from '../wire';
 
 /** Public comment API: `/api/comments`. */
 export const commentsRoute = new Hono<AppEnv>();
 
 const SORTS: readonly ThreadSort[] = ['oldest', 'newest', 'top'];
 
-function threadParam(value: string | undefined): string {
-  if (!value) throw new ApiError(400, 'invalid_request', 'thread is required', 'thread');
-  if (value.length > LIMITS.thread) throw new ApiError(400, 'invalid_request', `thread is at most ${LIMITS.thread} characters`, 'thread');
-  return value;
-}
+const threadParam = (value: string | undefined): string => parseField(fields.thread, value, 'thread');
 
 function pageParam(value: string | undefined, field = 'page'): number | undefined {
   if (value === undefined) return undefined;
@@ -66,7 +64,7 @@ commentsRoute.get('/:id/place', async (c) => {
 });
 
 /** A new comment or reply. Send `Idempotency-Key` to make a retry safe: the same key gets the same answer. */
-commentsRoute.post('/', async (c) => {
+commentsRoute.post('/', requireSecrets(), limitPerClient({ binding: ['POST_BURST_LIMITER', 'POST_RATE_LIMITER'], name: 'comments' }), async (c) => {
   const input = parseOrThrow(createCommentSchema, await readJsonBody(c.req.raw));
   const requestId = idempotencyKey(c.req.header('idempotency-key'));
   return c.json(await postComment(c, input, requestId), 201);

@@ -2,7 +2,10 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
+import { fields } from '../lib/fields';
 import { eraseOwn } from '../portability/erase-service';
+import { requireSecrets } from '../lib/secrets';
+import { limitPerClient } from '../lib/rate-limit';
 
 /**
  * `POST /api/comments/erase`: a reader erases their own comments for good (right to erasure),
@@ -16,10 +19,7 @@ export const eraseRoute = new Hono<AppEnv>();
 const eraseSchema = v.object({
   items: v.pipe(
     v.array(
-      v.object({
-        id: v.pipe(v.string('id must be a comment id'), v.regex(/^[0-9a-z]{19}$/, 'id must be a comment id')),
-        token: v.pipe(v.string('token is required'), v.minLength(1, 'token is required'), v.maxLength(200, 'token is too long')),
-      }),
+      v.object({ id: fields.commentId, token: fields.token }),
       'items must be a list of {id, token}',
     ),
     v.minLength(1, 'items is empty'),
@@ -27,7 +27,7 @@ const eraseSchema = v.object({
   ),
 });
 
-eraseRoute.post('/erase', async (c) => {
+eraseRoute.post('/erase', requireSecrets(), limitPerClient({ binding: 'ERASE_RATE_LIMITER', name: 'erase requests' }), async (c) => {
   const input = parseOrThrow(eraseSchema, await readJsonBody(c.req.raw));
   const result = await eraseOwn({ var: { ...c.var, actor: 'author' }, env: c.env, origin: c.req.header('origin'), url: c.req.url }, input.items);
   return c.json(result);

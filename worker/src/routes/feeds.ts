@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
-import { LIMITS } from '../wire';
+import { fields, parseField } from '../lib/fields';
 import { FEED_ENTRIES, renderAtom, type FeedComment } from '../portability/atom';
 import { siteOrThrow } from '../services/sites';
 
@@ -18,10 +18,8 @@ feedsRoute.get('/:file', async (c) => {
   const file = c.req.param('file');
   if (!file.endsWith('.atom')) throw new ApiError(404, 'not_found', 'Feeds are at /feeds/{site}.atom.');
   const site = siteOrThrow(c.var.sites, file.slice(0, -'.atom'.length));
-  const thread = c.req.query('thread');
-  if (thread !== undefined && (thread.length === 0 || thread.length > LIMITS.thread)) {
-    throw new ApiError(400, 'invalid_request', `thread must be 1-${LIMITS.thread} characters`, 'thread');
-  }
+  const query = c.req.query('thread');
+  const thread = query === undefined ? undefined : parseField(fields.thread, query, 'thread');
   const url = new URL(c.req.url);
   const selfUrl = `${url.origin}/feeds/${encodeURIComponent(site.id)}.atom${thread ? `?thread=${encodeURIComponent(thread)}` : ''}`;
 

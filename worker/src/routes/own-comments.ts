@@ -2,6 +2,9 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
+import { fields } from '../lib/fields';
+import { requireSecrets } from '../lib/secrets';
+import { limitPerClient } from '../lib/rate-limit';
 import { renderMarkdown } from '../lib/markdown';
 import { deleteOwnComment, editOwnComment, likeComment } from '../services/authoring';
 import type { PreviewResponse } from '../wire';
@@ -13,9 +16,10 @@ import { LIMITS } from '../wire';
  */
 export const ownCommentsRoute = new Hono<AppEnv>();
 
-const editSchema = v.object({
-  body: v.pipe(v.string('Comment is required'), v.trim(), v.minLength(1, 'Comment is required'), v.maxLength(LIMITS.body, `Comment is at most ${LIMITS.body} characters`)),
-});
+// Edits and deletes write to KV too: bounded per client like posts (on the same binding, counted apart).
+ownCommentsRoute.use('/:id', limitPerClient({ binding: 'POST_RATE_LIMITER', name: 'edits', methods: ['PATCH', 'DELETE'] }));
+
+const editSchema = v.object({ body: fields.body });
 
 ownCommentsRoute.patch('/:id', async (c) => {
   const input = parseOrThrow(editSchema, await readJsonBody(c.req.raw));
@@ -24,6 +28,7 @@ ownCommentsRoute.patch('/:id', async (c) => {
 
 ownCommentsRoute.delete('/:id', async (c) => c.json(await deleteOwnComment(c, c.req.param('id'))));
 
+ownCommentsRoute.use('/:id/like', requireSecrets(), limitPerClient({ binding: 'LIKE_RATE_LIMITER', name: 'likes' }));
 ownCommentsRoute.post('/:id/like', async (c) => c.json(await likeComment(c, c.req.param('id'), true)));
 ownCommentsRoute.delete('/:id/like', async (c) => c.json(await likeComment(c, c.req.param('id'), false)));
 

@@ -3,18 +3,14 @@ import { html } from 'hono/html';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { parseOrThrow, readJsonBody } from '../lib/validate';
+import { fields } from '../lib/fields';
+import { postInMail } from '../mail/follow';
 import { confirmFollowing, follow, linkedSubscription, stopFollowing } from '../services/following';
-import { LIMITS } from '../wire';
 
 /** `POST /api/subscriptions`: follow a thread, or the replies to a comment, by email (double opt-in). */
 export const subscriptionsApiRoute = new Hono<AppEnv>();
 
-const subscribeSchema = v.object({
-  site: v.pipe(v.string('site is required'), v.minLength(1, 'site is required')),
-  thread: v.pipe(v.string('thread is required'), v.minLength(1, 'thread is required'), v.maxLength(LIMITS.thread)),
-  email: v.pipe(v.string('Email is required'), v.trim(), v.maxLength(LIMITS.email, `Email is at most ${LIMITS.email} characters`), v.email('Email is not a valid address')),
-  commentId: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-z]{19}$/, 'commentId must be a comment id'))),
-});
+const subscribeSchema = v.object({ site: fields.site, thread: fields.thread, email: fields.requiredEmail, commentId: v.optional(fields.commentId) });
 
 subscriptionsApiRoute.post('/', async (c) => {
   const input = parseOrThrow(subscribeSchema, await readJsonBody(c.req.raw));
@@ -46,7 +42,7 @@ subscriptionPagesRoute.get('/confirm/:token', async (c) => {
   if (!subscription) return c.html(page('Nothing to confirm', html`<p>This subscription no longer exists.</p>`), 404);
   if (subscription.confirmed) return c.html(page('Already confirmed', html`<p>You already follow this.</p>`));
   return c.html(
-    page('Confirm your subscription', html`<p>Email <strong>${subscription.email}</strong> about ${subscription.target === 'thread' ? 'new comments on' : 'replies to your comment on'} ${link.ref.thread}?</p>
+    page('Confirm your subscription', html`<p>Email <strong>${subscription.email}</strong> about ${subscription.target === 'thread' ? 'new comments on' : 'replies to your comment on'} ${postInMail(c.var.sites, link.ref)}?</p>
 <form method="post"><button type="submit" autofocus>Confirm</button></form>`),
   );
 });
@@ -61,7 +57,7 @@ subscriptionPagesRoute.post('/confirm/:token', async (c) => {
 subscriptionPagesRoute.get('/unsubscribe/:token', async (c) => {
   const { link, subscription } = await linkedSubscription(c, c.req.param('token'), 'unsubscribe');
   if (!subscription) return c.html(page('Unsubscribed', html`<p>You are not subscribed.</p>`));
-  return c.html(page('Unsubscribe', html`<p>Stop emailing <strong>${subscription.email}</strong> about ${link.ref.thread}?</p><form method="post"><button type="submit" autofocus>Unsubscribe</button></form>`));
+  return c.html(page('Unsubscribe', html`<p>Stop emailing <strong>${subscription.email}</strong> about ${postInMail(c.var.sites, link.ref)}?</p><form method="post"><button type="submit" autofocus>Unsubscribe</button></form>`));
 });
 
 subscriptionPagesRoute.post('/unsubscribe/:token', async (c) => {

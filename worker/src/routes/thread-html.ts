@@ -2,11 +2,11 @@ import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AppEnv } from '../app-env';
-import { ApiError } from '../errors';
 import { siteOrThrow } from '../services/sites';
 import type { ListCommentsResponse, PublicComment } from '../wire';
 import { firstPageJson } from '../services/reading';
-import { LIMITS } from '../wire';
+import { fields, parseField } from '../lib/fields';
+import { threadUrl } from '../lib/thread-url';
 
 /**
  * The approved thread as plain, semantic HTML for search engines and readers without
@@ -37,8 +37,7 @@ ${renderTree(comments, comment.id, byParent)}</article></li>`,
 
 threadHtmlRoute.get('/html', async (c) => {
   const site = siteOrThrow(c.var.sites, c.req.query('site'));
-  const thread = c.req.query('thread');
-  if (!thread || thread.length > LIMITS.thread) throw new ApiError(400, 'invalid_request', 'thread is required (at most 256 characters)', 'thread');
+  const thread = parseField(fields.thread, c.req.query('thread'), 'thread');
   const firstPage = JSON.parse(await firstPageJson(c, site, thread, 'oldest')) as ListCommentsResponse;
   const comments = firstPage.comments;
   const ids = new Set(comments.map((comment) => comment.id));
@@ -56,11 +55,12 @@ ${total === 0 ? html`<p>No comments yet.</p>` : renderTree(comments, null, byPar
   c.header('Content-Security-Policy', "default-src 'none'");
   c.header('Access-Control-Allow-Origin', '*');
   if (c.req.query('document') === '1') {
-    const base = site.url ? new URL(thread, site.url).toString() : thread;
+    // The post's address on the site, built from the site's url (on that origin only): a thread id never becomes an href by itself.
+    const post = threadUrl(site, thread);
     return c.html(html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Comments · ${site.name}</title><link rel="canonical" href="${base}"></head>
-<body><p><a href="${base}">Back to the post</a></p>${fragment}</body></html>`);
+<title>Comments · ${site.name}</title>${post ? html`<link rel="canonical" href="${post}">` : ''}</head>
+<body>${post ? html`<p><a href="${post}">Back to the post</a></p>` : ''}${fragment}</body></html>`);
   }
   return c.html(fragment);
 });

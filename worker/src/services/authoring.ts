@@ -3,7 +3,7 @@ import { sha256Hex } from '../lib/crypto';
 import { isCommentId } from '../lib/ids';
 import { renderMarkdown } from '../lib/markdown';
 import { originAllowed } from '../lib/origin';
-import { hashIp } from '../moderation/identity';
+import { clientKey } from '../moderation/identity';
 import { toPublic, type CommentLocation } from '../storage/records';
 import type { DeleteCommentResponse, EditCommentResponse, LikeResponse } from '../wire';
 import type { ServiceContext } from './context';
@@ -59,7 +59,7 @@ export async function deleteOwnComment(c: ServiceContext, id: string): Promise<D
 /** A reader likes or unlikes a comment: one like per reader (keyed hash of the IP) per comment. */
 export async function likeComment(c: ServiceContext, id: string, liked: boolean): Promise<LikeResponse> {
   const where = await locateForReader(c, id);
-  const voter = await hashIp(c.env, c.req.header('cf-connecting-ip'));
+  const voter = await clientKey(c.env, c.req.header('cf-connecting-ip'));
   if (!voter) throw new ApiError(400, 'invalid_request', 'Likes need to know who you are; your connection gave no address.');
   const { changed } = await c.var.stores.threads.of(where.site, where.thread).call((stub, ref) => stub.like(ref, { id, voter, liked }));
   return { id, liked, changed };

@@ -8,7 +8,8 @@ import type { StatusAction, StatusChange } from '../objects/thread/protocol';
 import type { Ban } from '../storage/moderation-store';
 import type { CommentLocation, CommentRecord } from '../storage/records';
 import type { CommentStatus } from '../wire';
-import { LIMITS } from '../wire';
+import { fields, parseOrThrow } from '../lib/fields';
+import * as v from 'valibot';
 import { originOf, type ServiceContext } from './context';
 
 /**
@@ -96,13 +97,13 @@ export async function applyBulk(c: ModerationContext, ids: string[], action: Sta
   return { done, failed };
 }
 
+/** What a moderator may change in a comment: the same rules as a reader's post. */
+const moderatorChanges = v.object({ author: v.optional(fields.author), body: v.optional(fields.body) });
+
 /** "Edit before approving": a moderator corrects the body or name; the HTML is rendered again. */
 export async function editComment(c: ModerationContext, id: string, changes: { author?: string; body?: string }, approve = false): Promise<CommentRecord> {
   const current = await currentRecord(c, id);
-  const author = changes.author?.replace(/\s+/g, ' ').trim() ?? current.author;
-  const body = changes.body?.trim() ?? current.body;
-  if (!author || author.length > LIMITS.author) throw new ApiError(400, 'invalid_request', `Name must be 1-${LIMITS.author} characters.`, 'author');
-  if (!body || body.length > LIMITS.body) throw new ApiError(400, 'invalid_request', `Comment must be 1-${LIMITS.body} characters.`, 'body');
+  const { author = current.author, body = current.body } = parseOrThrow(moderatorChanges, changes);
   const change = await c.var.stores.threads
     .of(current.site, current.thread)
     .call((stub, ref) => stub.moderatorEdit(ref, { id, author, body, html: renderMarkdown(body), approve, actor: c.var.actor, keepDays: keepDays(c, current.site) }));

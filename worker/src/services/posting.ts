@@ -7,7 +7,7 @@ import { originAllowed } from '../lib/origin';
 import type { CreateCommentInput } from '../lib/validate';
 import { confirmationJob, publishedJobs, type MailJob } from '../mail/follow';
 import { queueMail } from '../mail/queue-jobs';
-import { avatarSeed, hashEmail, hashIp } from '../moderation/identity';
+import { avatarSeed, clientKey, hashEmail } from '../moderation/identity';
 import { moderationLink } from '../moderation/links';
 import { sendWebhook, waitingMessage } from '../moderation/notify';
 import { assess, normalizeForDuplicate } from '../moderation/spam-checks';
@@ -36,13 +36,9 @@ export async function postComment(c: ServiceContext, input: CreateCommentInput, 
   const ip = c.req.header('cf-connecting-ip') ?? null;
   if (site.turnstileSiteKey) await verifyTurnstile(c.var.outbound, c.env.TURNSTILE_SECRET_KEY, input.turnstileToken, ip);
 
-  const [ipHash, emailHash, bodyHash] = await Promise.all([hashIp(c.env, ip), hashEmail(c.env, input.email), sha256Hex(`${input.thread}\n${normalizeForDuplicate(input.body)}`)]);
+  const [ipHash, emailHash, bodyHash] = await Promise.all([clientKey(c.env, ip), hashEmail(c.env, input.email), sha256Hex(`${input.thread}\n${normalizeForDuplicate(input.body)}`)]);
+  // The per-client ceilings (Rate Limiting bindings) were checked before this (routes/comments.ts); the site's own limit is here.
   const limit = rateLimitFor(site, c.env.RATE_LIMIT);
-  if (ipHash && limit > 0 && c.env.POST_RATE_LIMITER) {
-    // The Rate Limiting binding: a hard ceiling per IP that costs no KV operation.
-    const { success } = await c.env.POST_RATE_LIMITER.limit({ key: `${site.id}:${ipHash}` });
-    if (!success) throw new ApiError(429, 'rate_limited', 'Too many comments from you in a short time. Try again in a minute.', undefined, { 'Retry-After': '60' });
-  }
   const { moderation, threads } = c.var.stores;
   const [ban, activity] = await Promise.all([moderation.findBan(emailHash, ipHash), ipHash && limit > 0 ? moderation.getActivity(site.id, ipHash) : null]);
   if (ban) throw new ApiError(403, 'banned', 'You cannot comment on this site.');
@@ -70,7 +66,7 @@ export async function postComment(c: ServiceContext, input: CreateCommentInput, 
     tokenHash: await sha256Hex(token),
     ipHash,
     flags: assessment.reasons,
-    avatar: await avatarSeed(c.env, input.email, input.author),
+    avatar: await avatarSeed(c.var.stores.records, site.id, input.proof),
     ...(status === 'approved' ? { notifiedAt: createdAt } : {}),
     ...(site.gravatar && input.email ? { avatarUrl: `https://www.gravatar.com/avatar/${await sha256Hex(input.email.trim().toLowerCase())}?s=96&d=identicon` } : {}),
   };

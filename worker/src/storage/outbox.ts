@@ -32,7 +32,10 @@ export class Outbox {
     return entries.filter((entry): entry is OutboxEntry => entry !== null);
   }
 
-  /** Deletes every message to an address (an erasure): one list() per 1,000 messages. */
+  /**
+   * Deletes every kept message sent to an address or naming it (an erasure): the outbox holds
+   * copies of confirmation and notification mail. Returns how many. One list() per 1,000.
+   */
   async deleteTo(email: string): Promise<number> {
     const wanted = email.trim().toLowerCase();
     let deleted = 0;
@@ -41,7 +44,7 @@ export class Outbox {
       const page = await this.kv.list({ prefix: PREFIX, cursor, limit: 1000 });
       const entries = await Promise.all(page.keys.map(async (key) => ({ key: key.name, entry: await this.kv.get<OutboxEntry>(key.name, 'json') })));
       for (const { key, entry } of entries) {
-        if (entry && entry.to.trim().toLowerCase() === wanted) {
+        if (entry && [entry.to, entry.subject, entry.text].some((text) => text.toLowerCase().includes(wanted))) {
           await this.kv.delete(key);
           deleted++;
         }
