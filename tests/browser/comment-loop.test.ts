@@ -4,7 +4,7 @@ import { findChromium, launchChromium, type BrowserSession } from './support/chr
 import { moderate, showQueue, signInToDashboard, dashboardCard } from './support/dashboard';
 import { watchContext, type PageWatch } from './support/page-watch';
 import { startWranglerDev, type WranglerDev } from './support/wrangler-dev';
-import { commentById, countHeading, nesting, openDemo, postComment } from './support/widget';
+import { commentById, countHeading, nesting, openDemo, openDemoShowing, postComment } from './support/widget';
 
 /**
  * The whole comment loop, in headless Chromium against `wrangler dev` with an empty KV:
@@ -127,7 +127,7 @@ if (!chromium.path) {
       await moderate(mod.page, reply.body, 'Approve');
 
       // --- Ada reloads: the reply is there, nested under her comment.
-      adaWidget = await openDemo(ada.page, server.origin, 'reload');
+      adaWidget = await openDemoShowing(ada.page, server.origin, '2 comments');
       expect(await countHeading(adaWidget)).toBe('2 comments');
       await commentById(adaWidget, replied.id).getByText(reply.body).waitFor();
       await commentById(adaWidget, replied.id).getByText(reply.name, { exact: true }).waitFor();
@@ -138,7 +138,7 @@ if (!chromium.path) {
       await moderate(mod.page, first.body, 'Remove');
 
       // Readers no longer see it; the reply stays, under a "removed" placeholder.
-      graceWidget = await openDemo(grace.page, server.origin, 'reload');
+      graceWidget = await openDemoShowing(grace.page, server.origin, '1 comment');
       expect(await graceWidget.getByText(first.body).count()).toBe(0);
       expect(await graceWidget.getByText(first.name, { exact: true }).count()).toBe(0);
       await commentById(graceWidget, replied.id).getByText(reply.body).waitFor();
@@ -150,7 +150,7 @@ if (!chromium.path) {
 
       // --- Removing the reply too leaves an empty thread: no orphan placeholder.
       await moderate(mod.page, reply.body, 'Remove');
-      graceWidget = await openDemo(grace.page, server.origin, 'reload');
+      graceWidget = await openDemoShowing(grace.page, server.origin, 'No comments yet');
       expect(await countHeading(graceWidget)).toBe('No comments yet');
       expect(await graceWidget.getByText(reply.body).count()).toBe(0);
       expect(await graceWidget.getByText('[This comment was removed]').count()).toBe(0);

@@ -166,16 +166,30 @@ if (!chromium.path) {
       onTestFailed(() => console.error(`--- wrangler dev log (tail) ---\n${server.log().slice(-6_000)}`));
       await signInToDashboard(session.page, server.origin, server.adminToken);
       watch.clear();
-      await session.page.goto(`${server.origin}/admin?status=pending`);
-      await session.page.getByRole('heading', { name: /^Pending comments/ }).waitFor();
-      await session.page.waitForTimeout(150);
-      const audit = await auditPage(session.page, { mode: 'dashboard', scripts: [`${server.origin}/admin/dashboard.js`], comments: posted.map(({ comment }) => ({ id: comment.id, html: comment.html })) });
-      const problems = [...pageProblems(audit), ...(await linksLeaving(session.page, [server.origin, SITE_URL])).map((link) => `links off the site: ${link}`)];
-      const shown = await session.page.evaluate(() =>
-        Array.from(document.querySelectorAll('article.comment')).map((article) => ({ id: article.id.replace(/^comment-/, ''), where: article.querySelector('.where')?.textContent ?? null })),
-      );
+      // The pending queue, a page of 200 at a time (oldest first), following its "Next page" link.
+      const problems: string[] = [];
+      const shown: { id: string; where: string | null }[] = [];
+      const audits: Awaited<ReturnType<typeof auditPage>>['comments'] = [];
+      const byId = new Map(posted.map(({ comment }) => [comment.id, comment]));
+      for (let url: string | null = `${server.origin}/admin?status=pending&limit=200`, pages = 0; url; pages++) {
+        if (pages > 10) throw new Error('the pending queue has more pages than this test posted comments');
+        await session.page.goto(url);
+        await session.page.getByRole('heading', { name: /^Pending comments/ }).waitFor();
+        await session.page.waitForTimeout(150);
+        const cards = await session.page.evaluate(() =>
+          Array.from(document.querySelectorAll('article.comment')).map((article) => ({ id: article.id.replace(/^comment-/, ''), where: article.querySelector('.where')?.textContent ?? null })),
+        );
+        const onPage = cards.map((card) => byId.get(card.id)).filter((comment) => comment !== undefined).map((comment) => ({ id: comment.id, html: comment.html }));
+        const audit = await auditPage(session.page, { mode: 'dashboard', scripts: [`${server.origin}/admin/dashboard.js`], comments: onPage });
+        problems.push(...pageProblems(audit), ...(await linksLeaving(session.page, [server.origin, SITE_URL])).map((link) => `links off the site: ${link}`));
+        shown.push(...cards);
+        audits.push(...audit.comments);
+        const nextLink = session.page.locator('a[rel="next"]');
+        const next = (await nextLink.count()) > 0 ? await nextLink.getAttribute('href') : null;
+        url = next ? new URL(next, server.origin).toString() : null;
+      }
       const whereById = new Map(shown.map((card) => [card.id, card.where]));
-      const seenById = new Map(audit.comments.map((seen) => [seen.id, seen]));
+      const seenById = new Map(audits.map((seen) => [seen.id, seen]));
       for (const post of posted) {
         const what = `thread ${JSON.stringify(post.thread)}`;
         if (whereById.get(post.comment.id) !== `on ${SITE_NAME} · ${post.thread}`) problems.push(`${what}: shown as ${JSON.stringify(whereById.get(post.comment.id))}`);

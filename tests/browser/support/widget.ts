@@ -24,6 +24,21 @@ export async function openDemo(page: Page, origin: string, how: 'goto' | 'reload
   return widget;
 }
 
+/**
+ * Reloads the demo page until the widget's count heading says `heading`: a thread's view is
+ * written at most once a second (KV's limit; its object's alarm writes the last change), so a
+ * moderator's second action within a second shows a moment later. Gives up after 10 s.
+ */
+export async function openDemoShowing(page: Page, origin: string, heading: string): Promise<Locator> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const widget = await openDemo(page, origin, 'reload');
+    const shown = await countHeading(widget);
+    if (shown === heading || Date.now() > deadline) return widget;
+    await page.waitForTimeout(300);
+  }
+}
+
 /** The count heading's text, e.g. "2 comments". */
 export async function countHeading(widget: Locator): Promise<string> {
   return (await widget.getByRole('heading', { name: LOADED_HEADING }).textContent())?.trim() ?? '';
