@@ -37,11 +37,13 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { formatSizeReport, sizeReport } from '../../widget/scripts/size-report.mjs';
 import { formatWorkerSize, measureBundle } from './worker-size.mjs';
-import { buildWidget, bundleWorker, run, snapshotSources, writeConfig } from './lib/build.mjs';
-import { benchTmpDir, onAbnormalExit, PROJECT_ROOT, serverCpuMs, startWranglerDev, waitUntilIdle } from './lib/wrangler-dev.mjs';
+import { benchTmpDir, buildWidget, bundleWorker, run, snapshotSources, writeConfig } from './lib/build.mjs';
+import { exitOnSignals, onAbnormalExit } from '../../worker/scripts/lib/process-group.mjs';
+import { PROJECT_ROOT, startWranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
+import { serverCpuMs, waitUntilIdle, workerdRssBytes } from './lib/process-stats.mjs';
 import { seedThreads } from './lib/seed.mjs';
 import { loadCase, loadCases } from './lib/load.mjs';
-import { findChromium, launchChromium } from './lib/chromium.mjs';
+import { findChromium, launchChromium } from '../support/chromium.mjs';
 import { firstPaintRequests, measureLoadMore, widgetCase } from './lib/widget.mjs';
 import { formatMachine, machineInfo } from './lib/machine.mjs';
 import { ratio, round } from './lib/stats.mjs';
@@ -84,6 +86,8 @@ const flag = (message) => {
   flags.push(message);
   console.log(`  ⚠ ${message}`);
 };
+
+exitOnSignals((signal) => console.error(`\n${signal}: stopping wrangler dev and Chromium, deleting the run's files`));
 
 const results = { startedAt: new Date().toISOString(), config: { ...config, only: [...config.only], out: undefined, keep: undefined }, machine: machineInfo() };
 
@@ -176,7 +180,7 @@ async function main() {
     const devConfig = await writeConfig(join(runDir, 'dev'), { main: bundle, assetsDir: dist, noBundle: true, queueConsumers: false });
     // VIEW_SETTLE_SECONDS: views rebuilt by the seeding are rechecked an hour later, not 65 s later,
     // so no background rebuild runs during the measurements (it runs once per change; see storage.md).
-    server = await startWranglerDev({ configPath: devConfig, vars: { RATE_LIMIT: '0', VIEW_SETTLE_SECONDS: '3600' } });
+    server = await startWranglerDev({ configPath: devConfig, tmpDir: await benchTmpDir(), vars: { RATE_LIMIT: '0', VIEW_SETTLE_SECONDS: '3600' } });
     log(`  ${server.origin} answered after ${(server.startupMs / 1000).toFixed(1)} s`);
 
     const plans = {};
@@ -313,7 +317,13 @@ async function main() {
 
     // 4. Widget.
     if (config.only.has('widget')) {
-      const found = findChromium();
+      let found;
+      try {
+        found = findChromium();
+      } catch (error) {
+        // Under CI a missing browser throws; the benchmarks skip the widget part instead.
+        found = { missing: error.message };
+      }
       if (!found.path) {
         flag(`widget benchmarks skipped: ${found.missing}`);
       } else {

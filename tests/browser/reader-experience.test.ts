@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { formatViolations, runAxe, splitByWidget, type AxeViolation } from './support/axe';
-import { findChromium, launchChromium, type BrowserSession } from './support/chromium';
+import { findChromium, launchChromiumSession, type BrowserSession } from '../support/chromium.mjs';
 import { watchContext, type PageWatch } from './support/page-watch';
 import { focused, liveRegionText, serveDemoPages, tabUntil, type FocusInfo } from './support/reader';
 import { seedComments } from './support/seed';
-import { startWranglerDev, type WranglerDev } from './support/wrangler-dev';
+import { startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 import { commentById, LOADED_HEADING, nesting, postComment, widgetOn } from './support/widget';
 import type { Page } from 'playwright-core';
 
@@ -46,7 +46,7 @@ if (!chromium.path) {
 
     /** A fresh browser (its own profile: a different reader), with the demo page at every path. */
     const launch = async (who: string) => {
-      const session = await launchChromium(executablePath);
+      const session = await launchChromiumSession(executablePath);
       sessions.push(session);
       session.context.setDefaultTimeout(15_000);
       watches.set(who, watchContext(session.context, server.origin));

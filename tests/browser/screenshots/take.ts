@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { findChromium, launchChromium } from '../support/chromium';
+import { findChromium, launchChromiumSession } from '../../support/chromium.mjs';
 import { serveDemoPages } from '../support/reader';
 import { seedComments } from '../support/seed';
-import { PROJECT_ROOT } from '../support/tmp-dir';
-import { startWranglerDev } from '../support/wrangler-dev';
+import { PROJECT_ROOT, startWranglerDev } from '../../../worker/scripts/lib/wrangler-dev.mjs';
 import { commentById, LOADED_HEADING, widgetOn } from '../support/widget';
 
 /*
@@ -30,7 +29,7 @@ export async function takeScreenshots(): Promise<string[]> {
   if (!chromium.path) throw new Error(chromium.missing);
 
   const server = await startWranglerDev({ vars: { RATE_LIMIT: '0', VIEW_SETTLE_SECONDS: '0' } });
-  const session = await launchChromium(chromium.path);
+  const session = await launchChromiumSession(chromium.path);
   const written: string[] = [];
   try {
     const hours = 60;
