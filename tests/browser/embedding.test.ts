@@ -7,7 +7,7 @@ import { demoSites, startHostServer, type HostServer } from './support/host-serv
 import { watchContext, type PageWatch } from './support/page-watch';
 import { formatViolations, runAxe, splitByWidget } from './support/axe';
 import { cspViolations, recordCspViolations, THEME_ACCENT, THEME_TEXT, widgetStyle } from './support/reader';
-import { seedComments } from './support/seed';
+import { seedComments } from '../support/seed';
 import { PROJECT_ROOT, startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 import { commentById, LOADED_HEADING, postComment, widgetOn } from './support/widget';
 
@@ -28,7 +28,7 @@ import { commentById, LOADED_HEADING, postComment, widgetOn } from './support/wi
  *   only `i18n/ar.json` is fetched.
  *
  * `wrangler dev` runs with SITES allowing the host server's origin for the `demo` site, and
- * RATE_LIMIT=0. Comments are seeded through the admin restore endpoint (support/seed.ts).
+ * RATE_LIMIT=0. Comments are seeded through the admin restore endpoint (tests/support/seed.ts).
  */
 
 const chromium = findChromium(); // Throws under CI when there is no Chromium.

@@ -3,7 +3,7 @@ import { formatViolations, runAxe, splitByWidget, type AxeViolation } from './su
 import { findChromium, launchChromiumSession, type BrowserSession } from '../support/chromium.mjs';
 import { watchContext, type PageWatch } from './support/page-watch';
 import { focused, liveRegionText, serveDemoPages, tabUntil, type FocusInfo } from './support/reader';
-import { seedComments } from './support/seed';
+import { seedComments } from '../support/seed';
 import { startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 import { commentById, LOADED_HEADING, nesting, postComment, widgetOn } from './support/widget';
 import type { Page } from 'playwright-core';
@@ -23,7 +23,7 @@ import type { Page } from 'playwright-core';
  *
  * The demo page is served at other paths too (each test its own thread: the widget's thread is
  * the page's path), and in a dark version (support/reader.ts, `serveDemoPages`). Comments are
- * seeded through the admin restore endpoint (support/seed.ts).
+ * seeded through the admin restore endpoint (tests/support/seed.ts).
  */
 
 const chromium = findChromium(); // Throws under CI when there is no Chromium.

@@ -6,35 +6,34 @@ import { enErrors, enExtra } from '../../widget/src/i18n/en-extra';
 import { en, type Plural } from '../../widget/src/i18n/en';
 import { plural, t, useStrings } from '../../widget/src/lib/i18n';
 import { embed, widgetIn } from './helpers/embed';
-import { FakeServer, repoFile } from './helpers/fake-server';
-import { mainForm, renderApp, resetBetweenTests } from './helpers/render';
+import { repoFile } from './helpers/repo';
+import { mainForm, renderApp, resetBetweenTests, testThread } from './helpers/render';
+import { network, seed } from './helpers/server';
 
 resetBetweenTests();
 afterEach(() => document.documentElement.removeAttribute('lang'));
 
 const translation = (lang: string) => JSON.parse(readFileSync(repoFile(`widget/src/i18n/${lang}.json`), 'utf8'));
-const i18nRequests = (server: FakeServer) => server.requests.filter((r) => r.url.pathname.startsWith('/i18n/')).map((r) => r.url.pathname);
+const i18nRequests = () => network.requests.filter((r) => r.url.pathname.startsWith('/i18n/')).map((r) => r.url.pathname);
 
 describe('choosing the language', () => {
   test('English is built in: no translation is fetched', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada', thread: location.pathname });
+    await seed(testThread(), [{ author: 'Ada' }]);
     document.documentElement.lang = 'en-GB';
-    embed();
+    embed({ 'data-thread': testThread() });
     const widget = await widgetIn();
     expect(await widget.findByRole('heading', { name: '1 comment' })).toBeTruthy();
-    expect(i18nRequests(server)).toEqual([]);
-    expect(server.requests.map((r) => r.url.pathname)).toEqual(['/api/comments']);
+    expect(i18nRequests()).toEqual([]);
+    expect(network.requests.map((r) => r.url.pathname)).toEqual(['/api/comments']);
   });
 
   test('the page’s <html lang> picks the translation, which is fetched once, before anything is shown', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada', thread: location.pathname });
+    await seed(testThread(), [{ author: 'Ada' }]);
     document.documentElement.lang = 'de-AT';
-    embed();
+    embed({ 'data-thread': testThread() });
     const widget = await widgetIn();
     expect(await widget.findByRole('heading', { name: '1 Kommentar' })).toBeTruthy();
-    expect(i18nRequests(server)).toEqual(['/i18n/de.json']);
+    expect(i18nRequests()).toEqual(['/i18n/de.json']);
     expect(widget.getByRole('button', { name: 'Kommentar senden' })).toBeTruthy();
     expect(widget.getByLabelText('E-Mail (optional)')).toBeTruthy();
     // Relative dates in German, by Intl.
@@ -43,32 +42,29 @@ describe('choosing the language', () => {
   });
 
   test('data-lang wins over <html lang>; only that language is fetched', async () => {
-    const server = new FakeServer().install();
     document.documentElement.lang = 'de';
-    embed({ 'data-lang': 'pt-BR' });
+    embed({ 'data-lang': 'pt-BR', 'data-thread': testThread() });
     const widget = await widgetIn();
     expect(await widget.findByRole('heading', { name: 'Nenhum comentário ainda' })).toBeTruthy();
-    expect(i18nRequests(server)).toEqual(['/i18n/pt.json']);
+    expect(i18nRequests()).toEqual(['/i18n/pt.json']);
   });
 
   test('a language without a translation, or one that fails to load, is English', async () => {
-    const server = new FakeServer().install();
-    embed({ 'data-lang': 'it' });
+    embed({ 'data-lang': 'it', 'data-thread': testThread() });
     expect(await (await widgetIn()).findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
-    expect(i18nRequests(server)).toEqual([]);
+    expect(i18nRequests()).toEqual([]);
 
-    server.offline = true;
-    embed({ 'data-lang': 'fr' });
+    network.offline = true;
+    embed({ 'data-lang': 'fr', 'data-thread': testThread() });
     await widgetIn();
-    expect(i18nRequests(server)).toEqual(['/i18n/fr.json']);
-    server.offline = false;
+    expect(i18nRequests()).toEqual(['/i18n/fr.json']);
+    network.offline = false;
     expect(t.comments).toBe('Comments');
   });
 
   test('Arabic sets dir="rtl" on the widget root (the layout mirrors); comment text keeps its own direction', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada', thread: location.pathname });
-    embed({ 'data-lang': 'ar' });
+    await seed(testThread(), [{ author: 'Ada' }]);
+    embed({ 'data-lang': 'ar', 'data-thread': testThread() });
     const widget = await widgetIn();
     expect(await widget.findByRole('heading', { name: 'تعليق واحد' })).toBeTruthy();
     const root = widget.getByRole('region', { name: 'التعليقات' });
@@ -78,8 +74,7 @@ describe('choosing the language', () => {
   });
 
   test('other languages are left to right', async () => {
-    new FakeServer().install();
-    embed({ 'data-lang': 'ja' });
+    embed({ 'data-lang': 'ja', 'data-thread': testThread() });
     const widget = await widgetIn();
     await widget.findByRole('heading', { name: 'まだコメントはありません' });
     expect(widget.getByRole('region').getAttribute('dir')).toBe('ltr');
@@ -133,20 +128,19 @@ describe('the translations', () => {
   });
 
   test('a translated widget is translated throughout: errors of the server, and messages of the lazily loaded features', async () => {
-    const server = new FakeServer({ moderation: 'none' }).install();
     useStrings(translation('es'));
-    renderApp();
+    renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: 'Todavía no hay comentarios' });
-    server.fail = { method: 'POST', status: 429, code: 'rate_limited' };
     const form = within(mainForm());
     fireEvent.input(form.getByLabelText('Nombre'), { target: { value: 'Ana' } });
     fireEvent.input(form.getByLabelText('Comentario'), { target: { value: 'Hola' } });
     fireEvent.click(form.getByRole('button', { name: 'Publicar comentario' }));
-    await waitFor(() => expect(within(mainForm()).getByRole('alert').textContent).toBe('Estás publicando demasiado rápido. Espera un minuto.'));
-
-    server.fail = undefined;
-    fireEvent.click(form.getByRole('button', { name: 'Publicar comentario' }));
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('¡Gracias! Tu comentario ya está publicado.'));
+
+    // The same comment twice: the server refuses it, and the form says why, in Spanish.
+    fireEvent.input(form.getByLabelText('Comentario'), { target: { value: 'Hola' } });
+    fireEvent.click(form.getByRole('button', { name: 'Publicar comentario' }));
+    await waitFor(() => expect(within(mainForm()).getByRole('alert').textContent).toBe('Ya publicaste este comentario.'));
     const confirm = vi.fn(() => false);
     vi.stubGlobal('confirm', confirm);
     fireEvent.click(screen.getByRole('button', { name: 'Eliminar' }));

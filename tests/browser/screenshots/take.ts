@@ -3,7 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { findChromium, launchChromiumSession } from '../../support/chromium.mjs';
 import { serveDemoPages } from '../support/reader';
-import { seedComments } from '../support/seed';
+import { seedComments } from '../../support/seed';
 import { PROJECT_ROOT, startWranglerDev } from '../../../worker/scripts/lib/wrangler-dev.mjs';
 import { commentById, LOADED_HEADING, widgetOn } from '../support/widget';
 

@@ -1,7 +1,7 @@
 import { waitFor, within } from '@testing-library/preact';
 import { expect } from 'vitest';
 import { mountWidget } from '../../../widget/src/embed';
-import { API } from './fake-server';
+import { API } from './server';
 
 /**
  * A page with `html` in its body and the widget's script tag (with `attributes`, plus src and

@@ -3,19 +3,29 @@ import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { createClient } from '../../../widget/src/api/client';
 import { App } from '../../../widget/src/components/app/app';
 import { useStrings } from '../../../widget/src/lib/i18n';
-import { API } from './fake-server';
+import type { TestSite } from '../setup/sites';
+import { API, network, newThread } from './server';
 
-export const SITE = 'demo';
-export const THREAD = '/post';
+let thread = '';
 
-/** Mounts the widget's App as the embed does (minus the shadow root), against the fake server's origin. */
-export function renderApp(thread = THREAD) {
-  return render(<App api={createClient(API)} site={SITE} thread={thread} />);
+/** The current test's thread: a new one for every test (the tests share one Worker). */
+export const testThread = () => thread;
+
+/** Mounts the widget's App as the embed does (minus the shadow root), against the Worker. */
+export function renderApp(options: { thread?: string; site?: TestSite } = {}) {
+  return render(<App api={createClient(API)} site={options.site ?? 'demo'} thread={options.thread ?? thread} />);
 }
 
-/** A fresh page for every test: nothing mounted, nothing stored, English, no address fragment, the real fetch back. */
+/**
+ * A fresh page for every test: nothing mounted, nothing stored, English, no address fragment,
+ * a thread of its own, and the network watched ({@link network}).
+ */
 export function resetBetweenTests() {
-  beforeEach(() => localStorage.clear());
+  beforeEach(() => {
+    localStorage.clear();
+    thread = newThread();
+    network.watch();
+  });
   afterEach(() => {
     cleanup();
     vi.unstubAllGlobals();
@@ -64,4 +74,14 @@ export function fillAndPost(form: HTMLElement, fields: { name?: string; email?: 
 /** The top-level comment form (the first form of the widget). */
 export function mainForm(): HTMLElement {
   return document.querySelector('form')!;
+}
+
+/** The id of the comment the widget remembers posting last (from its localStorage), and its edit token. */
+export function lastOwnComment(): { id: string; token: string } {
+  const entries = Object.keys(localStorage)
+    .filter((key) => key.startsWith('parley:own:'))
+    .map((key) => JSON.parse(localStorage.getItem(key)!) as { id: string; token: string; savedAt: number });
+  const last = entries.sort((a, b) => a.savedAt - b.savedAt).at(-1);
+  if (!last) throw new Error('no own comment in localStorage');
+  return last;
 }
