@@ -40,7 +40,8 @@ import { formatWorkerSize, measureBundle } from './worker-size.mjs';
 import { benchTmpDir, buildWidget, bundleWorker, run, snapshotSources, writeConfig } from './lib/build.mjs';
 import { exitOnSignals, onAbnormalExit } from '../../worker/scripts/lib/process-group.mjs';
 import { PROJECT_ROOT, startWranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
-import { serverCpuMs, waitUntilIdle, workerdRssBytes } from './lib/process-stats.mjs';
+import { serverCpuMs, waitUntilIdle, workerdCpuMs, workerdRssBytes } from './lib/process-stats.mjs';
+import { startOptions } from '../../worker/scripts/start.mjs';
 import { seedThreads } from './lib/seed.mjs';
 import { loadCase, loadCases } from './lib/load.mjs';
 import { findChromium, launchChromium } from '../support/chromium.mjs';
@@ -69,6 +70,8 @@ const config = {
 
 /** Rendering 200 comments should not block the main thread longer than this (the issue's target). */
 const LONG_TASK_LIMIT_MS = 50;
+/** What `npm start` should do, next to the deploy bundle: read throughput within this ratio, a post's CPU (ms), workerd's memory after the run (MiB). */
+const NPM_START_TARGETS = { readThroughputRatio: 1.25, postCpuMs: 3, memoryMiB: 500 };
 const READ_THREAD = '/bench/read-50';
 const POST_THREAD = '/bench/post';
 const DEMO_THREAD = '/';
@@ -147,6 +150,7 @@ async function main() {
   const srcRoot = join(runDir, 'src');
   let dist;
   let server;
+  let startServer;
   let browser;
   try {
     // 1. Build and sizes.
@@ -215,39 +219,58 @@ async function main() {
     }
 
     // 3. Server. Cases that are compared run interleaved (see lib/load.mjs).
-    const load = { connections: config.connections, rounds: config.rounds, cpuMs: () => serverCpuMs(server) };
+    const load = { connections: config.connections, rounds: config.rounds, cpuMs: () => serverCpuMs(server), runtimeCpuMs: () => workerdCpuMs(server) };
     if (config.only.has('server')) {
-      step(`server: read a 50-comment thread and post, ${config.seconds} s each, interleaved in ${config.rounds} rounds, ${config.connections} connections`);
+      // The same cases against `npm start`'s own configuration (worker/scripts/start.mjs): wrangler
+      // dev bundling the sources, its log level, the mail queue's consumer and the default view
+      // recheck, on the same machine at the same time; RATE_LIMIT=0, as its docs say for load tests.
+      step("starting npm start's configuration beside it (the sources, as `npm start` runs them; RATE_LIMIT=0)");
+      startServer = await startWranglerDev({
+        ...startOptions({ RATE_LIMIT: '0' }),
+        configPath: join(srcRoot, 'wrangler.jsonc'),
+        ip: '127.0.0.1',
+        port: undefined,
+        persistTo: undefined,
+        output: 'capture',
+        tmpDir: await benchTmpDir(),
+      });
+      log(`  ${startServer.origin} answered after ${(startServer.startupMs / 1000).toFixed(1)} s`);
+      await seedThreads(startServer, { [READ_THREAD]: { roots: 35, replies: 15 } }, { concurrency: config.seedConcurrency, log });
+      await waitUntilIdle(startServer);
+
+      step(`server: read a 50-comment thread and post, on the bundle and on npm start, ${config.seconds} s each, interleaved in ${config.rounds} rounds, ${config.connections} connections`);
       let n = 0;
-      const [read, post] = await loadCases(
-        [
-          { url: api(server.origin, READ_THREAD), seconds: config.seconds },
-          {
-            url: `${server.origin}/api/comments`,
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            seconds: config.seconds,
-            // Every body is different: the API refuses the same body twice from one IP in a thread.
-            setupRequest: (request) => ({
-              ...request,
-              body: JSON.stringify({
-                site: 'demo',
-                thread: POST_THREAD,
-                author: 'Bench Reader',
-                email: 'reader@example.com',
-                body: `Posting benchmark, comment ${++n}: a sentence or two of *Markdown*, as readers write them, with a [link](https://example.com/notes/${n}).`,
-              }),
-            }),
-          },
-        ],
-        load,
-      );
-      log(`  read:  ${read.rps} req/s, p50 ${read.latencyMs.p50} ms, p99 ${read.latencyMs.p99} ms, ${read.bytesPerResponse} B/response, server CPU ${read.serverCpuMsPerRequest} ms/request, failures ${read.failures}`);
-      log(`  post:  ${post.rps} req/s, p50 ${post.latencyMs.p50} ms, p99 ${post.latencyMs.p99} ms, server CPU ${post.serverCpuMsPerRequest} ms/request, failures ${post.failures} ${JSON.stringify(post.statuses)}`);
-      for (const [name, r] of [['read', read], ['post', post]]) if (r.failures > 0) flag(`${name}: ${r.failures} requests failed (${JSON.stringify(r.statuses)})`);
+      // Every body is different: the API refuses the same body twice from one IP in a thread.
+      const postCase = (target) => ({
+        url: `${target.origin}/api/comments`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        seconds: config.seconds,
+        cpuMs: () => serverCpuMs(target),
+        runtimeCpuMs: () => workerdCpuMs(target),
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({
+            site: 'demo',
+            thread: POST_THREAD,
+            author: 'Bench Reader',
+            email: 'reader@example.com',
+            body: `Posting benchmark, comment ${++n}: a sentence or two of *Markdown*, as readers write them, with a [link](https://example.com/notes/${n}).`,
+          }),
+        }),
+      });
+      const readCase = (target) => ({ url: api(target.origin, READ_THREAD), seconds: config.seconds, cpuMs: () => serverCpuMs(target), runtimeCpuMs: () => workerdCpuMs(target) });
+      const [read, post, startRead, startPost] = await loadCases([readCase(server), postCase(server), readCase(startServer), postCase(startServer)], load);
+      const memory = (target) => round((workerdRssBytes(target) ?? NaN) / 2 ** 20, 0);
+      for (const [name, r] of [['bundle', { read, post }], ['npm start', { read: startRead, post: startPost }]]) {
+        log(`  ${name} read:  ${r.read.rps} req/s, p50 ${r.read.latencyMs.p50} ms, p99 ${r.read.latencyMs.p99} ms, ${r.read.bytesPerResponse} B/response, CPU ${r.read.serverCpuMsPerRequest} ms/request (workerd ${r.read.runtimeCpuMsPerRequest}), failures ${r.read.failures}`);
+        log(`  ${name} post:  ${r.post.rps} req/s, p50 ${r.post.latencyMs.p50} ms, p99 ${r.post.latencyMs.p99} ms, CPU ${r.post.serverCpuMsPerRequest} ms/request (workerd ${r.post.runtimeCpuMsPerRequest}), failures ${r.post.failures} ${JSON.stringify(r.post.statuses)}`);
+      }
+      for (const [name, r] of [['read', read], ['post', post], ['npm start read', startRead], ['npm start post', startPost]]) if (r.failures > 0) flag(`${name}: ${r.failures} requests failed (${JSON.stringify(r.statuses)})`);
       results.server = {
         read,
         post,
+        memoryMiB: memory(server),
         ratios: {
           postToReadP50: ratio(post.latencyMs.p50, read.latencyMs.p50),
           postToReadP99: ratio(post.latencyMs.p99, read.latencyMs.p99),
@@ -255,7 +278,22 @@ async function main() {
           readToPostThroughput: ratio(read.rps, post.rps),
         },
       };
+      results.npmStart = {
+        read: startRead,
+        post: startPost,
+        /** workerd's resident memory after the run (MiB). */
+        memoryMiB: memory(startServer),
+        ratios: { bundleToStartReadThroughput: ratio(read.rps, startRead.rps), startToBundlePostCpu: ratio(startPost.serverCpuMsPerRequest, post.serverCpuMsPerRequest) },
+        targets: NPM_START_TARGETS,
+      };
+      const { ratios, memoryMiB } = results.npmStart;
       log(`  post/read latency: ${results.server.ratios.postToReadP50}× at p50, ${results.server.ratios.postToReadP99}× at p99; reads/s ÷ posts/s: ${results.server.ratios.readToPostThroughput}`);
+      log(`  npm start: the bundle reads ${ratios.bundleToStartReadThroughput}× as many per second; a post costs ${startPost.serverCpuMsPerRequest} ms of CPU; workerd holds ${memoryMiB} MiB (the bundle's: ${results.server.memoryMiB} MiB)`);
+      if (ratios.bundleToStartReadThroughput > NPM_START_TARGETS.readThroughputRatio) flag(`npm start reads ${ratios.bundleToStartReadThroughput}× slower than the bundle (target: within ${NPM_START_TARGETS.readThroughputRatio}×)`);
+      if (startPost.serverCpuMsPerRequest > NPM_START_TARGETS.postCpuMs) flag(`a post on npm start costs ${startPost.serverCpuMsPerRequest} ms of CPU (target: ${NPM_START_TARGETS.postCpuMs} ms)`);
+      if (memoryMiB > NPM_START_TARGETS.memoryMiB) flag(`npm start's workerd holds ${memoryMiB} MiB after the run (target: under ${NPM_START_TARGETS.memoryMiB} MiB)`);
+      await startServer.stop();
+      startServer = undefined;
     }
 
     if (config.only.has('growth')) {
@@ -350,15 +388,18 @@ async function main() {
         };
         for (const n of config.widgetSizes) await runCase(n);
         if (config.cpuSlowdown > 1 && config.widgetSizes.includes(200)) await runCase(200, config.cpuSlowdown);
-        const loadMore = await measureLoadMore(browser, `${server.origin}${growthThread(1000)}/?expect=50`);
-        if (loadMore) {
-          log(`  "Load more" on a 1,000-comment thread: ${loadMore.clicks} clicks to ${loadMore.shownAtEnd} comments; first click ${loadMore.firstClickMs} ms, median ${loadMore.medianClickMs} ms, last ${loadMore.lastClickMs} ms; longest task ${loadMore.longTaskMaxMs} ms`);
-          if (loadMore.emptyClicks) flag(`"Load more" was offered ${loadMore.emptyClicks} time(s) for a page that had no comments`);
-          if (loadMore.timedOutClicks) flag(`a "Load more" click showed nothing within 20 s`);
-          if (loadMore.shownAtEnd !== null && loadMore.shownAtEnd < 1000) flag(`"Load more" stopped at ${loadMore.shownAtEnd} of 1000 comments`);
-        } else {
-          log('  "Load more": this build of the widget has no such button');
+        const loadMoreUrl = `${server.origin}${growthThread(1000)}/?expect=50`;
+        const loadMore = await measureLoadMore(browser, loadMoreUrl);
+        const loadMoreSlow = config.cpuSlowdown > 1 && loadMore ? await measureLoadMore(browser, loadMoreUrl, { cpuSlowdown: config.cpuSlowdown }) : null;
+        for (const run of [loadMore, loadMoreSlow].filter(Boolean)) {
+          const speed = run.cpuSlowdown > 1 ? ` (CPU ${run.cpuSlowdown}× slower)` : '';
+          log(`  "Load more" on a 1,000-comment thread${speed}: ${run.clicks} clicks to ${run.shownAtEnd} comments; first click ${run.firstClickMs} ms, median ${run.medianClickMs} ms, last ${run.lastClickMs} ms (last ÷ first ${run.lastToFirst}); longest task ${run.longTaskMaxMs} ms`);
+          if (run.emptyClicks) flag(`"Load more"${speed} was offered ${run.emptyClicks} time(s) for a page that had no comments`);
+          if (run.timedOutClicks) flag(`a "Load more" click${speed} showed nothing within 20 s`);
+          if (run.shownAtEnd !== null && run.shownAtEnd < 1000) flag(`"Load more"${speed} stopped at ${run.shownAtEnd} of 1000 comments`);
+          if (run.longTaskMaxMs > LONG_TASK_LIMIT_MS) flag(`LONG TASK: "Load more"${speed} blocked the main thread for ${run.longTaskMaxMs} ms (limit ${LONG_TASK_LIMIT_MS} ms)`);
         }
+        if (!loadMore) log('  "Load more": this build of the widget has no such button');
         const byN = (n) => cases.find((c) => c.comments === n && c.cpuSlowdown === 1);
         const lo = byN(Math.min(...config.widgetSizes));
         const hi = byN(Math.max(...config.widgetSizes));
@@ -366,6 +407,7 @@ async function main() {
           firstPaint,
           cases,
           loadMore,
+          loadMoreSlow,
           ratios: {
             largestToSmallestScriptToPaint: ratio(hi?.scriptToPaintMs, lo?.scriptToPaintMs),
             largestToSmallestRender: ratio(hi?.renderMs, lo?.renderMs),
@@ -377,12 +419,14 @@ async function main() {
     }
   } catch (error) {
     if (server) error.message += `\n--- the last lines wrangler dev printed ---\n${server.log().trim().split('\n').slice(-40).join('\n')}`;
+    if (startServer) error.message += `\n--- the last lines npm start's wrangler dev printed ---\n${startServer.log().trim().split('\n').slice(-40).join('\n')}`;
     throw error;
   } finally {
     results.totalSeconds = round((performance.now() - t0) / 1000, 1);
     results.machine.loadAverageAtEnd = loadavg().map((n) => round(n, 2));
     results.flags = flags;
     await browser?.close().catch(() => {});
+    await startServer?.stop();
     await server?.stop();
     if (!config.keep) await rm(runDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 200 });
     else log(`kept ${runDir}`);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { LANGUAGES } from '../../widget/src/embed';
 import { enErrors, enExtra } from '../../widget/src/i18n/en-extra';
 import { en, type Plural } from '../../widget/src/i18n/en';
-import { plural, t, useStrings } from '../../widget/src/lib/i18n';
+import { plural, strings, useStrings } from '../../widget/src/lib/i18n';
 import { embed, widgetIn } from './helpers/embed';
 import { repoFile } from './helpers/repo';
 import { mainForm, renderApp, resetBetweenTests, testThread } from './helpers/render';
@@ -59,7 +59,7 @@ describe('choosing the language', () => {
     await widgetIn();
     expect(i18nRequests()).toEqual(['/i18n/fr.json']);
     network.offline = false;
-    expect(t.comments).toBe('Comments');
+    expect(strings.comments).toBe('Comments');
   });
 
   test('Arabic sets dir="rtl" on the widget root (the layout mirrors); comment text keeps its own direction', async () => {
@@ -86,9 +86,9 @@ describe('the translations', () => {
   const paths = (value: object, prefix = ''): string[] =>
     Object.entries(value).flatMap(([key, v]) => (v && typeof v === 'object' ? paths(v, `${prefix}${key}.`) : [`${prefix}${key}`]));
   const plurals = Object.entries(en).filter(([, v]) => v && typeof v === 'object' && 'other' in v).map(([k]) => k);
-  // English is split between widget.js (en.ts) and widget-extra.js (en-extra.ts: `extra`, rare errors, and the server's field errors).
-  const { email, website, ...rareErrors } = enErrors;
-  const english = { ...en, extra: enExtra, errors: { ...en.errors, ...rareErrors }, fieldErrors: { ...en.fieldErrors, email, website } };
+  // English is split between widget.js (en.ts) and widget-extra.js (en-extra.ts: `extra`, rare errors, and the fields' errors).
+  const { author, body, notify, email, website, ...rareErrors } = enErrors;
+  const english = { ...en, extra: enExtra, errors: { ...en.errors, ...rareErrors }, fieldErrors: { author, body, notify, email, website } };
 
   test('exist for exactly the languages the embed offers', () => {
     const files = readdirSync(repoFile('widget/src/i18n')).filter((name) => name.endsWith('.json'));
@@ -119,12 +119,12 @@ describe('the translations', () => {
 
   test('plurals follow each language’s rules', () => {
     useStrings(translation('ar'));
-    expect([0, 1, 2, 3, 11, 100].map((n) => plural(t.count, n))).toEqual(['لا توجد تعليقات بعد', 'تعليق واحد', 'تعليقان', '3 تعليقات', '11 تعليقًا', '100 تعليق']);
+    expect([0, 1, 2, 3, 11, 100].map((n) => plural(strings.count, n))).toEqual(['لا توجد تعليقات بعد', 'تعليق واحد', 'تعليقان', '3 تعليقات', '11 تعليقًا', '100 تعليق']);
     useStrings(translation('fr'));
-    expect([0, 1, 2].map((n) => plural(t.moreReplies, n || 1))).toEqual(['Afficher 1 autre réponse', 'Afficher 1 autre réponse', 'Afficher 2 autres réponses']);
-    expect(plural(t.count, 0)).toBe('Aucun commentaire pour l’instant');
+    expect([0, 1, 2].map((n) => plural(strings.moreReplies, n || 1))).toEqual(['Afficher 1 autre réponse', 'Afficher 1 autre réponse', 'Afficher 2 autres réponses']);
+    expect(plural(strings.count, 0)).toBe('Aucun commentaire pour l’instant');
     useStrings();
-    expect([0, 1, 1234].map((n) => plural(t.count, n))).toEqual(['No comments yet', '1 comment', '1,234 comments']);
+    expect([0, 1, 1234].map((n) => plural(strings.count, n))).toEqual(['No comments yet', '1 comment', '1,234 comments']);
   });
 
   test('a translated widget is translated throughout: errors of the server, and messages of the lazily loaded features', async () => {

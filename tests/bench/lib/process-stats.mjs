@@ -20,17 +20,25 @@ function processes() {
   return list;
 }
 
-/** CPU time (ms) used so far by every process in the process group `pgid`. */
-function groupCpuMs(pgid) {
+/** CPU time (ms) used so far by the processes of the process group `pgid` (those named `command`, if given). */
+function groupCpuMs(pgid, command) {
   let ticks = 0;
   // fields[2] is pgrp; [11] utime and [12] stime, in clock ticks (100 per second on Linux).
-  for (const [, fields] of processes()) if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+  for (const [, fields, name] of processes()) if (Number(fields[2]) === pgid && (!command || name === command)) ticks += Number(fields[11]) + Number(fields[12]);
   return ticks * 10;
 }
 
-/** CPU time (ms) used so far by wrangler and workerd (every process of the server's group), or null without Linux /proc. */
+/**
+ * CPU time (ms) used so far by wrangler and workerd (every process of the server's group: the
+ * Worker, the local KV simulator and wrangler's proxy), or null without Linux /proc.
+ */
 export function serverCpuMs(server) {
   return hasProc() ? groupCpuMs(server.pid) : null;
+}
+
+/** CPU time (ms) used so far by the server's workerd alone (the runtime, without wrangler's proxy), or null without Linux /proc. */
+export function workerdCpuMs(server) {
+  return hasProc() ? groupCpuMs(server.pid, 'workerd') : null;
 }
 
 /** Resident memory (bytes) of the server's workerd process(es), or null without Linux /proc. */

@@ -39,7 +39,7 @@ describe('the comment form', () => {
     expect(screen.getByRole('heading', { name: '2 comments' })).toBeTruthy();
     // Ready for another comment.
     const form = within(mainForm());
-    expect((form.getByLabelText('Comment') as HTMLTextAreaElement).value).toBe('');
+    await waitFor(() => expect((form.getByLabelText('Comment') as HTMLTextAreaElement).value).toBe(''));
     expect((form.getByRole('button', { name: 'Post comment' }) as HTMLButtonElement).disabled).toBe(false);
     expect(mine.id).toBe(`comment-${lastOwnComment().id}`);
   });

@@ -1,6 +1,7 @@
 import { waitFor, within } from '@testing-library/preact';
 import { expect } from 'vitest';
 import { mountWidget } from '../../../widget/src/embed';
+import { loadFeatures } from './render';
 import { API } from './server';
 
 /**
@@ -14,7 +15,7 @@ export function embed(attributes: Record<string, string> = {}, html = '<div id="
   script.type = 'text/plain';
   for (const [name, value] of Object.entries({ src: `${API}/widget.js`, 'data-site': 'demo', ...attributes })) script.setAttribute(name, value);
   document.body.append(script);
-  mountWidget(script);
+  mountWidget(script, loadFeatures);
   return script;
 }
 

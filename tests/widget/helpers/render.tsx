@@ -1,8 +1,11 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { h } from 'preact';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { createClient } from '../../../widget/src/api/client';
-import { App } from '../../../widget/src/components/app/app';
+import { Widget } from '../../../widget/src/components/widget/widget';
+import { featureLoader } from '../../../widget/src/features/features';
 import { useStrings } from '../../../widget/src/lib/i18n';
+import { WidgetStore } from '../../../widget/src/state/store';
 import type { TestSite } from '../setup/sites';
 import { API, network, newThread } from './server';
 
@@ -11,9 +14,14 @@ let thread = '';
 /** The current test's thread: a new one for every test (the tests share one Worker). */
 export const testThread = () => thread;
 
-/** Mounts the widget's App as the embed does (minus the shadow root), against the Worker. */
+/** widget-extra.js, from its source (the embed imports the built file from the server). */
+export const loadFeatures = () => import('../../../widget/src/features').then((module) => module.createFeatures(h));
+
+/** Mounts the widget as the embed does (minus the shadow root), against the Worker. */
 export function renderApp(options: { thread?: string; site?: TestSite } = {}) {
-  return render(<App api={createClient(API)} site={options.site ?? 'demo'} thread={options.thread ?? thread} />);
+  const store = new WidgetStore(createClient(API), options.site ?? 'demo', options.thread ?? thread, featureLoader(loadFeatures));
+  store.load();
+  return render(<Widget store={store} />);
 }
 
 /**

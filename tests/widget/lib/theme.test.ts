@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { embed, widgetIn } from '../helpers/embed';
 import { repoFile } from '../helpers/repo';
@@ -18,7 +19,9 @@ function prefersDark(dark: boolean) {
 const themeOf = async (attributes: Record<string, string>, html?: string) => {
   embed(attributes, html);
   await widgetIn();
-  return document.getElementById('comments')!.getAttribute('data-parley-theme');
+  const host = document.getElementById('comments')!;
+  await waitFor(() => expect(host.getAttribute('data-parley-theme')).toBeTruthy());
+  return host.getAttribute('data-parley-theme');
 };
 
 describe('themes', () => {

@@ -1,0 +1,77 @@
+import { Component } from 'preact';
+import type { CommentNode } from '../../state/thread';
+import { commentItem, SHOWN_REPLIES, type ThreadView } from '../comment/comment';
+
+export interface ThreadProps {
+  /** The top-level comments (with their replies). */
+  roots: CommentNode[];
+  view: ThreadView;
+  /** Called after each render that added comments (focus may now find its target). */
+  onRendered: () => void;
+}
+
+/** Main-thread time the script of one step of a long thread may take (ms); its layout and paint take about as long again. */
+const STEP_BUDGET_MS = 8;
+
+/** Comments a node shows: itself and the replies not folded away. */
+const shownIn = (node: CommentNode): number => (node.expanded ? node.replies : node.replies.slice(0, SHOWN_REPLIES)).reduce((count, reply) => count + shownIn(reply), 1);
+
+/**
+ * The list of comments. A long thread is rendered a step at a time, each step painted before the
+ * next begins, with as many comments as fit in {@link STEP_BUDGET_MS} at the speed measured so far
+ * (fewer on a slow phone), so that no task blocks the page for long. Rendered again, it renders
+ * only the comments that changed (components/comment).
+ */
+export class Thread extends Component<ThreadProps, { shown: number }> {
+  /** Top-level comments rendered: the first step is small, so the first comments show at once. */
+  state: { shown: number } = { shown: this.fit(6) };
+  /** Script time per comment rendered (ms), as measured; when the step being rendered started, and its comments. */
+  perComment = 1;
+  started = 0;
+  rendering = 0;
+  /** A step is scheduled; the thread is gone. */
+  waiting = false;
+  gone = false;
+
+  /** How many more top-level comments (at least one) hold about `comments` comments. */
+  fit(comments: number): number {
+    const { roots } = this.props;
+    let end: number = this.state?.shown ?? 0;
+    for (let count = 0; end < roots.length && (count === 0 || count + shownIn(roots[end]) <= comments); end++) count += shownIn(roots[end]);
+    return end;
+  }
+
+  componentDidMount() {
+    this.componentDidUpdate();
+  }
+
+  componentDidUpdate() {
+    if (this.started) {
+      this.perComment = Math.max(0.05, (performance.now() - this.started) / this.rendering);
+      this.started = 0;
+    }
+    this.props.onRendered();
+    if (this.state.shown >= this.props.roots.length || this.waiting) return;
+    this.waiting = true;
+    // The next step once this one is painted: a frame, then a task.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.waiting = false;
+        if (this.gone) return;
+        const shown = this.fit(STEP_BUDGET_MS / this.perComment);
+        this.rendering = this.props.roots.slice(this.state.shown, shown).reduce((count, root) => count + shownIn(root), 0);
+        this.started = performance.now();
+        this.setState({ shown });
+      }),
+    );
+  }
+
+  componentWillUnmount() {
+    this.gone = true;
+  }
+
+  render({ roots, view }: ThreadProps, { shown }: { shown: number }) {
+    // A comment or two more (the reader's own, just posted) show at once.
+    return <ol class="thread">{roots.slice(0, roots.length - shown > 2 ? shown : undefined).map((node) => commentItem(node, 0, view))}</ol>;
+  }
+}
