@@ -60,10 +60,11 @@ export function mountWidget(script: HTMLScriptElement, loadFeatures?: () => Prom
       sheet.replaceSync(css);
       root.adoptedStyleSheets = [sheet];
       if (turnstileSitekey) features().then((loaded) => (store.captcha = loaded.startTurnstile(turnstileSitekey, host!)));
-      // Rendering waits for a task of its own: the page's task that runs widget.js stays short.
+      // The theme (it reads the page's styles) and the first render each get a task of their own:
+      // the page's task that runs widget.js stays short, and so do they.
       setTimeout(() => {
         applyTheme(host!, theme);
-        render(<Widget store={store} />, root);
+        setTimeout(() => render(<Widget store={store} />, root));
       });
     });
 }

@@ -120,10 +120,12 @@ describe('a long first page', () => {
     await seed(testThread(), names(0, 39).map((author) => ({ author })));
     renderApp();
     await screen.findByRole('heading', { name: '40 comments' });
-    // The first task shows only the first slice: the rest follows in later tasks.
+    // The first task shows only the first slice: the rest follows in later tasks, the list busy meanwhile.
     expect(topLevel().length).toBeLessThan(40);
     expect(topLevel()[0]).toBe('T000');
-    await waitFor(() => expect(topLevel().length).toBe(40));
+    expect(document.querySelector('ol.thread')!.getAttribute('aria-busy')).toBe('true');
+    await waitFor(() => expect(topLevel().length).toBe(40), long);
     expect(topLevel().at(-1)).toBe('T039');
+    expect(document.querySelector('ol.thread')!.getAttribute('aria-busy')).toBe('false');
   });
 });

@@ -11,7 +11,7 @@ export interface ThreadProps {
 }
 
 /** Main-thread time the script of one step of a long thread may take (ms); its layout and paint take about as long again. */
-const STEP_BUDGET_MS = 8;
+const STEP_BUDGET_MS = 6;
 
 /** Comments a node shows: itself and the replies not folded away. */
 const shownIn = (node: CommentNode): number => (node.expanded ? node.replies : node.replies.slice(0, SHOWN_REPLIES)).reduce((count, reply) => count + shownIn(reply), 1);
@@ -24,7 +24,7 @@ const shownIn = (node: CommentNode): number => (node.expanded ? node.replies : n
  */
 export class Thread extends Component<ThreadProps, { shown: number }> {
   /** Top-level comments rendered: the first step is small, so the first comments show at once. */
-  state: { shown: number } = { shown: this.fit(6) };
+  state: { shown: number } = { shown: this.fit(4) };
   /** Script time per comment rendered (ms), as measured; when the step being rendered started, and its comments. */
   perComment = 1;
   started = 0;
@@ -72,6 +72,12 @@ export class Thread extends Component<ThreadProps, { shown: number }> {
 
   render({ roots, view }: ThreadProps, { shown }: { shown: number }) {
     // A comment or two more (the reader's own, just posted) show at once.
-    return <ol class="thread">{roots.slice(0, roots.length - shown > 2 ? shown : undefined).map((node) => commentItem(node, 0, view))}</ol>;
+    const end = roots.length - shown > 2 ? shown : roots.length;
+    // Busy until every comment is there (assistive tech waits for the list to be complete).
+    return (
+      <ol class="thread" aria-busy={end < roots.length}>
+        {roots.slice(0, end).map((node) => commentItem(node, 0, view))}
+      </ol>
+    );
   }
 }
