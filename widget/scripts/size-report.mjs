@@ -17,7 +17,7 @@ import { decode } from '@jridgewell/sourcemap-codec';
 /** The goal for widget.js (JS + CSS + Preact), gzipped: reported as met or missed. */
 export const WIDGET_GZIP_TARGET = 11 * 1024;
 /** The hard limit for widget.js, gzipped: the build fails above it (what it is today, so it cannot grow unnoticed). */
-export const WIDGET_GZIP_BUDGET = 12_800;
+export const WIDGET_GZIP_BUDGET = 12_900;
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRY = 'widget.js';

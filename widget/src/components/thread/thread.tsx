@@ -1,4 +1,4 @@
-import { Component } from 'preact';
+import { Component, Fragment as Chunk, type VNode } from 'preact';
 import type { CommentNode } from '../../state/thread';
 import { commentItem, SHOWN_REPLIES, type ThreadView } from '../comment/comment';
 
@@ -13,6 +13,9 @@ export interface ThreadProps {
 /** Main-thread time the script of one step of a long thread may take (ms); its layout and paint take about as long again. */
 const STEP_BUDGET_MS = 6;
 
+/** Top-level comments per chunk: the list is made of chunks, and a chunk whose comments did not change is not rendered again. */
+const CHUNK = 10;
+
 /** Comments a node shows: itself and the replies not folded away. */
 const shownIn = (node: CommentNode): number => (node.expanded ? node.replies : node.replies.slice(0, SHOWN_REPLIES)).reduce((count, reply) => count + shownIn(reply), 1);
 
@@ -20,7 +23,8 @@ const shownIn = (node: CommentNode): number => (node.expanded ? node.replies : n
  * The list of comments. A long thread is rendered a step at a time, each step painted before the
  * next begins, with as many comments as fit in {@link STEP_BUDGET_MS} at the speed measured so far
  * (fewer on a slow phone), so that no task blocks the page for long. Rendered again, it renders
- * only the comments that changed (components/comment).
+ * only the comments that changed (components/comment), and skips the chunks holding none: a step
+ * of "Load more" costs the same however many comments are shown.
  */
 export class Thread extends Component<ThreadProps, { shown: number }> {
   /** Top-level comments rendered: the first step is small, so the first comments show at once. */
@@ -32,6 +36,8 @@ export class Thread extends Component<ThreadProps, { shown: number }> {
   /** A step is scheduled; the thread is gone. */
   waiting = false;
   gone = false;
+  /** Each chunk's element, with the nodes and versions it shows. */
+  chunks: { nodes: CommentNode[]; versions: number[]; item: VNode }[] = [];
 
   /** How many more top-level comments (at least one) hold about `comments` comments. */
   fit(comments: number): number {
@@ -73,10 +79,18 @@ export class Thread extends Component<ThreadProps, { shown: number }> {
   render({ roots, view }: ThreadProps, { shown }: { shown: number }) {
     // A comment or two more (the reader's own, just posted) show at once.
     const end = roots.length - shown > 2 ? shown : roots.length;
+    const items = [];
+    for (let start = 0; start < end; start += CHUNK) {
+      const nodes = roots.slice(start, Math.min(end, start + CHUNK));
+      const last = this.chunks[start / CHUNK];
+      const same = last && last.nodes.length === nodes.length && nodes.every((node, i) => node === last.nodes[i] && node.version === last.versions[i]);
+      if (!same) this.chunks[start / CHUNK] = { nodes, versions: nodes.map((node) => node.version), item: <Chunk key={start}>{nodes.map((node) => commentItem(node, 0, view))}</Chunk> };
+      items.push(this.chunks[start / CHUNK].item);
+    }
     // Busy until every comment is there (assistive tech waits for the list to be complete).
     return (
       <ol class="thread" aria-busy={end < roots.length}>
-        {roots.slice(0, end).map((node) => commentItem(node, 0, view))}
+        {items}
       </ol>
     );
   }
