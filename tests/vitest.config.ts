@@ -72,6 +72,7 @@ export default defineConfig({
             },
           },
           globalSetup: ['tests/widget/setup/wrangler-dev.ts'],
+          setupFiles: ['tests/widget/setup/testing-library.ts'],
           include: ['tests/widget/**/*.test.{ts,tsx}'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
