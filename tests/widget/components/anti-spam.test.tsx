@@ -1,12 +1,18 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test, vi } from 'vitest';
 import { admin, network, newThread, seed } from '../helpers/server';
-import { fillAndPost, lastOwnComment, mainForm, renderApp, resetBetweenTests, testThread } from '../helpers/render';
+import { fillAndPost, formReady, lastOwnComment, mainForm, renderApp, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
-const published = () => waitFor(() => expect(screen.getByRole('status').textContent).toBe('Thanks! Your comment is published.'));
-const held = () => waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
+const published = async () => {
+  await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Thanks! Your comment is published.'));
+  await formReady();
+};
+const held = async () => {
+  await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
+  await formReady();
+};
 
 describe('the honeypot', () => {
   test('is a field people cannot reach: off-screen, hidden from assistive tech, out of the tab order, never autofilled', async () => {

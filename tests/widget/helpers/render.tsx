@@ -48,12 +48,20 @@ export function resetBetweenTests() {
 /** The text of the widget's one live region. */
 export const status = () => screen.getByRole('status').textContent;
 
-/** Fills the main form, posts, and waits for the server's answer to show. */
+/** Fills the main form, posts, and waits for the server's answer to show (and the form to be ready for another). */
 export async function post(fields: { name?: string; email?: string; website?: string; comment?: string }) {
   const before = status();
   fillAndPost(mainForm(), fields);
   await waitFor(() => expect(status()).not.toBe(before));
+  await formReady();
 }
+
+/** Waits until the main form is empty again and its button says "Post comment": ready for another comment. */
+export const formReady = () =>
+  waitFor(() => {
+    expect((within(mainForm()).getByLabelText('Comment') as HTMLTextAreaElement).value).toBe('');
+    expect(within(mainForm()).getByRole('button', { name: 'Post comment' })).toBeTruthy();
+  });
 
 /** The `<article>` of the comment whose author is `name`. */
 export function commentBy(name: string): HTMLElement {

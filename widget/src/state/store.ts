@@ -15,7 +15,10 @@ export interface ThreadInfo {
   total: number;
   locked: boolean;
   followers: number;
-  /** The page to ask for after the last one shown (with the same sort), or null. */
+  /**
+   * The page to ask for after the last one shown (with the same sort), or null. (Pages that also
+   * carry `prev`, newest-first, would keep it here beside `next`.)
+   */
   next: number | null;
 }
 

@@ -13,6 +13,10 @@ export interface ShownComment extends PublicComment {
  */
 export interface CommentNode {
   comment: ShownComment;
+  /**
+   * The replies shown. (When threads come with only their first replies and a count of the rest,
+   * the count goes beside them; `append` already hangs replies fetched later under their comment.)
+   */
   replies: CommentNode[];
   /** The comment it answers, when that is shown (else it is shown at the top level). */
   parent?: CommentNode;
