@@ -5,11 +5,12 @@
 //    (never in dist/), and reports their sizes;
 // 2. starts `wrangler dev` on that bundle with an empty KV store (RATE_LIMIT=0), seeds threads
 //    through the HTTP API and publishes them with the admin API's bulk approve;
-// 3. server: requests/s and p50/p90/p99 latency for reading a 50-comment thread and for posting,
-//    then for reading threads of 0-10,000 comments (autocannon, a fixed number of connections);
+// 3. server: requests/s, p50/p90/p99 latency, CPU per request and workerd's memory for reading a
+//    50-comment thread and for posting, on the bundle and on `npm start`'s own configuration side by
+//    side; then reading threads of 0-10,000 comments (autocannon, a fixed number of connections);
 // 4. widget: in headless Chromium, widget.js start → thread painted for 10, 200 and 2,000
-//    comments, long tasks, where the main thread's time goes, "Load more", and what the demo
-//    page requests for its first paint;
+//    comments (200 also with the CPU 4× slower), long tasks, where the main thread's time goes,
+//    "Load more" (at full speed and 4× slower), and what the demo page requests for its first paint;
 // 5. writes tests/bench/results/latest.json and latest.md, and stops wrangler, workerd and
 //    Chromium whatever happens.
 //
