@@ -29,7 +29,7 @@ export const TEST_SITES = [
 /**
  * Three projects:
  * - worker:  the API, inside workerd with a real (local) KV binding;
- * - widget:  Preact components in happy-dom;
+ * - widget:  the widget in happy-dom, against one real Worker (`wrangler dev`, tests/widget/setup/);
  * - browser: real headless Chromium against `wrangler dev` (see tests/browser/README.md).
  */
 export default defineConfig({
@@ -62,7 +62,25 @@ export default defineConfig({
       {
         root,
         plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false })],
-        test: { name: 'widget', environment: 'happy-dom', include: ['tests/widget/**/*.test.{ts,tsx}'], testTimeout: 15_000 },
+        test: {
+          name: 'widget',
+          environment: 'happy-dom',
+          environmentOptions: {
+            happyDOM: {
+              // The test page's address: its origin is the one the Worker's sites accept (tests/widget/setup/).
+              url: 'http://localhost:3000/post',
+              // happy-dom preflights every cross-origin request, even a simple GET (browsers do not),
+              // which the Worker's static assets (the translations) answer 405. Requests still carry
+              // the page's Origin, which the Worker checks; CORS itself is tested in Chromium (tests/browser).
+              settings: { fetch: { disableSameOriginPolicy: true } },
+            },
+          },
+          globalSetup: ['tests/widget/setup/wrangler-dev.ts'],
+          setupFiles: ['tests/widget/setup/testing-library.ts'],
+          include: ['tests/widget/**/*.test.{ts,tsx}'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
       },
       {
         root,

@@ -5,11 +5,12 @@
 //    (never in dist/), and reports their sizes;
 // 2. starts `wrangler dev` on that bundle with an empty KV store (RATE_LIMIT=0), seeds threads
 //    through the HTTP API and publishes them with the admin API's bulk approve;
-// 3. server: requests/s and p50/p90/p99 latency for reading a 50-comment thread and for posting,
-//    then for reading threads of 0-10,000 comments (autocannon, a fixed number of connections);
+// 3. server: requests/s, p50/p90/p99 latency, CPU per request and workerd's memory for reading a
+//    50-comment thread and for posting, on the bundle and on `npm start`'s own configuration side by
+//    side; then reading threads of 0-10,000 comments (autocannon, a fixed number of connections);
 // 4. widget: in headless Chromium, widget.js start → thread painted for 10, 200 and 2,000
-//    comments, long tasks, where the main thread's time goes, "Load more", and what the demo
-//    page requests for its first paint;
+//    comments (200 also with the CPU 4× slower), long tasks, where the main thread's time goes,
+//    "Load more" (at full speed and 4× slower), and what the demo page requests for its first paint;
 // 5. writes tests/bench/results/latest.json and latest.md, and stops wrangler, workerd and
 //    Chromium whatever happens.
 //
@@ -37,11 +38,14 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { formatSizeReport, sizeReport } from '../../widget/scripts/size-report.mjs';
 import { formatWorkerSize, measureBundle } from './worker-size.mjs';
-import { buildWidget, bundleWorker, run, snapshotSources, writeConfig } from './lib/build.mjs';
-import { benchTmpDir, onAbnormalExit, PROJECT_ROOT, serverCpuMs, startWranglerDev, waitUntilIdle } from './lib/wrangler-dev.mjs';
+import { benchTmpDir, buildWidget, bundleWorker, run, snapshotSources, writeConfig } from './lib/build.mjs';
+import { exitOnSignals, onAbnormalExit } from '../../worker/scripts/lib/process-group.mjs';
+import { PROJECT_ROOT, startWranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
+import { serverCpuMs, waitUntilIdle, workerdCpuMs, workerdRssBytes } from './lib/process-stats.mjs';
+import { startOptions } from '../../worker/scripts/start.mjs';
 import { seedThreads } from './lib/seed.mjs';
 import { loadCase, loadCases } from './lib/load.mjs';
-import { findChromium, launchChromium } from './lib/chromium.mjs';
+import { findChromium, launchChromium } from '../support/chromium.mjs';
 import { firstPaintRequests, measureLoadMore, widgetCase } from './lib/widget.mjs';
 import { formatMachine, machineInfo } from './lib/machine.mjs';
 import { ratio, round } from './lib/stats.mjs';
@@ -67,6 +71,8 @@ const config = {
 
 /** Rendering 200 comments should not block the main thread longer than this (the issue's target). */
 const LONG_TASK_LIMIT_MS = 50;
+/** What `npm start` should do, next to the deploy bundle: read throughput within this ratio, a post's CPU (ms), workerd's memory after the run (MiB). */
+const NPM_START_TARGETS = { readThroughputRatio: 1.25, postCpuMs: 3, memoryMiB: 500 };
 const READ_THREAD = '/bench/read-50';
 const POST_THREAD = '/bench/post';
 const DEMO_THREAD = '/';
@@ -84,6 +90,8 @@ const flag = (message) => {
   flags.push(message);
   console.log(`  ⚠ ${message}`);
 };
+
+exitOnSignals((signal) => console.error(`\n${signal}: stopping wrangler dev and Chromium, deleting the run's files`));
 
 const results = { startedAt: new Date().toISOString(), config: { ...config, only: [...config.only], out: undefined, keep: undefined }, machine: machineInfo() };
 
@@ -143,6 +151,7 @@ async function main() {
   const srcRoot = join(runDir, 'src');
   let dist;
   let server;
+  let startServer;
   let browser;
   try {
     // 1. Build and sizes.
@@ -174,9 +183,7 @@ async function main() {
     // mail job per approved comment (13,000 after seeding) during the measurements. The jobs are
     // still sent; in production the consumer is an invocation of its own.
     const devConfig = await writeConfig(join(runDir, 'dev'), { main: bundle, assetsDir: dist, noBundle: true, queueConsumers: false });
-    // VIEW_SETTLE_SECONDS: views rebuilt by the seeding are rechecked an hour later, not 65 s later,
-    // so no background rebuild runs during the measurements (it runs once per change; see storage.md).
-    server = await startWranglerDev({ configPath: devConfig, vars: { RATE_LIMIT: '0', VIEW_SETTLE_SECONDS: '3600' } });
+    server = await startWranglerDev({ configPath: devConfig, tmpDir: await benchTmpDir(), vars: { RATE_LIMIT: '0' } });
     log(`  ${server.origin} answered after ${(server.startupMs / 1000).toFixed(1)} s`);
 
     const plans = {};
@@ -211,39 +218,58 @@ async function main() {
     }
 
     // 3. Server. Cases that are compared run interleaved (see lib/load.mjs).
-    const load = { connections: config.connections, rounds: config.rounds, cpuMs: () => serverCpuMs(server) };
+    const load = { connections: config.connections, rounds: config.rounds, cpuMs: () => serverCpuMs(server), runtimeCpuMs: () => workerdCpuMs(server) };
     if (config.only.has('server')) {
-      step(`server: read a 50-comment thread and post, ${config.seconds} s each, interleaved in ${config.rounds} rounds, ${config.connections} connections`);
+      // The same cases against `npm start`'s own configuration (worker/scripts/start.mjs): wrangler
+      // dev bundling the sources, its log level, the mail queue's consumer and the default view
+      // recheck, on the same machine at the same time; RATE_LIMIT=0, as its docs say for load tests.
+      step("starting npm start's configuration beside it (the sources, as `npm start` runs them; RATE_LIMIT=0)");
+      startServer = await startWranglerDev({
+        ...startOptions({ RATE_LIMIT: '0' }),
+        configPath: join(srcRoot, 'wrangler.jsonc'),
+        ip: '127.0.0.1',
+        port: undefined,
+        persistTo: undefined,
+        output: 'capture',
+        tmpDir: await benchTmpDir(),
+      });
+      log(`  ${startServer.origin} answered after ${(startServer.startupMs / 1000).toFixed(1)} s`);
+      await seedThreads(startServer, { [READ_THREAD]: { roots: 35, replies: 15 } }, { concurrency: config.seedConcurrency, log });
+      await waitUntilIdle(startServer);
+
+      step(`server: read a 50-comment thread and post, on the bundle and on npm start, ${config.seconds} s each, interleaved in ${config.rounds} rounds, ${config.connections} connections`);
       let n = 0;
-      const [read, post] = await loadCases(
-        [
-          { url: api(server.origin, READ_THREAD), seconds: config.seconds },
-          {
-            url: `${server.origin}/api/comments`,
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            seconds: config.seconds,
-            // Every body is different: the API refuses the same body twice from one IP in a thread.
-            setupRequest: (request) => ({
-              ...request,
-              body: JSON.stringify({
-                site: 'demo',
-                thread: POST_THREAD,
-                author: 'Bench Reader',
-                email: 'reader@example.com',
-                body: `Posting benchmark, comment ${++n}: a sentence or two of *Markdown*, as readers write them, with a [link](https://example.com/notes/${n}).`,
-              }),
-            }),
-          },
-        ],
-        load,
-      );
-      log(`  read:  ${read.rps} req/s, p50 ${read.latencyMs.p50} ms, p99 ${read.latencyMs.p99} ms, ${read.bytesPerResponse} B/response, server CPU ${read.serverCpuMsPerRequest} ms/request, failures ${read.failures}`);
-      log(`  post:  ${post.rps} req/s, p50 ${post.latencyMs.p50} ms, p99 ${post.latencyMs.p99} ms, server CPU ${post.serverCpuMsPerRequest} ms/request, failures ${post.failures} ${JSON.stringify(post.statuses)}`);
-      for (const [name, r] of [['read', read], ['post', post]]) if (r.failures > 0) flag(`${name}: ${r.failures} requests failed (${JSON.stringify(r.statuses)})`);
+      // Every body is different: the API refuses the same body twice from one IP in a thread.
+      const postCase = (target) => ({
+        url: `${target.origin}/api/comments`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        seconds: config.seconds,
+        cpuMs: () => serverCpuMs(target),
+        runtimeCpuMs: () => workerdCpuMs(target),
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({
+            site: 'demo',
+            thread: POST_THREAD,
+            author: 'Bench Reader',
+            email: 'reader@example.com',
+            body: `Posting benchmark, comment ${++n}: a sentence or two of *Markdown*, as readers write them, with a [link](https://example.com/notes/${n}).`,
+          }),
+        }),
+      });
+      const readCase = (target) => ({ url: api(target.origin, READ_THREAD), seconds: config.seconds, cpuMs: () => serverCpuMs(target), runtimeCpuMs: () => workerdCpuMs(target) });
+      const [read, post, startRead, startPost] = await loadCases([readCase(server), postCase(server), readCase(startServer), postCase(startServer)], load);
+      const memory = (target) => round((workerdRssBytes(target) ?? NaN) / 2 ** 20, 0);
+      for (const [name, r] of [['bundle', { read, post }], ['npm start', { read: startRead, post: startPost }]]) {
+        log(`  ${name} read:  ${r.read.rps} req/s, p50 ${r.read.latencyMs.p50} ms, p99 ${r.read.latencyMs.p99} ms, ${r.read.bytesPerResponse} B/response, CPU ${r.read.serverCpuMsPerRequest} ms/request (workerd ${r.read.runtimeCpuMsPerRequest}), failures ${r.read.failures}`);
+        log(`  ${name} post:  ${r.post.rps} req/s, p50 ${r.post.latencyMs.p50} ms, p99 ${r.post.latencyMs.p99} ms, CPU ${r.post.serverCpuMsPerRequest} ms/request (workerd ${r.post.runtimeCpuMsPerRequest}), failures ${r.post.failures} ${JSON.stringify(r.post.statuses)}`);
+      }
+      for (const [name, r] of [['read', read], ['post', post], ['npm start read', startRead], ['npm start post', startPost]]) if (r.failures > 0) flag(`${name}: ${r.failures} requests failed (${JSON.stringify(r.statuses)})`);
       results.server = {
         read,
         post,
+        memoryMiB: memory(server),
         ratios: {
           postToReadP50: ratio(post.latencyMs.p50, read.latencyMs.p50),
           postToReadP99: ratio(post.latencyMs.p99, read.latencyMs.p99),
@@ -251,7 +277,22 @@ async function main() {
           readToPostThroughput: ratio(read.rps, post.rps),
         },
       };
+      results.npmStart = {
+        read: startRead,
+        post: startPost,
+        /** workerd's resident memory after the run (MiB). */
+        memoryMiB: memory(startServer),
+        ratios: { bundleToStartReadThroughput: ratio(read.rps, startRead.rps), startToBundlePostCpu: ratio(startPost.serverCpuMsPerRequest, post.serverCpuMsPerRequest) },
+        targets: NPM_START_TARGETS,
+      };
+      const { ratios, memoryMiB } = results.npmStart;
       log(`  post/read latency: ${results.server.ratios.postToReadP50}× at p50, ${results.server.ratios.postToReadP99}× at p99; reads/s ÷ posts/s: ${results.server.ratios.readToPostThroughput}`);
+      log(`  npm start: the bundle reads ${ratios.bundleToStartReadThroughput}× as many per second; a post costs ${startPost.serverCpuMsPerRequest} ms of CPU; workerd holds ${memoryMiB} MiB (the bundle's: ${results.server.memoryMiB} MiB)`);
+      if (ratios.bundleToStartReadThroughput > NPM_START_TARGETS.readThroughputRatio) flag(`npm start reads ${ratios.bundleToStartReadThroughput}× slower than the bundle (target: within ${NPM_START_TARGETS.readThroughputRatio}×)`);
+      if (startPost.serverCpuMsPerRequest > NPM_START_TARGETS.postCpuMs) flag(`a post on npm start costs ${startPost.serverCpuMsPerRequest} ms of CPU (target: ${NPM_START_TARGETS.postCpuMs} ms)`);
+      if (memoryMiB > NPM_START_TARGETS.memoryMiB) flag(`npm start's workerd holds ${memoryMiB} MiB after the run (target: under ${NPM_START_TARGETS.memoryMiB} MiB)`);
+      await startServer.stop();
+      startServer = undefined;
     }
 
     if (config.only.has('growth')) {
@@ -313,7 +354,13 @@ async function main() {
 
     // 4. Widget.
     if (config.only.has('widget')) {
-      const found = findChromium();
+      let found;
+      try {
+        found = findChromium();
+      } catch (error) {
+        // Under CI a missing browser throws; the benchmarks skip the widget part instead.
+        found = { missing: error.message };
+      }
       if (!found.path) {
         flag(`widget benchmarks skipped: ${found.missing}`);
       } else {
@@ -340,15 +387,18 @@ async function main() {
         };
         for (const n of config.widgetSizes) await runCase(n);
         if (config.cpuSlowdown > 1 && config.widgetSizes.includes(200)) await runCase(200, config.cpuSlowdown);
-        const loadMore = await measureLoadMore(browser, `${server.origin}${growthThread(1000)}/?expect=50`);
-        if (loadMore) {
-          log(`  "Load more" on a 1,000-comment thread: ${loadMore.clicks} clicks to ${loadMore.shownAtEnd} comments; first click ${loadMore.firstClickMs} ms, median ${loadMore.medianClickMs} ms, last ${loadMore.lastClickMs} ms; longest task ${loadMore.longTaskMaxMs} ms`);
-          if (loadMore.emptyClicks) flag(`"Load more" was offered ${loadMore.emptyClicks} time(s) for a page that had no comments`);
-          if (loadMore.timedOutClicks) flag(`a "Load more" click showed nothing within 20 s`);
-          if (loadMore.shownAtEnd !== null && loadMore.shownAtEnd < 1000) flag(`"Load more" stopped at ${loadMore.shownAtEnd} of 1000 comments`);
-        } else {
-          log('  "Load more": this build of the widget has no such button');
+        const loadMoreUrl = `${server.origin}${growthThread(1000)}/?expect=50`;
+        const loadMore = await measureLoadMore(browser, loadMoreUrl);
+        const loadMoreSlow = config.cpuSlowdown > 1 && loadMore ? await measureLoadMore(browser, loadMoreUrl, { cpuSlowdown: config.cpuSlowdown }) : null;
+        for (const run of [loadMore, loadMoreSlow].filter(Boolean)) {
+          const speed = run.cpuSlowdown > 1 ? ` (CPU ${run.cpuSlowdown}× slower)` : '';
+          log(`  "Load more" on a 1,000-comment thread${speed}: ${run.clicks} clicks to ${run.shownAtEnd} comments; first click ${run.firstClickMs} ms, median ${run.medianClickMs} ms, last ${run.lastClickMs} ms (last ÷ first ${run.lastToFirst}); longest task ${run.longTaskMaxMs} ms`);
+          if (run.emptyClicks) flag(`"Load more"${speed} was offered ${run.emptyClicks} time(s) for a page that had no comments`);
+          if (run.timedOutClicks) flag(`a "Load more" click${speed} showed nothing within 20 s`);
+          if (run.shownAtEnd !== null && run.shownAtEnd < 1000) flag(`"Load more"${speed} stopped at ${run.shownAtEnd} of 1000 comments`);
+          if (run.longTaskMaxMs > LONG_TASK_LIMIT_MS) flag(`LONG TASK: "Load more"${speed} blocked the main thread for ${run.longTaskMaxMs} ms (limit ${LONG_TASK_LIMIT_MS} ms)`);
         }
+        if (!loadMore) log('  "Load more": this build of the widget has no such button');
         const byN = (n) => cases.find((c) => c.comments === n && c.cpuSlowdown === 1);
         const lo = byN(Math.min(...config.widgetSizes));
         const hi = byN(Math.max(...config.widgetSizes));
@@ -356,6 +406,7 @@ async function main() {
           firstPaint,
           cases,
           loadMore,
+          loadMoreSlow,
           ratios: {
             largestToSmallestScriptToPaint: ratio(hi?.scriptToPaintMs, lo?.scriptToPaintMs),
             largestToSmallestRender: ratio(hi?.renderMs, lo?.renderMs),
@@ -367,12 +418,14 @@ async function main() {
     }
   } catch (error) {
     if (server) error.message += `\n--- the last lines wrangler dev printed ---\n${server.log().trim().split('\n').slice(-40).join('\n')}`;
+    if (startServer) error.message += `\n--- the last lines npm start's wrangler dev printed ---\n${startServer.log().trim().split('\n').slice(-40).join('\n')}`;
     throw error;
   } finally {
     results.totalSeconds = round((performance.now() - t0) / 1000, 1);
     results.machine.loadAverageAtEnd = loadavg().map((n) => round(n, 2));
     results.flags = flags;
     await browser?.close().catch(() => {});
+    await startServer?.stop();
     await server?.stop();
     if (!config.keep) await rm(runDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 200 });
     else log(`kept ${runDir}`);

@@ -5,7 +5,7 @@
 // tests/bench/results/storage-NAME.json and prints a summary.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PROJECT_ROOT, startWranglerDev } from './lib/wrangler-dev.mjs';
+import { PROJECT_ROOT, startWranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 import { storageCases } from './lib/storage.mjs';
 
 const args = process.argv.slice(2);

@@ -13,8 +13,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compressedSizes } from '../../widget/scripts/size-report.mjs';
-import { bundleWorker } from './lib/build.mjs';
-import { benchTmpDir } from './lib/wrangler-dev.mjs';
+import { benchTmpDir, bundleWorker } from './lib/build.mjs';
 
 /** Our own ceiling for the gzipped Worker: a third of the free plan's 3 MB, ~8x today's size. */
 export const WORKER_GZIP_BUDGET = 1024 * 1024;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { findChromium, launchChromium, type BrowserSession } from './support/chromium';
+import { findChromium, launchChromiumSession, type BrowserSession } from '../support/chromium.mjs';
 import { moderate, showQueue, signInToDashboard, dashboardCard } from './support/dashboard';
 import { watchContext, type PageWatch } from './support/page-watch';
-import { startWranglerDev, type WranglerDev } from './support/wrangler-dev';
+import { startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 import { commentById, countHeading, nesting, openDemo, openDemoShowing, postComment } from './support/widget';
 
 /**
@@ -32,7 +32,7 @@ if (!chromium.path) {
     const watches = new Map<string, PageWatch>();
 
     const launch = async (who: string) => {
-      const session = await launchChromium(executablePath);
+      const session = await launchChromiumSession(executablePath);
       sessions.push(session);
       session.context.setDefaultTimeout(20_000);
       watches.set(who, watchContext(session.context, server.origin));

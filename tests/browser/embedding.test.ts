@@ -2,14 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { findChromium, launchChromium, type BrowserSession } from './support/chromium';
+import { findChromium, launchChromiumSession, type BrowserSession } from '../support/chromium.mjs';
 import { demoSites, startHostServer, type HostServer } from './support/host-server';
 import { watchContext, type PageWatch } from './support/page-watch';
 import { formatViolations, runAxe, splitByWidget } from './support/axe';
 import { cspViolations, recordCspViolations, THEME_ACCENT, THEME_TEXT, widgetStyle } from './support/reader';
-import { seedComments } from './support/seed';
-import { PROJECT_ROOT } from './support/tmp-dir';
-import { startWranglerDev, type WranglerDev } from './support/wrangler-dev';
+import { seedComments } from '../support/seed';
+import { PROJECT_ROOT, startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 import { commentById, LOADED_HEADING, postComment, widgetOn } from './support/widget';
 
 /**
@@ -29,7 +28,7 @@ import { commentById, LOADED_HEADING, postComment, widgetOn } from './support/wi
  *   only `i18n/ar.json` is fetched.
  *
  * `wrangler dev` runs with SITES allowing the host server's origin for the `demo` site, and
- * RATE_LIMIT=0. Comments are seeded through the admin restore endpoint (support/seed.ts).
+ * RATE_LIMIT=0. Comments are seeded through the admin restore endpoint (tests/support/seed.ts).
  */
 
 const chromium = findChromium(); // Throws under CI when there is no Chromium.
@@ -77,7 +76,7 @@ if (!chromium.path) {
 
     beforeAll(async () => {
       host = await startHostServer();
-      server = await startWranglerDev({ vars: { SITES: demoSites([host.origin]), RATE_LIMIT: '0', VIEW_SETTLE_SECONDS: '0' } });
+      server = await startWranglerDev({ vars: { SITES: demoSites([host.origin]), RATE_LIMIT: '0', KV_WRITE_INTERVAL_MS: '0' } });
       host.commentServer = server.origin;
       ids = await seedComments(server.origin, server.adminToken, [
         // Every hostile page's thread has a comment and a reply, so there are Like and Reply buttons.
@@ -95,7 +94,7 @@ if (!chromium.path) {
         { key: 'rtl-q', thread: '/rtl', author: 'سلمى', body: 'هل يعمل هذا من اليمين إلى اليسار؟', minutesAgo: 120 },
         { key: 'rtl-a', thread: '/rtl', author: 'Yusuf', body: 'نعم، والردود تُزاح إلى اليسار.', parent: 'rtl-q', minutesAgo: 60 },
       ]);
-      session = await launchChromium(executablePath);
+      session = await launchChromiumSession(executablePath);
       session.context.setDefaultTimeout(15_000);
       await session.context.addInitScript(recordCspViolations);
       watch = watchContext(session.context, [host.origin, server.origin]);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { formatViolations, runAxe, splitByWidget, type AxeViolation } from './support/axe';
-import { findChromium, launchChromium, type BrowserSession } from './support/chromium';
+import { findChromium, launchChromiumSession, type BrowserSession } from '../support/chromium.mjs';
 import { watchContext, type PageWatch } from './support/page-watch';
 import { focused, liveRegionText, serveDemoPages, tabUntil, type FocusInfo } from './support/reader';
-import { seedComments } from './support/seed';
-import { startWranglerDev, type WranglerDev } from './support/wrangler-dev';
+import { seedComments } from '../support/seed';
+import { startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 import { commentById, LOADED_HEADING, nesting, postComment, widgetOn } from './support/widget';
 import type { Page } from 'playwright-core';
 
@@ -23,7 +23,7 @@ import type { Page } from 'playwright-core';
  *
  * The demo page is served at other paths too (each test its own thread: the widget's thread is
  * the page's path), and in a dark version (support/reader.ts, `serveDemoPages`). Comments are
- * seeded through the admin restore endpoint (support/seed.ts).
+ * seeded through the admin restore endpoint (tests/support/seed.ts).
  */
 
 const chromium = findChromium(); // Throws under CI when there is no Chromium.
@@ -46,7 +46,7 @@ if (!chromium.path) {
 
     /** A fresh browser (its own profile: a different reader), with the demo page at every path. */
     const launch = async (who: string) => {
-      const session = await launchChromium(executablePath);
+      const session = await launchChromiumSession(executablePath);
       sessions.push(session);
       session.context.setDefaultTimeout(15_000);
       watches.set(who, watchContext(session.context, server.origin));
@@ -65,8 +65,8 @@ if (!chromium.path) {
     };
 
     beforeAll(async () => {
-      // VIEW_SETTLE_SECONDS=0: a thread's view is rechecked on its next read (likes show at once).
-      server = await startWranglerDev({ vars: { RATE_LIMIT: '0', VIEW_SETTLE_SECONDS: '0' } });
+      // KV_WRITE_INTERVAL_MS=0: a thread's object writes its view at every change (likes show at once).
+      server = await startWranglerDev({ vars: { RATE_LIMIT: '0', KV_WRITE_INTERVAL_MS: '0' } });
     });
 
     afterAll(async () => {

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { normalizeForDuplicate } from '../../worker/src/moderation/spam-checks';
 import { LIMITS, type CreateCommentRequest, type OwnComment } from '../../worker/src/wire';
 import { bulkApprove, listThread, mapLimit, postViaApi, type PostOutcome } from './support/api';
-import { findChromium, launchChromium, type BrowserSession } from './support/chromium';
+import { findChromium, launchChromiumSession, type BrowserSession } from '../support/chromium.mjs';
 import { signInToDashboard } from './support/dashboard';
 import { ACCEPTED_HOSTILE_WEBSITES, PARLEY_VECTORS, REFUSED_WEBSITES, loadBlns, type HostileString } from './support/hostile-strings';
 import { watchContext, type PageWatch } from './support/page-watch';
 import { bodyRule, checkBody, normaliseName, type BodyRule } from './support/text-rules';
-import { startWranglerDev, type WranglerDev } from './support/wrangler-dev';
+import { startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 import { openDemo, postComment } from './support/widget';
 import { armContext, auditPage, type ExpectedComment, type PageAudit, type SeenComment } from './support/xss-audit';
 
@@ -228,7 +228,7 @@ if (!chromium.path) {
     const started = Date.now();
 
     const launch = async (who: string) => {
-      const session = await launchChromium(executablePath);
+      const session = await launchChromiumSession(executablePath);
       sessions.set(who, session);
       session.context.setDefaultTimeout(20_000);
       watches.set(who, watchContext(session.context, server.origin));
@@ -418,6 +418,8 @@ if (!chromium.path) {
           await reader.page.goto(`${server.origin}${thread}${csp === 'without CSP' ? '?csp=off' : ''}`);
           const count = mine.length === 1 ? '1 comment' : `${mine.length} comments`;
           await reader.page.locator('#comments').getByRole('heading', { name: count, exact: true }).waitFor();
+          // A long thread is rendered a step at a time: the list is busy until the last.
+          await reader.page.locator('#comments ol.thread[aria-busy="false"]').waitFor();
           // Let anything a comment might have set off (image errors, focus, timers) happen before looking.
           await reader.page.waitForTimeout(100);
           const audit = await auditPage(reader.page, { mode: 'widget', scripts: widgetScripts(), comments: expected(mine) });
@@ -441,6 +443,7 @@ if (!chromium.path) {
       for (const csp of ['without CSP', 'with CSP'] as const) {
         await reader.page.goto(`${server.origin}${thread}${csp === 'without CSP' ? '?csp=off' : ''}`);
         await reader.page.locator('#comments').getByRole('heading', { name: `${mine.length} comments`, exact: true }).waitFor();
+        await reader.page.locator('#comments ol.thread[aria-busy="false"]').waitFor();
         await slipIn();
         await reader.page.waitForTimeout(300);
         const audit = await auditPage(reader.page, { mode: 'widget', scripts: widgetScripts(), comments: [] });

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { threadUrl } from '../../worker/src/lib/thread-url';
 import { LIMITS, type OwnComment } from '../../worker/src/wire';
 import { bulkApprove, mapLimit, postViaApi } from './support/api';
-import { findChromium, launchChromium, type BrowserSession } from './support/chromium';
+import { findChromium, launchChromiumSession, type BrowserSession } from '../support/chromium.mjs';
 import { signInToDashboard } from './support/dashboard';
 import { startHostServer, type HostServer } from './support/host-server';
 import { PARLEY_VECTORS, loadBlns } from './support/hostile-strings';
 import { watchContext, type PageWatch } from './support/page-watch';
 import { asRead, linksLeaving, startWebhookRecorder, urlsIn, type WebhookPayload, type WebhookRecorder } from './support/surfaces';
 import { normaliseName } from './support/text-rules';
-import { startWranglerDev, type WranglerDev } from './support/wrangler-dev';
+import { startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 import { armContext, auditPage, type PageAudit } from './support/xss-audit';
 
 /**
@@ -101,7 +101,7 @@ if (!chromium.path) {
       host = await startHostServer();
       hooks = await startWebhookRecorder();
       const sites = [{ id: SITE, name: SITE_NAME, origins: [host.origin], moderation: 'all', url: SITE_URL, webhook: `${hooks.origin}/hook` }];
-      server = await startWranglerDev({ vars: { SITES: JSON.stringify(sites), RATE_LIMIT: '0', VIEW_SETTLE_SECONDS: '0' } });
+      server = await startWranglerDev({ vars: { SITES: JSON.stringify(sites), RATE_LIMIT: '0' } });
       host.commentServer = server.origin;
 
       const corpus = [...PARLEY_VECTORS, ...loadBlns()].map((vector) => vector.text);
@@ -117,7 +117,7 @@ if (!chromium.path) {
       });
       console.log(`hostile thread ids and names: ${threads.length} threads (${ESCAPING_THREADS.length} made to leave the site), ${names.length} names; ${SAMPLE} threads opened one by one`);
 
-      session = await launchChromium(executablePath);
+      session = await launchChromiumSession(executablePath);
       session.context.setDefaultTimeout(20_000);
       watch = watchContext(session.context, [server.origin, host.origin]);
       await armContext(session.context, dialogs);

@@ -1,13 +1,13 @@
 import { waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { mountWidget } from '../../widget/src/embed';
-import { FakeServer } from './helpers/fake-server';
+import { API, network, newThread, seed } from './helpers/server';
 
-let server: FakeServer;
-
-beforeEach(() => {
-  server = new FakeServer().install();
-  server.seed({ author: 'Ada', thread: location.pathname });
+beforeEach(async () => {
+  // The page's own path is the default thread: a new path (and thread) for every test.
+  history.replaceState(null, '', newThread());
+  network.watch();
+  await seed(location.pathname, [{ author: 'Ada' }]);
 });
 afterEach(() => {
   document.body.innerHTML = '';
@@ -33,14 +33,14 @@ async function widgetIn(host: Element) {
 describe('mounting', () => {
   test('mounts into #comments in an open shadow root, with the API at the script\'s origin', async () => {
     document.body.innerHTML = '<article><p>Post</p><div id="comments"></div></article>';
-    mountWidget(scriptTag({ src: 'https://parley.test/widget.js', 'data-site': 'demo' }));
+    mountWidget(scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo' }));
 
     const host = document.getElementById('comments')!;
     const widget = await widgetIn(host);
     expect(await widget.findByRole('heading', { name: '1 comment' })).toBeTruthy();
     expect(widget.getByText('Ada')).toBeTruthy();
-    const url = server.requests[0].url;
-    expect(url.origin).toBe('https://parley.test');
+    const url = network.requests[0].url;
+    expect(url.origin).toBe(API);
     expect(url.searchParams.get('site')).toBe('demo');
     expect(url.searchParams.get('thread')).toBe(location.pathname);
     // The widget's stylesheet lives in the shadow root, not the page.
@@ -51,8 +51,9 @@ describe('mounting', () => {
 
   test('honours data-thread and data-target', async () => {
     document.body.innerHTML = '<div id="comments"></div><aside class="talk"></aside>';
-    server.seed({ author: 'Bea', thread: 'custom-thread' });
-    mountWidget(scriptTag({ src: 'https://parley.test/widget.js', 'data-site': 'demo', 'data-thread': 'custom-thread', 'data-target': 'aside.talk' }));
+    const custom = `custom-${newThread().slice(1)}`;
+    await seed(custom, [{ author: 'Bea' }]);
+    mountWidget(scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo', 'data-thread': custom, 'data-target': 'aside.talk' }));
 
     const widget = await widgetIn(document.querySelector('aside.talk')!);
     expect(await widget.findByText('Bea')).toBeTruthy();
@@ -61,7 +62,7 @@ describe('mounting', () => {
 
   test('without #comments, mounts into a new element right after the script tag', async () => {
     document.body.innerHTML = '<p>Before</p>';
-    const script = scriptTag({ src: 'https://parley.test/widget.js', 'data-site': 'demo' });
+    const script = scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo' });
     document.body.append(Object.assign(document.createElement('p'), { textContent: 'After' }));
     mountWidget(script);
 
@@ -72,28 +73,28 @@ describe('mounting', () => {
 
   test('mounting twice into the same element does nothing more', async () => {
     document.body.innerHTML = '<div id="comments"></div>';
-    const script = scriptTag({ src: 'https://parley.test/widget.js', 'data-site': 'demo' });
+    const script = scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo' });
     mountWidget(script);
     mountWidget(script);
     await (await widgetIn(document.getElementById('comments')!)).findByText('Ada');
-    expect(server.requests).toHaveLength(1);
+    expect(network.requests).toHaveLength(1);
   });
 
   test('without data-site, or with a data-target that matches nothing, it only logs an error', () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     document.body.innerHTML = '<div id="comments"></div>';
-    mountWidget(scriptTag({ src: 'https://parley.test/widget.js' }));
-    mountWidget(scriptTag({ src: 'https://parley.test/widget.js', 'data-site': 'demo', 'data-target': '#nowhere' }));
-    mountWidget(scriptTag({ src: 'https://parley.test/widget.js', 'data-site': 'demo', 'data-target': '[[bad' }));
+    mountWidget(scriptTag({ src: `${API}/widget.js` }));
+    mountWidget(scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo', 'data-target': '#nowhere' }));
+    mountWidget(scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo', 'data-target': '[[bad' }));
     expect(log).toHaveBeenCalledTimes(3);
     expect(document.getElementById('comments')!.shadowRoot).toBeNull();
-    expect(server.requests).toHaveLength(0);
+    expect(network.requests).toHaveLength(0);
     log.mockRestore();
   });
 
   test('main.tsx finds its script tag, mounts, and defines no globals', async () => {
     document.body.innerHTML = '<div id="comments"></div>';
-    scriptTag({ src: 'https://parley.test/widget.js', 'data-site': 'demo' });
+    scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo' });
     const before = new Set(Object.getOwnPropertyNames(globalThis));
     await import('../../widget/src/main');
     await (await widgetIn(document.getElementById('comments')!)).findByText('Ada');

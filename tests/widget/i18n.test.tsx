@@ -4,37 +4,36 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { LANGUAGES } from '../../widget/src/embed';
 import { enErrors, enExtra } from '../../widget/src/i18n/en-extra';
 import { en, type Plural } from '../../widget/src/i18n/en';
-import { plural, t, useStrings } from '../../widget/src/lib/i18n';
+import { plural, strings, useStrings } from '../../widget/src/lib/i18n';
 import { embed, widgetIn } from './helpers/embed';
-import { FakeServer, repoFile } from './helpers/fake-server';
-import { mainForm, renderApp, resetBetweenTests } from './helpers/render';
+import { repoFile } from './helpers/repo';
+import { mainForm, renderApp, resetBetweenTests, testThread } from './helpers/render';
+import { network, seed } from './helpers/server';
 
 resetBetweenTests();
 afterEach(() => document.documentElement.removeAttribute('lang'));
 
 const translation = (lang: string) => JSON.parse(readFileSync(repoFile(`widget/src/i18n/${lang}.json`), 'utf8'));
-const i18nRequests = (server: FakeServer) => server.requests.filter((r) => r.url.pathname.startsWith('/i18n/')).map((r) => r.url.pathname);
+const i18nRequests = () => network.requests.filter((r) => r.url.pathname.startsWith('/i18n/')).map((r) => r.url.pathname);
 
 describe('choosing the language', () => {
   test('English is built in: no translation is fetched', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada', thread: location.pathname });
+    await seed(testThread(), [{ author: 'Ada' }]);
     document.documentElement.lang = 'en-GB';
-    embed();
+    embed({ 'data-thread': testThread() });
     const widget = await widgetIn();
     expect(await widget.findByRole('heading', { name: '1 comment' })).toBeTruthy();
-    expect(i18nRequests(server)).toEqual([]);
-    expect(server.requests.map((r) => r.url.pathname)).toEqual(['/api/comments']);
+    expect(i18nRequests()).toEqual([]);
+    expect(network.requests.map((r) => r.url.pathname)).toEqual(['/api/comments']);
   });
 
   test('the page’s <html lang> picks the translation, which is fetched once, before anything is shown', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada', thread: location.pathname });
+    await seed(testThread(), [{ author: 'Ada' }]);
     document.documentElement.lang = 'de-AT';
-    embed();
+    embed({ 'data-thread': testThread() });
     const widget = await widgetIn();
     expect(await widget.findByRole('heading', { name: '1 Kommentar' })).toBeTruthy();
-    expect(i18nRequests(server)).toEqual(['/i18n/de.json']);
+    expect(i18nRequests()).toEqual(['/i18n/de.json']);
     expect(widget.getByRole('button', { name: 'Kommentar senden' })).toBeTruthy();
     expect(widget.getByLabelText('E-Mail (optional)')).toBeTruthy();
     // Relative dates in German, by Intl.
@@ -43,32 +42,29 @@ describe('choosing the language', () => {
   });
 
   test('data-lang wins over <html lang>; only that language is fetched', async () => {
-    const server = new FakeServer().install();
     document.documentElement.lang = 'de';
-    embed({ 'data-lang': 'pt-BR' });
+    embed({ 'data-lang': 'pt-BR', 'data-thread': testThread() });
     const widget = await widgetIn();
     expect(await widget.findByRole('heading', { name: 'Nenhum comentário ainda' })).toBeTruthy();
-    expect(i18nRequests(server)).toEqual(['/i18n/pt.json']);
+    expect(i18nRequests()).toEqual(['/i18n/pt.json']);
   });
 
   test('a language without a translation, or one that fails to load, is English', async () => {
-    const server = new FakeServer().install();
-    embed({ 'data-lang': 'it' });
+    embed({ 'data-lang': 'it', 'data-thread': testThread() });
     expect(await (await widgetIn()).findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
-    expect(i18nRequests(server)).toEqual([]);
+    expect(i18nRequests()).toEqual([]);
 
-    server.offline = true;
-    embed({ 'data-lang': 'fr' });
+    network.offline = true;
+    embed({ 'data-lang': 'fr', 'data-thread': testThread() });
     await widgetIn();
-    expect(i18nRequests(server)).toEqual(['/i18n/fr.json']);
-    server.offline = false;
-    expect(t.comments).toBe('Comments');
+    expect(i18nRequests()).toEqual(['/i18n/fr.json']);
+    network.offline = false;
+    expect(strings.comments).toBe('Comments');
   });
 
   test('Arabic sets dir="rtl" on the widget root (the layout mirrors); comment text keeps its own direction', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada', thread: location.pathname });
-    embed({ 'data-lang': 'ar' });
+    await seed(testThread(), [{ author: 'Ada' }]);
+    embed({ 'data-lang': 'ar', 'data-thread': testThread() });
     const widget = await widgetIn();
     expect(await widget.findByRole('heading', { name: 'تعليق واحد' })).toBeTruthy();
     const root = widget.getByRole('region', { name: 'التعليقات' });
@@ -78,8 +74,7 @@ describe('choosing the language', () => {
   });
 
   test('other languages are left to right', async () => {
-    new FakeServer().install();
-    embed({ 'data-lang': 'ja' });
+    embed({ 'data-lang': 'ja', 'data-thread': testThread() });
     const widget = await widgetIn();
     await widget.findByRole('heading', { name: 'まだコメントはありません' });
     expect(widget.getByRole('region').getAttribute('dir')).toBe('ltr');
@@ -91,9 +86,9 @@ describe('the translations', () => {
   const paths = (value: object, prefix = ''): string[] =>
     Object.entries(value).flatMap(([key, v]) => (v && typeof v === 'object' ? paths(v, `${prefix}${key}.`) : [`${prefix}${key}`]));
   const plurals = Object.entries(en).filter(([, v]) => v && typeof v === 'object' && 'other' in v).map(([k]) => k);
-  // English is split between widget.js (en.ts) and widget-extra.js (en-extra.ts: `extra`, rare errors, and the server's field errors).
-  const { email, website, ...rareErrors } = enErrors;
-  const english = { ...en, extra: enExtra, errors: { ...en.errors, ...rareErrors }, fieldErrors: { ...en.fieldErrors, email, website } };
+  // English is split between widget.js (en.ts) and widget-extra.js (en-extra.ts: `extra`, rare errors, and the fields' errors).
+  const { author, body, notify, email, website, ...rareErrors } = enErrors;
+  const english = { ...en, extra: enExtra, errors: { ...en.errors, ...rareErrors }, fieldErrors: { author, body, notify, email, website } };
 
   test('exist for exactly the languages the embed offers', () => {
     const files = readdirSync(repoFile('widget/src/i18n')).filter((name) => name.endsWith('.json'));
@@ -124,29 +119,28 @@ describe('the translations', () => {
 
   test('plurals follow each language’s rules', () => {
     useStrings(translation('ar'));
-    expect([0, 1, 2, 3, 11, 100].map((n) => plural(t.count, n))).toEqual(['لا توجد تعليقات بعد', 'تعليق واحد', 'تعليقان', '3 تعليقات', '11 تعليقًا', '100 تعليق']);
+    expect([0, 1, 2, 3, 11, 100].map((n) => plural(strings.count, n))).toEqual(['لا توجد تعليقات بعد', 'تعليق واحد', 'تعليقان', '3 تعليقات', '11 تعليقًا', '100 تعليق']);
     useStrings(translation('fr'));
-    expect([0, 1, 2].map((n) => plural(t.moreReplies, n || 1))).toEqual(['Afficher 1 autre réponse', 'Afficher 1 autre réponse', 'Afficher 2 autres réponses']);
-    expect(plural(t.count, 0)).toBe('Aucun commentaire pour l’instant');
+    expect([0, 1, 2].map((n) => plural(strings.moreReplies, n || 1))).toEqual(['Afficher 1 autre réponse', 'Afficher 1 autre réponse', 'Afficher 2 autres réponses']);
+    expect(plural(strings.count, 0)).toBe('Aucun commentaire pour l’instant');
     useStrings();
-    expect([0, 1, 1234].map((n) => plural(t.count, n))).toEqual(['No comments yet', '1 comment', '1,234 comments']);
+    expect([0, 1, 1234].map((n) => plural(strings.count, n))).toEqual(['No comments yet', '1 comment', '1,234 comments']);
   });
 
   test('a translated widget is translated throughout: errors of the server, and messages of the lazily loaded features', async () => {
-    const server = new FakeServer({ moderation: 'none' }).install();
     useStrings(translation('es'));
-    renderApp();
+    renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: 'Todavía no hay comentarios' });
-    server.fail = { method: 'POST', status: 429, code: 'rate_limited' };
     const form = within(mainForm());
     fireEvent.input(form.getByLabelText('Nombre'), { target: { value: 'Ana' } });
     fireEvent.input(form.getByLabelText('Comentario'), { target: { value: 'Hola' } });
     fireEvent.click(form.getByRole('button', { name: 'Publicar comentario' }));
-    await waitFor(() => expect(within(mainForm()).getByRole('alert').textContent).toBe('Estás publicando demasiado rápido. Espera un minuto.'));
-
-    server.fail = undefined;
-    fireEvent.click(form.getByRole('button', { name: 'Publicar comentario' }));
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('¡Gracias! Tu comentario ya está publicado.'));
+
+    // The same comment twice: the server refuses it, and the form says why, in Spanish.
+    fireEvent.input(form.getByLabelText('Comentario'), { target: { value: 'Hola' } });
+    fireEvent.click(form.getByRole('button', { name: 'Publicar comentario' }));
+    await waitFor(() => expect(within(mainForm()).getByRole('alert').textContent).toBe('Ya publicaste este comentario.'));
     const confirm = vi.fn(() => false);
     vi.stubGlobal('confirm', confirm);
     fireEvent.click(screen.getByRole('button', { name: 'Eliminar' }));

@@ -1,13 +1,17 @@
-import { render } from 'preact';
+import { createElement, render } from 'preact';
 import css from './styles/widget.css?inline';
 import { createClient } from './api/client';
-import { App } from './components/app/app';
-import { extra, extraScript } from './lib/extra';
-import { useStrings } from './lib/i18n';
+import { Widget } from './components/widget/widget';
+import { featureLoader, type Features } from './features/features';
+import { plural, strings, useStrings } from './lib/i18n';
 import { applyTheme } from './lib/theme';
+import { WidgetStore } from './state/store';
 
 /** Languages with a translation in `/i18n/LANG.json`; English is built in. */
 export const LANGUAGES = ['de', 'fr', 'es', 'pt', 'zh', 'ja', 'ar'];
+
+/** widget-extra.js, an ES module beside widget.js (same origin, so the same CSP allowance), imported on first use. */
+const importFeatures = (origin: string) => (): Promise<Features> => import(/* @vite-ignore */ `${origin}/widget-extra.js`).then((module) => module.createFeatures(createElement));
 
 /**
  * Mounts the widget for its `<script>` tag (attributes in docs/widget.md):
@@ -19,11 +23,11 @@ export const LANGUAGES = ['de', 'fr', 'es', 'pt', 'zh', 'ja', 'ar'];
  * - `data-turnstile-sitekey` turns on Cloudflare Turnstile.
  * Fills `[data-parley-count]` elements with comment counts. The API is at the script's own
  * origin. The widget renders in an open shadow root with its own stylesheet; mounting twice
- * into the same element does nothing.
+ * into the same element does nothing. `loadFeatures` loads widget-extra.js (tests give its source).
  */
-export function mountWidget(script: HTMLScriptElement): void {
+export function mountWidget(script: HTMLScriptElement, loadFeatures?: () => Promise<Features>): void {
   // An async script can run before the rest of the page is parsed.
-  if (document.readyState === 'loading') return document.addEventListener('DOMContentLoaded', () => mountWidget(script));
+  if (document.readyState === 'loading') return document.addEventListener('DOMContentLoaded', () => mountWidget(script, loadFeatures));
   const { site, thread = location.pathname, target, theme, lang = document.documentElement.lang, turnstileSitekey } = script.dataset;
   const counts = document.querySelectorAll<HTMLElement>('[data-parley-count]');
   let host: HTMLElement | null = null;
@@ -36,19 +40,31 @@ export function mountWidget(script: HTMLScriptElement): void {
   if (!site || (!host && target)) return console.error('Parley: no data-site, or no element for data-target');
   const origin = new URL(script.src || location.href).origin;
   const api = createClient(origin);
-  extraScript.src = `${origin}/widget-extra.js`;
+  const features = featureLoader(loadFeatures ?? importFeatures(origin));
   const code = lang.slice(0, 2).toLowerCase();
+  let store: WidgetStore | undefined;
+  if (host && !host.shadowRoot) {
+    store = new WidgetStore(api, site, thread, features);
+    // The thread's first page, asked for at once (alongside the translation).
+    store.load();
+  }
+  const root = store && host!.attachShadow({ mode: 'open' });
   // A translation that fails to load leaves English.
-  Promise.resolve(LANGUAGES.includes(code) ? api.strings(code) : undefined).then(useStrings, () => useStrings()).then(() => {
-    if (counts.length) extra().then((x) => x.fillCounts(api, site, counts));
-    if (!host || host.shadowRoot) return;
-    const root = host.attachShadow({ mode: 'open' });
-    // A constructed stylesheet needs no CSP allowance ('unsafe-inline').
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-    root.adoptedStyleSheets = [sheet];
-    applyTheme(host, theme);
-    if (turnstileSitekey) extra().then((x) => x.loadTurnstile(turnstileSitekey, host));
-    render(<App api={api} site={site} thread={thread} />, root);
-  });
+  Promise.resolve(LANGUAGES.includes(code) ? api.strings(code) : undefined)
+    .then(useStrings, () => useStrings())
+    .then(() => {
+      if (counts.length) features().then((loaded) => loaded.fillCounts(origin, site, counts, (count) => plural(strings.count, count)));
+      if (!store || !root) return;
+      // A constructed stylesheet needs no CSP allowance ('unsafe-inline').
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [sheet];
+      if (turnstileSitekey) features().then((loaded) => (store.captcha = loaded.startTurnstile(turnstileSitekey, host!)));
+      // The theme (it reads the page's styles) and the first render each get a task of their own:
+      // the page's task that runs widget.js stays short, and so do they.
+      setTimeout(() => {
+        applyTheme(host!, theme);
+        setTimeout(() => render(<Widget store={store} />, root));
+      });
+    });
 }

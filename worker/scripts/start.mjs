@@ -1,46 +1,76 @@
 #!/usr/bin/env node
 // `npm start`: serves the demo page, widget.js, the API and the dashboard with `wrangler dev`
-// on http://localhost:8787, with Workers KV persisted on disk in .wrangler/state (it survives
-// restarts). Reads PORT, ADMIN_TOKEN and RATE_LIMIT from the environment; HASH_KEY and
-// LINK_SIGNING_KEY come from .wrangler/dev-secrets.json (made once, never printed; see lib/dev-secrets.mjs).
-import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// on http://localhost:8787, with local KV persisted on disk in .wrangler/state (it survives
+// restarts). Reads PORT, ADMIN_TOKEN, RATE_LIMIT and PARLEY_LOG from the environment;
+// `npm start -- --log-level info` (or PARLEY_LOG=info) shows every request.
 import { join } from 'node:path';
-import { devSecretVars } from './lib/dev-secrets.mjs';
+import { pathToFileURL } from 'node:url';
+import { DEV_ADMIN_TOKEN } from './lib/local-worker.mjs';
+import { PROJECT_ROOT, startWranglerDev } from './lib/wrangler-dev.mjs';
 
-/** The development admin token, used only by `npm start` when ADMIN_TOKEN is not set. */
-export const DEV_ADMIN_TOKEN = 'parley-dev-token';
+/** wrangler's log levels, quietest last. */
+const LOG_LEVELS = ['debug', 'info', 'log', 'warn', 'error', 'none'];
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const port = process.env.PORT || '8787';
-const adminToken = process.env.ADMIN_TOKEN || DEV_ADMIN_TOKEN;
-const xdg = join(root, '.wrangler', 'xdg');
-mkdirSync(xdg, { recursive: true });
+/**
+ * How `npm start` runs `wrangler dev` (the benchmarks measure this same configuration): quiet
+ * (`--log-level warn`: wrangler logs every request at `info`, which costs each request a third
+ * of its time) unless PARLEY_LOG or `--log-level` asks for more.
+ *
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string[]} argv the arguments after `npm start --`
+ * @returns {import('./lib/wrangler-dev.d.mts').StartWranglerDevOptions}
+ */
+export function startOptions(env = process.env, argv = []) {
+  const flag = argv.indexOf('--log-level');
+  const logLevel = (flag >= 0 ? argv[flag + 1] : env.PARLEY_LOG) || 'warn';
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`Unknown log level "${logLevel}": use one of ${LOG_LEVELS.join(', ')}.`);
+  const vars = {};
+  if (env.RATE_LIMIT !== undefined) vars.RATE_LIMIT = env.RATE_LIMIT;
+  return {
+    ip: null,
+    port: Number(env.PORT || 8787),
+    adminToken: env.ADMIN_TOKEN || DEV_ADMIN_TOKEN,
+    persistTo: join(PROJECT_ROOT, '.wrangler', 'state'),
+    vars,
+    logLevel,
+    output: 'inherit',
+  };
+}
 
-const args = ['dev', '--port', port, '--var', `ADMIN_TOKEN:${adminToken}`, ...devSecretVars(root), '--persist-to', join(root, '.wrangler', 'state')];
-if (process.env.RATE_LIMIT !== undefined) args.push('--var', `RATE_LIMIT:${process.env.RATE_LIMIT}`);
-
-const child = spawn(join(root, 'node_modules', '.bin', 'wrangler'), args, {
-  cwd: root,
-  stdio: 'inherit',
-  env: {
-    ...process.env,
-    WRANGLER_SEND_METRICS: 'false',
-    WRANGLER_HIDE_BANNER: 'true',
-    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-    XDG_CONFIG_HOME: xdg,
-  },
-});
-
-console.log(`
-  Parley is starting on http://localhost:${port}
+async function main() {
+  const options = startOptions(process.env, process.argv.slice(2));
+  let server;
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, async () => {
+      stopping = true;
+      console.log('\nStopping Parley…');
+      await server?.stop();
+      process.exit(130);
+    });
+  }
+  console.log(`Starting Parley on http://localhost:${options.port} …`);
+  // Up once the API answers at all (SITES may not have the demo site).
+  server = await startWranglerDev({ ...options, ready: async (origin) => (await fetch(`${origin}/api/comments?site=demo&thread=%2F`)).status < 500 });
+  const { port } = server;
+  console.log(`
+  Parley is running on http://localhost:${port}
     demo blog post   http://localhost:${port}/
     dashboard        http://localhost:${port}/admin
     admin token      ${process.env.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : `${DEV_ADMIN_TOKEN}  (development default; set ADMIN_TOKEN to choose your own)`}
-    HASH_KEY, LINK_SIGNING_KEY  random, kept in .wrangler/dev-secrets.json
     local KV         .wrangler/state (kept between restarts)
+    logs             ${options.logLevel === 'warn' ? 'warnings and errors (PARLEY_LOG=info shows every request)' : `level ${options.logLevel}`}
+  Ctrl-C stops it.
 `);
+  const { code, signal } = await server.exited;
+  if (stopping) return;
+  console.error(`wrangler dev stopped (${signal ?? `exit code ${code}`}).`);
+  process.exit(code ?? 1);
+}
 
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 0));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}

@@ -8,7 +8,14 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from './wrangler-dev.mjs';
+import { PROJECT_ROOT } from '../../../worker/scripts/lib/wrangler-dev.mjs';
+
+/** `.tmp/bench` (gitignored): KV state, Chromium profiles and build output of a run. Created on first use. */
+export async function benchTmpDir() {
+  const dir = join(PROJECT_ROOT, '.tmp', 'bench');
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
 
 /** Runs a command in the project root; resolves with its output, rejects with it on failure. */
 export function run(command, args, { env = {}, cwd = PROJECT_ROOT } = {}) {

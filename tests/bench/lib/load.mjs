@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 import { percentile, round } from './stats.mjs';
 
 /** One autocannon run; returns the raw samples. */
-async function runOnce({ url, method = 'GET', headers = {}, setupRequest, connections = 10, seconds, warmupSeconds = 0, cpuMs = () => null }) {
+async function runOnce({ url, method = 'GET', headers = {}, setupRequest, connections = 10, seconds, warmupSeconds = 0, cpuMs = () => null, runtimeCpuMs = () => null }) {
   const parsed = new URL(url);
   const request = { method, path: parsed.pathname + parsed.search, headers, ...(setupRequest ? { setupRequest } : {}) };
   const base = { url: parsed.origin, connections, pipelining: 1, requests: [request], timeout: 30 };
@@ -19,6 +19,7 @@ async function runOnce({ url, method = 'GET', headers = {}, setupRequest, connec
   const statuses = {};
   let bytes = 0;
   const cpuBefore = cpuMs();
+  const runtimeBefore = runtimeCpuMs();
   const instance = autocannon({ ...base, duration: seconds });
   instance.on('response', (_client, statusCode, resBytes, responseTime) => {
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
@@ -29,8 +30,15 @@ async function runOnce({ url, method = 'GET', headers = {}, setupRequest, connec
   });
   const result = await instance;
   const cpuAfter = cpuMs();
+  const runtimeAfter = runtimeCpuMs();
   const answered = Object.values(statuses).reduce((a, b) => a + b, 0);
-  return { latencies, statuses, bytes, answered, cpu: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, duration: result.duration, failures: result.errors + result.timeouts + (result.non2xx ?? 0) };
+  const spent = (before, after) => (before === null || after === null ? null : after - before);
+  return { latencies, statuses, bytes, answered, cpu: spent(cpuBefore, cpuAfter), runtimeCpu: spent(runtimeBefore, runtimeAfter), duration: result.duration, failures: result.errors + result.timeouts + (result.non2xx ?? 0) };
+}
+
+/** CPU time of `key` per answered request (ms), or null where it was not measured. */
+function perRequest(samples, key) {
+  return samples.some((s) => s[key] === null) ? null : round(samples.reduce((n, s) => n + s[key], 0) / Math.max(1, samples.reduce((n, s) => n + s.answered, 0)), 3);
 }
 
 function summarize(samples, connections) {
@@ -60,22 +68,25 @@ function summarize(samples, connections) {
      * CPU time of wrangler and workerd per answered request (ms): the Worker, the local KV
      * simulator and wrangler's proxy together, so an upper bound of the Worker's own CPU time.
      */
-    serverCpuMsPerRequest: samples.some((s) => s.cpu === null) ? null : round(samples.reduce((n, s) => n + s.cpu, 0) / Math.max(1, samples.reduce((n, s) => n + s.answered, 0)), 3),
+    serverCpuMsPerRequest: perRequest(samples, 'cpu'),
+    /** The same for workerd alone: the Worker and the local KV simulator, without wrangler's proxy. */
+    runtimeCpuMsPerRequest: perRequest(samples, 'runtimeCpu'),
   };
 }
 
 /**
- * Runs `cases` ({url, method?, headers?, setupRequest?, seconds}) interleaved in `rounds` rounds
- * (each case runs seconds/rounds per round, after a one-second warm-up before its first round) and
- * returns one summary per case, in order. `cpuMs()` (the server's CPU time so far) gives each
- * case's server CPU time per request.
+ * Runs `cases` ({url, method?, headers?, setupRequest?, seconds, cpuMs?, runtimeCpuMs?}) interleaved
+ * in `rounds` rounds (each case runs seconds/rounds per round, after a one-second warm-up before its
+ * first round) and returns one summary per case, in order. `cpuMs()` (the server's CPU time so far)
+ * and `runtimeCpuMs()` (its workerd's) give each case's CPU time per request; a case may bring its
+ * own (cases on different servers).
  */
-export async function loadCases(cases, { connections = 10, rounds = 3, warmupSeconds = 1, cpuMs } = {}) {
+export async function loadCases(cases, { connections = 10, rounds = 3, warmupSeconds = 1, cpuMs, runtimeCpuMs } = {}) {
   const samples = cases.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (const [index, c] of cases.entries()) {
       const seconds = Math.max(1, c.seconds / rounds);
-      samples[index].push(await runOnce({ ...c, connections, seconds, warmupSeconds: round === 0 ? warmupSeconds : 0, cpuMs }));
+      samples[index].push(await runOnce({ cpuMs, runtimeCpuMs, ...c, connections, seconds, warmupSeconds: round === 0 ? warmupSeconds : 0 }));
     }
   }
   return samples.map((s) => summarize(s, connections));
@@ -83,6 +94,6 @@ export async function loadCases(cases, { connections = 10, rounds = 3, warmupSec
 
 /** One case on its own (see {@link loadCases}). */
 export async function loadCase(options) {
-  const [result] = await loadCases([options], { connections: options.connections, rounds: options.rounds ?? 1, cpuMs: options.cpuMs });
+  const [result] = await loadCases([options], { connections: options.connections, rounds: options.rounds ?? 1, cpuMs: options.cpuMs, runtimeCpuMs: options.runtimeCpuMs });
   return result;
 }

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, release, platform } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from './wrangler-dev.mjs';
+import { PROJECT_ROOT } from '../../../worker/scripts/lib/wrangler-dev.mjs';
 
 const version = (pkg) => {
   try {

@@ -38,9 +38,15 @@ export function renderMarkdown(r) {
   if (r.server) {
     const { read, post, ratios } = r.server;
     out.push('', `## Server (wrangler dev on loopback, ${read.connections} connections)`, '');
-    const row = (name, x) => [name, v(x.rps), v(x.latencyMs.p50), v(x.latencyMs.p90), v(x.latencyMs.p99), v(x.latencyMs.max), v(x.serverCpuMsPerRequest), v(x.bytesPerResponse), v(x.requests), v(x.failures)];
-    out.push(table(['case', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'server CPU ms/request', 'bytes/response', 'requests', 'failed'], [row('read a 50-comment thread', read), row('post a comment', post)]));
+    const row = (name, x) => [name, v(x.rps), v(x.latencyMs.p50), v(x.latencyMs.p90), v(x.latencyMs.p99), v(x.latencyMs.max), v(x.serverCpuMsPerRequest), v(x.runtimeCpuMsPerRequest), v(x.bytesPerResponse), v(x.requests), v(x.failures)];
+    const rows = [row('bundle: read a 50-comment thread', read), row('bundle: post a comment', post)];
+    if (r.npmStart) rows.push(row('npm start: read a 50-comment thread', r.npmStart.read), row('npm start: post a comment', r.npmStart.post));
+    out.push(table(['case', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'CPU ms/request (wrangler + workerd)', 'of which workerd', 'bytes/response', 'requests', 'failed'], rows));
     out.push('', `Ratios: post ÷ read latency **${ratios.postToReadP50}×** at p50, ${ratios.postToReadP99}× at p99; server CPU per request ${v(ratios.postToReadServerCpu, '×')}; read ÷ post throughput ${ratios.readToPostThroughput}×.`);
+    if (r.npmStart) {
+      const n = r.npmStart;
+      out.push('', `**npm start against the bundle**: the bundle reads **${n.ratios.bundleToStartReadThroughput}×** as many per second (target ≤ ${n.targets.readThroughputRatio}×); a post costs **${v(n.post.serverCpuMsPerRequest, ' ms')}** of CPU on npm start (target ≤ ${n.targets.postCpuMs} ms); workerd's memory after the run: **${v(n.memoryMiB, ' MiB')}** on npm start (target < ${n.targets.memoryMiB} MiB), ${v(r.server.memoryMiB, ' MiB')} on the bundle.`);
+    }
   }
 
   if (r.growth) {
@@ -77,8 +83,10 @@ export function renderMarkdown(r) {
         }),
       ),
     );
-    if (w.loadMore) out.push('', `"Load more" on a 1,000-comment thread: ${w.loadMore.clicks} clicks to ${w.loadMore.shownAtEnd} comments${w.loadMore.emptyClicks ? ` (${w.loadMore.emptyClicks} of them loaded an empty page)` : ''}; click → painted: first ${w.loadMore.firstClickMs} ms, median ${w.loadMore.medianClickMs} ms, last ${w.loadMore.lastClickMs} ms; longest task ${w.loadMore.longTaskMaxMs} ms.`);
-    else out.push('', '"Load more": not in this build of the widget.');
+    for (const run of [w.loadMore, w.loadMoreSlow].filter(Boolean)) {
+      out.push('', `"Load more" on a 1,000-comment thread${run.cpuSlowdown > 1 ? `, CPU ${run.cpuSlowdown}× slower` : ''}: ${run.clicks} clicks to ${run.shownAtEnd} comments${run.emptyClicks ? ` (${run.emptyClicks} of them loaded an empty page)` : ''}; click → painted: first (50 shown) ${run.firstClickMs} ms, median ${run.medianClickMs} ms, last (950 shown) ${run.lastClickMs} ms, **last ÷ first ${v(run.lastToFirst, '×')}**; longest task ${run.longTaskMaxMs} ms.`);
+    }
+    if (!w.loadMore) out.push('', '"Load more": not in this build of the widget.');
     const q = w.ratios;
     out.push('', `Ratios: largest ÷ smallest thread, script → painted **${q.largestToSmallestScriptToPaint}×**, render ${q.largestToSmallestRender}×; about ${v(q.mainThreadMsPerShownComment, ' ms')} of main-thread work per comment shown.`);
   }

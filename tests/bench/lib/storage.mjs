@@ -4,7 +4,7 @@
 // are. Threads are built through the import endpoint (100 comments a request), as a site moving
 // from WordPress would; reads, posts, approvals and removals go through the public and admin
 // APIs, ten at a time, and each case's CPU is divided by its number of requests.
-import { serverCpuMs, workerdCpuMs } from './wrangler-dev.mjs';
+import { serverCpuMs, workerdCpuMs } from './process-stats.mjs';
 import { percentile, round } from './stats.mjs';
 
 /** The shapes measured: name → top-level comments and replies to the first of them. */

@@ -256,13 +256,14 @@ export async function widgetCase(browser, url, { runs = 5, cpuSlowdown = 1, trac
  * "Load more" after the first page, when this build of the widget has such a button (a button in
  * the widget whose text says "load more" or "more comments"): clicks it until the button goes
  * away or `maxClicks`, and times each click to the new comments painted, with the longest task
- * meanwhile. Null when there is no such button.
+ * meanwhile (`cpuSlowdown` > 1 throttles the CPU). Null when there is no such button.
  */
-export async function measureLoadMore(browser, url, { maxClicks = 40 } = {}) {
+export async function measureLoadMore(browser, url, { maxClicks = 40, cpuSlowdown = 1 } = {}) {
   const context = await browser.newContext();
   try {
     await context.addInitScript({ content: INIT_SCRIPT });
     const page = await context.newPage();
+    if (cpuSlowdown > 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
     await page.goto(url);
     await page.evaluate(() => window.__parleyBench.done);
     const clicks = await page.evaluate(async (maxClicks) => {
@@ -330,6 +331,7 @@ export async function measureLoadMore(browser, url, { maxClicks = 40 } = {}) {
     if (!clicks) return null;
     const loading = clicks.filter((c) => c.ms !== null);
     return {
+      cpuSlowdown,
       clicks: clicks.length,
       /** Clicks that showed nothing new (the button offered a page that turned out empty). */
       emptyClicks: clicks.filter((c) => c.empty).length,
@@ -338,6 +340,8 @@ export async function measureLoadMore(browser, url, { maxClicks = 40 } = {}) {
       firstClickMs: round(loading[0]?.ms, 1),
       lastClickMs: round(loading.at(-1)?.ms, 1),
       medianClickMs: round(percentile(loading.map((c) => c.ms), 50), 1),
+      /** The last click (the most comments shown already) against the first: 1 when a click costs the same however many are shown. */
+      lastToFirst: loading.length > 1 ? round(loading.at(-1).ms / loading[0].ms, 2) : null,
       longTaskMaxMs: round(Math.max(0, ...clicks.map((c) => c.longTaskMaxMs)), 1),
       perClick: clicks.map((c) => ({ before: c.before, after: c.after, ms: round(c.ms, 1), empty: c.empty || undefined, longTaskMaxMs: round(c.longTaskMaxMs, 1) })),
     };

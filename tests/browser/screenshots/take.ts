@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { findChromium, launchChromium } from '../support/chromium';
+import { findChromium, launchChromiumSession } from '../../support/chromium.mjs';
 import { serveDemoPages } from '../support/reader';
-import { seedComments } from '../support/seed';
-import { PROJECT_ROOT } from '../support/tmp-dir';
-import { startWranglerDev } from '../support/wrangler-dev';
+import { seedComments } from '../../support/seed';
+import { PROJECT_ROOT, startWranglerDev } from '../../../worker/scripts/lib/wrangler-dev.mjs';
 import { commentById, LOADED_HEADING, widgetOn } from '../support/widget';
 
 /*
@@ -29,8 +28,8 @@ export async function takeScreenshots(): Promise<string[]> {
   const chromium = findChromium();
   if (!chromium.path) throw new Error(chromium.missing);
 
-  const server = await startWranglerDev({ vars: { RATE_LIMIT: '0', VIEW_SETTLE_SECONDS: '0' } });
-  const session = await launchChromium(chromium.path);
+  const server = await startWranglerDev({ vars: { RATE_LIMIT: '0', KV_WRITE_INTERVAL_MS: '0' } });
+  const session = await launchChromiumSession(chromium.path);
   const written: string[] = [];
   try {
     const hours = 60;

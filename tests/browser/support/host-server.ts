@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { PROJECT_ROOT } from './tmp-dir';
+import { PROJECT_ROOT } from '../../../worker/scripts/lib/wrangler-dev.mjs';
 
 /*
  * A tiny static server for host pages (tests/fixtures/hosts/): a blog on another origin than

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
-import { FakeServer } from '../helpers/fake-server';
-import { commentBy, post, renderApp, resetBetweenTests } from '../helpers/render';
+import { seed } from '../helpers/server';
+import { commentBy, post, renderApp, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -19,11 +19,9 @@ const controls = () => [...document.querySelectorAll<HTMLElement>('input, textar
 
 describe('accessibility', () => {
   test('with every form open, every control has a name, every id is unique, and there is one live region', async () => {
-    const server = new FakeServer({ moderation: 'none' }).install();
-    const ada = server.seed({ author: 'Ada', likes: 2 });
-    for (let i = 1; i <= 4; i++) server.seed({ author: `R${i}`, parentId: ada.id });
-    server.followers.set('demo /post', 2);
-    renderApp();
+    const [ada] = await seed(testThread(), [{ author: 'Ada', likes: 2 }], 'open');
+    await seed(testThread(), [1, 2, 3, 4].map((i) => ({ author: `R${i}`, parent: ada })), 'open');
+    renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: '5 comments' });
     await post({ name: 'Me', comment: 'Mine' });
     fireEvent.click(within(commentBy('Ada')).getByRole('button', { name: 'Reply' }));
@@ -45,7 +43,6 @@ describe('accessibility', () => {
   });
 
   test('the honeypot is out of reach: hidden from assistive tech and out of the tab order', async () => {
-    new FakeServer().install();
     renderApp();
     const honeypot = document.querySelector<HTMLInputElement>('input[name="hp"]')!;
     expect(honeypot.tabIndex).toBe(-1);
@@ -54,9 +51,8 @@ describe('accessibility', () => {
   });
 
   test('keyboard: Reply, Escape, Like and "Show more replies" all work from focus, and focus lands somewhere useful', async () => {
-    const server = new FakeServer().install();
-    const ada = server.seed({ author: 'Ada' });
-    for (let i = 1; i <= 4; i++) server.seed({ author: `R${i}`, parentId: ada.id });
+    const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
+    await seed(testThread(), [1, 2, 3, 4].map((i) => ({ author: `R${i}`, parent: ada })));
     renderApp();
     await screen.findByRole('heading', { name: '5 comments' });
     const reply = within(commentBy('Ada')).getByRole('button', { name: 'Reply' });
@@ -78,7 +74,6 @@ describe('accessibility', () => {
   });
 
   test('form errors are tied to their field and announced; the busy state is exposed while loading', async () => {
-    new FakeServer().install();
     renderApp();
     expect(screen.getByRole('region').getAttribute('aria-busy')).toBe('true');
     await screen.findByRole('heading', { name: 'No comments yet' });

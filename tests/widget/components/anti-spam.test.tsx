@@ -1,17 +1,21 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
-import { afterEach, describe, expect, test, vi } from 'vitest';
-import { FakeServer } from '../helpers/fake-server';
-import { fillAndPost, mainForm, renderApp, resetBetweenTests } from '../helpers/render';
+import { describe, expect, test, vi } from 'vitest';
+import { admin, network, newThread, seed } from '../helpers/server';
+import { fillAndPost, formReady, lastOwnComment, mainForm, renderApp, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
-afterEach(() => vi.useRealTimers());
 
-const published = () => waitFor(() => expect(screen.getByRole('status').textContent).toBe('Thanks! Your comment is published.'));
-const held = () => waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
+const published = async () => {
+  await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Thanks! Your comment is published.'));
+  await formReady();
+};
+const held = async () => {
+  await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
+  await formReady();
+};
 
 describe('the honeypot', () => {
   test('is a field people cannot reach: off-screen, hidden from assistive tech, out of the tab order, never autofilled', async () => {
-    new FakeServer().install();
     renderApp();
     const honeypot = mainForm().querySelector<HTMLInputElement>('input[name="hp"]')!;
     expect(honeypot).toBeTruthy();
@@ -23,18 +27,18 @@ describe('the honeypot', () => {
     expect(within(mainForm()).getAllByRole('textbox').includes(honeypot)).toBe(false);
   });
 
-  test('is sent as `hp`: empty from a person, filled when a bot typed into it', async () => {
-    const server = new FakeServer().install();
-    renderApp();
+  test('is sent as `hp`: empty from a person; a bot that types into it is told its comment waits, and it goes to spam', async () => {
+    renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Hello' });
-    await held();
-    expect(server.posts()[0].hp).toBe('');
+    await published();
+    expect(network.posts()[0].hp).toBe('');
 
     mainForm().querySelector<HTMLInputElement>('input[name="hp"]')!.value = 'http://spam.example';
     fillAndPost(mainForm(), { comment: 'Buy now' });
-    await waitFor(() => expect(server.posts()).toHaveLength(2));
-    expect(server.posts()[1].hp).toBe('http://spam.example');
+    await held();
+    expect(network.posts()[1].hp).toBe('http://spam.example');
+    expect((await admin.comments('open', testThread(), 'spam')).map((comment) => comment.body)).toEqual(['Buy now']);
   });
 });
 
@@ -42,61 +46,61 @@ describe('elapsedMs', () => {
   test('is the time from the form appearing to sending it', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(1_000_000);
-    const server = new FakeServer().install();
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     vi.setSystemTime(1_000_000 + 4_321);
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Hello' });
-    await waitFor(() => expect(server.posts()).toHaveLength(1));
-    expect(server.posts()[0].elapsedMs).toBe(4_321);
+    await waitFor(() => expect(network.posts()).toHaveLength(1));
+    expect(network.posts()[0].elapsedMs).toBe(4_321);
   });
 });
 
 describe('proof (sites in `first` moderation)', () => {
   test('is not sent before one of my comments was seen approved; then it is, and the next comment is published at once', async () => {
-    const server = new FakeServer({ moderation: 'first' }).install();
-    const first = renderApp('/post-a');
+    const [postA, postB] = [newThread(), newThread()];
+    const first = renderApp({ thread: postA, site: 'trusted' });
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', comment: 'My first comment here' });
     await held();
-    // Still pending: nothing to prove with.
+    const approved = lastOwnComment();
+    // Still pending: nothing to prove with, and the second one waits too.
     fillAndPost(mainForm(), { comment: 'A second one' });
-    await waitFor(() => expect(server.posts()).toHaveLength(2));
-    expect(server.posts().map((post) => post.proof)).toEqual([undefined, undefined]);
+    await waitFor(() => expect(network.posts()).toHaveLength(2));
+    await held();
+    expect(network.posts().map((post) => post.proof)).toEqual([undefined, undefined]);
     first.unmount();
 
     // A moderator approves the first; the widget sees it approved in the list.
-    const approved = server.comments[0];
-    server.approve(approved.id);
-    const second = renderApp('/post-a');
-    await screen.findByRole('heading', { name: '1 comment' });
+    await admin.approve(approved.id);
+    const second = renderApp({ thread: postA, site: 'trusted' });
+    // The approved one, and the second, still awaiting moderation.
+    await screen.findByRole('heading', { name: '2 comments' });
+    expect(screen.getAllByText('Awaiting moderation')).toHaveLength(1);
     second.unmount();
 
     // Proof is per site: it works on another post too.
-    renderApp('/post-b');
+    renderApp({ thread: postB, site: 'trusted' });
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Trusted now' });
     await published();
-    expect(server.posts()[2].proof).toEqual({ id: approved.id, token: `token-${approved.id}` });
+    expect(network.posts()[2].proof).toEqual({ id: approved.id, token: approved.token });
   });
 
   test('a comment published at once is itself proof', async () => {
-    const server = new FakeServer({ moderation: 'none' }).install();
-    renderApp();
+    renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', comment: 'One' });
     await published();
+    const one = lastOwnComment();
     fillAndPost(mainForm(), { comment: 'Two' });
-    await waitFor(() => expect(server.posts()).toHaveLength(2));
-    const [one] = server.comments;
-    expect(server.posts()[1].proof).toEqual({ id: one.id, token: `token-${one.id}` });
+    await waitFor(() => expect(network.posts()).toHaveLength(2));
+    expect(network.posts()[1].proof).toEqual({ id: one.id, token: one.token });
   });
 });
 
 describe('the main form', () => {
   test('has a slot for the Turnstile challenge; reply forms do not', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada' });
+    await seed(testThread(), [{ author: 'Ada' }]);
     renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     expect(mainForm().querySelector('slot[name="turnstile"]')).toBeTruthy();

@@ -1,18 +1,16 @@
 import { fireEvent, screen, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
-import { FakeServer } from '../helpers/fake-server';
-import { commentBy, fillAndPost, mainForm, renderApp, repliesTo, resetBetweenTests, THREAD } from '../helpers/render';
+import { admin, network, newThread, seed } from '../helpers/server';
+import { commentBy, fillAndPost, lastOwnComment, mainForm, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
 describe('the thread', () => {
   test('shows the count, and replies nested under the comment they answer', async () => {
-    const server = new FakeServer().install();
-    const ada = server.seed({ author: 'Ada' });
-    const bob = server.seed({ author: 'Bob', parentId: ada.id });
-    server.seed({ author: 'Cy', parentId: bob.id });
-    server.seed({ author: 'Dee' });
-    server.seed({ author: 'Elsewhere', thread: '/other-post' });
+    const [ada, dee] = await seed(testThread(), [{ author: 'Ada' }, { author: 'Dee' }]);
+    const [bob] = await seed(testThread(), [{ author: 'Bob', parent: ada }]);
+    await seed(testThread(), [{ author: 'Cy', parent: bob }]);
+    await seed(newThread(), [{ author: 'Elsewhere' }]);
 
     renderApp();
     expect(screen.getByText('Loading comments…')).toBeTruthy();
@@ -26,6 +24,7 @@ describe('the thread', () => {
     // Top level, oldest first.
     const thread = screen.getByRole('region', { name: 'Comments' }).querySelector('ol')!;
     expect([...thread.querySelectorAll(':scope > li > article .author')].map((a) => a.textContent)).toEqual(['Ada', 'Dee']);
+    expect(commentBy('Dee').id).toBe(`comment-${dee.id}`);
 
     const ada$ = commentBy('Ada');
     expect(ada$.id).toBe(`comment-${ada.id}`);
@@ -36,15 +35,14 @@ describe('the thread', () => {
   });
 
   test('counts one comment in the singular', async () => {
-    new FakeServer().install().seed({ author: 'Ada' });
+    await seed(testThread(), [{ author: 'Ada' }]);
     renderApp();
     expect(await screen.findByRole('heading', { name: '1 comment' })).toBeTruthy();
   });
 
   test('caps visual nesting: deeper replies stay at the cap and say whom they answer', async () => {
-    const server = new FakeServer().install();
-    let parent = server.seed({ author: 'Level0' });
-    for (let depth = 1; depth <= 6; depth++) parent = server.seed({ author: `Level${depth}`, parentId: parent.id });
+    let [parent] = await seed(testThread(), [{ author: 'Level0' }]);
+    for (let depth = 1; depth <= 6; depth++) [parent] = await seed(testThread(), [{ author: `Level${depth}`, parent }]);
     renderApp();
     await screen.findByRole('heading', { name: '7 comments' });
 
@@ -59,7 +57,6 @@ describe('the thread', () => {
   });
 
   test('shows an empty state when nobody has commented', async () => {
-    new FakeServer().install();
     renderApp();
     expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
     expect(screen.getByText('Be the first to comment.')).toBeTruthy();
@@ -67,16 +64,13 @@ describe('the thread', () => {
   });
 
   test('shows author names and websites as text, never as HTML', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: '<img src=x onerror="alert(1)">Mallory', website: 'https://mallory.example/?a=<b>' });
-    server.seed({ author: '<b>Bold</b>', website: 'javascript:alert(1)' });
+    await seed(testThread(), [{ author: '<img src=x onerror="alert(1)">Mallory', website: 'https://mallory.example/?a=<b>' }, { author: '<b>Bold</b>' }]);
     renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
 
     const link = screen.getByRole('link', { name: '<img src=x onerror="alert(1)">Mallory' });
     expect(link.getAttribute('href')).toBe('https://mallory.example/?a=<b>');
     expect(link.getAttribute('rel')).toBe('nofollow ugc noopener');
-    // A website that is not http(s) is not linked at all.
     expect(screen.getByText('<b>Bold</b>').tagName).toBe('SPAN');
     expect(screen.queryByRole('link', { name: '<b>Bold</b>' })).toBeNull();
     const region = screen.getByRole('region', { name: 'Comments' });
@@ -84,10 +78,8 @@ describe('the thread', () => {
   });
 
   test('keeps the replies of a removed comment under a placeholder', async () => {
-    const server = new FakeServer().install();
-    const gone = server.seed({ author: 'Gone', status: 'removed' });
-    server.seed({ author: 'Replier', parentId: gone.id });
-    server.seed({ author: 'Other' });
+    const [gone] = await seed(testThread(), [{ author: 'Gone', status: 'removed' }]);
+    await seed(testThread(), [{ author: 'Replier', parent: gone }, { author: 'Other' }]);
     renderApp();
     expect(await screen.findByRole('heading', { name: '2 comments' })).toBeTruthy();
 
@@ -99,9 +91,8 @@ describe('the thread', () => {
   });
 
   test('shows an error when the comments cannot be loaded, and "Try again" loads them', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada' });
-    server.offline = true;
+    await seed(testThread(), [{ author: 'Ada' }]);
+    network.offline = true;
     renderApp();
 
     const alert = await screen.findByRole('alert');
@@ -110,7 +101,7 @@ describe('the thread', () => {
     // The form stays usable.
     expect(screen.getByRole('button', { name: 'Post comment' })).toBeTruthy();
 
-    server.offline = false;
+    network.offline = false;
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('heading', { name: '1 comment' })).toBeTruthy();
     expect(commentBy('Ada')).toBeTruthy();
@@ -118,21 +109,19 @@ describe('the thread', () => {
   });
 
   test('tells the reader when the site is not configured on the server', async () => {
-    new FakeServer({ sites: ['another'] }).install();
-    renderApp();
+    renderApp({ site: 'nowhere' as 'demo' });
     expect((await screen.findByRole('alert')).textContent).toContain('Comments are not set up for this site.');
   });
 });
 
 describe('own comments after a reload', () => {
   test('a reloaded widget still shows my pending comment, until the list carries it approved', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada' });
+    await seed(testThread(), [{ author: 'Ada' }]);
     const first = renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     fillAndPost(mainForm(), { name: 'Me', comment: 'My first thoughts' });
     await screen.findByText(/awaiting moderation/);
-    const posted = server.comments.at(-1)!;
+    const posted = lastOwnComment();
     first.unmount();
 
     // Reload: the server still lists only Ada, but I see my comment, marked.
@@ -144,47 +133,45 @@ describe('own comments after a reload', () => {
     expect(within(mine).getByText('My first thoughts')).toBeTruthy();
     // Kept with its token, for editing and deleting later.
     const stored = JSON.parse(localStorage.getItem(`parley:own:${posted.id}`)!);
-    expect(stored).toMatchObject({ id: posted.id, token: `token-${posted.id}`, site: 'demo', thread: THREAD, comment: { status: 'pending' } });
+    expect(stored).toMatchObject({ id: posted.id, site: 'demo', thread: testThread(), comment: { status: 'pending' } });
+    expect(stored.token).toMatch(/^\S{20,}$/);
     expect(typeof stored.savedAt).toBe('number');
     second.unmount();
 
     // Not on another thread.
-    renderApp('/another-post');
+    renderApp({ thread: newThread() });
     expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
   });
 
   test('once approved, my comment is shown once, from the list, unmarked; if later removed it goes', async () => {
-    const server = new FakeServer().install();
     const first = renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Me', comment: 'Hello there' });
     await screen.findByText(/awaiting moderation/);
-    const posted = server.comments.at(-1)!;
+    const posted = lastOwnComment();
     first.unmount();
 
-    server.approve(posted.id);
+    await admin.approve(posted.id);
     const second = renderApp();
     expect(await screen.findByRole('heading', { name: '1 comment' })).toBeTruthy();
     expect(screen.getAllByText('Me', { selector: '.author' })).toHaveLength(1);
     expect(screen.queryByText('Awaiting moderation')).toBeNull();
-    expect(JSON.parse(localStorage.getItem(`parley:own:${posted.id}`)!)).toMatchObject({ listed: true, token: `token-${posted.id}` });
+    expect(JSON.parse(localStorage.getItem(`parley:own:${posted.id}`)!)).toMatchObject({ listed: true, token: posted.token });
     second.unmount();
 
-    server.remove(posted.id);
+    await admin.remove(posted.id);
     renderApp();
     expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
     expect(screen.queryByText('Me')).toBeNull();
   });
 
   test('my pending comment replaces the placeholder standing for it when it already has an approved reply', async () => {
-    const server = new FakeServer().install();
     const first = renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Me', comment: 'Parent text' });
     await screen.findByText(/awaiting moderation/);
     first.unmount();
-    const mine = server.comments.at(-1)!;
-    server.seed({ author: 'Replier', parentId: mine.id });
+    await seed(testThread(), [{ author: 'Replier', parent: lastOwnComment() }]);
 
     renderApp();
     expect(await screen.findByRole('heading', { name: '2 comments' })).toBeTruthy();
@@ -196,10 +183,9 @@ describe('own comments after a reload', () => {
 
 describe('locked and pinned', () => {
   test('a locked thread shows "Comments are closed." instead of the form, and no Reply buttons', async () => {
-    const server = new FakeServer().install();
-    const ada = server.seed({ author: 'Ada' });
-    server.seed({ author: 'Bob', parentId: ada.id });
-    server.locked.add('demo /post');
+    const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
+    await seed(testThread(), [{ author: 'Bob', parent: ada }]);
+    await admin.lock('demo', testThread());
     renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
     expect(screen.getByText('Comments are closed.')).toBeTruthy();
@@ -209,8 +195,7 @@ describe('locked and pinned', () => {
   });
 
   test('an open thread has the form and Reply buttons, and does not say it is closed', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada' });
+    await seed(testThread(), [{ author: 'Ada' }]);
     renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     expect(screen.queryByText('Comments are closed.')).toBeNull();
@@ -218,9 +203,7 @@ describe('locked and pinned', () => {
   });
 
   test('a pinned comment comes first, with a "Pinned" badge', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada' });
-    server.seed({ author: 'Bob', pinned: true });
+    await seed(testThread(), [{ author: 'Ada' }, { author: 'Bob', pinned: true }]);
     renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
     const authors = [...document.querySelectorAll('.thread > li > article .author')].map((a) => a.textContent);

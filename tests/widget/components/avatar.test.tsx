@@ -1,18 +1,19 @@
 import { screen } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { identicon } from '../../../widget/src/lib/identicon';
-import { FakeServer } from '../helpers/fake-server';
-import { commentBy, renderApp, resetBetweenTests } from '../helpers/render';
+import { network, seed } from '../helpers/server';
+import { commentBy, renderApp, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
 describe('avatars', () => {
   test('are identicons drawn here from the seed (no request), or the Gravatar a site opted into', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada', avatar: '9f86d081884c7d65' });
-    server.seed({ author: 'Bob', avatar: '9f86d081884c7d65' });
-    server.seed({ author: 'Cy', avatar: '2c26b46b68ffc68f', avatarUrl: 'https://www.gravatar.com/avatar/abc?s=96&d=identicon' });
-    server.seed({ author: 'Dee' });
+    await seed(testThread(), [
+      { author: 'Ada', avatar: '9f86d081884c7d65' },
+      { author: 'Bob', avatar: '9f86d081884c7d65' },
+      { author: 'Cy', avatar: '2c26b46b68ffc68f', avatarUrl: 'https://www.gravatar.com/avatar/abc?s=96&d=identicon' },
+      { author: 'Dee', avatar: 'dee0' },
+    ]);
     renderApp();
     await screen.findByRole('heading', { name: '4 comments' });
 
@@ -22,14 +23,15 @@ describe('avatars', () => {
     expect(ada.querySelector('path')!.getAttribute('fill')).toBe(identicon('9f86d081884c7d65').fill);
     // Same seed, same picture.
     expect(commentBy('Bob').querySelector('svg.avatar')!.innerHTML).toBe(ada.innerHTML);
-    // Without a seed, from the name.
-    expect(commentBy('Dee').querySelector('path')!.getAttribute('d')).toBe(identicon('Dee').d);
+    // Another seed, another picture.
+    expect(commentBy('Dee').querySelector('path')!.getAttribute('d')).toBe(identicon('dee0').d);
+    expect(identicon('dee0').d).not.toBe(identicon('9f86d081884c7d65').d);
 
     const gravatar = commentBy('Cy').querySelector('img.avatar')!;
     expect(gravatar.getAttribute('src')).toBe('https://www.gravatar.com/avatar/abc?s=96&d=identicon');
     expect(gravatar.getAttribute('alt')).toBe('');
     expect(gravatar.getAttribute('referrerpolicy')).toBe('no-referrer');
     expect(commentBy('Cy').querySelector('svg')).toBeNull();
-    expect(server.requests.every((r) => r.url.pathname === '/api/comments')).toBe(true);
+    expect(network.requests.map((r) => r.url.pathname)).toEqual(['/api/comments']);
   });
 });

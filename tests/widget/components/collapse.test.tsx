@@ -1,20 +1,19 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
-import { FakeServer } from '../helpers/fake-server';
-import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests } from '../helpers/render';
+import { admin, seed } from '../helpers/server';
+import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
-function withReplies(count: number) {
-  const server = new FakeServer().install();
-  const ada = server.seed({ author: 'Ada' });
-  const replies = Array.from({ length: count }, (_, i) => server.seed({ author: `R${i + 1}`, parentId: ada.id }));
-  return { server, ada, replies };
+async function withReplies(count: number) {
+  const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
+  const replies = await seed(testThread(), Array.from({ length: count }, (_, i) => ({ author: `R${i + 1}`, parent: ada })));
+  return { ada, replies };
 }
 
 describe('long reply lists', () => {
   test('show the first three replies and "Show N more replies"; it shows the rest and moves focus to the first of them', async () => {
-    withReplies(5);
+    await withReplies(5);
     renderApp();
     await screen.findByRole('heading', { name: '6 comments' });
     expect(repliesTo(commentBy('Ada'))).toEqual(['R1', 'R2', 'R3']);
@@ -27,13 +26,13 @@ describe('long reply lists', () => {
   });
 
   test('one hidden reply is said in the singular; three replies are not collapsed', async () => {
-    const { server, ada } = withReplies(4);
+    const { replies } = await withReplies(4);
     const view = renderApp();
     await screen.findByRole('heading', { name: '5 comments' });
     expect(screen.getByRole('button', { name: 'Show 1 more reply' })).toBeTruthy();
     view.unmount();
 
-    server.comments = server.comments.filter((c) => c.parentId !== ada.id || c.author !== 'R4');
+    await admin.remove(replies[3].id);
     renderApp();
     await screen.findByRole('heading', { name: '4 comments' });
     expect(repliesTo(commentBy('Ada'))).toEqual(['R1', 'R2', 'R3']);
@@ -41,8 +40,8 @@ describe('long reply lists', () => {
   });
 
   test('collapse at every level, each list on its own', async () => {
-    const { server, replies } = withReplies(2);
-    for (let i = 0; i < 4; i++) server.seed({ author: `S${i + 1}`, parentId: replies[0].id });
+    const { replies } = await withReplies(2);
+    await seed(testThread(), Array.from({ length: 4 }, (_, i) => ({ author: `S${i + 1}`, parent: replies[0] })));
     renderApp();
     await screen.findByRole('heading', { name: '7 comments' });
     expect(repliesTo(commentBy('Ada'))).toEqual(['R1', 'R2']);
@@ -51,7 +50,7 @@ describe('long reply lists', () => {
   });
 
   test('my new reply to a collapsed list is shown, with focus', async () => {
-    withReplies(4);
+    await withReplies(4);
     renderApp();
     await screen.findByRole('heading', { name: '5 comments' });
     fireEvent.click(within(commentBy('Ada')).getByRole('button', { name: 'Reply' }));

@@ -1,14 +1,13 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { LIMITS } from '../../../worker/src/wire';
-import { FakeServer } from '../helpers/fake-server';
-import { commentBy, fillAndPost, mainForm, renderApp, resetBetweenTests, SITE, THREAD } from '../helpers/render';
+import { network, seed } from '../helpers/server';
+import { commentBy, fillAndPost, lastOwnComment, mainForm, renderApp, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
 describe('the comment form', () => {
   test('has labelled fields, length limits, a Markdown hint and a "Post comment" button', async () => {
-    new FakeServer().install();
     renderApp();
     const form = within(mainForm());
     expect(form.getByLabelText('Name').getAttribute('maxlength')).toBe(String(LIMITS.author));
@@ -21,8 +20,7 @@ describe('the comment form', () => {
   });
 
   test('posting shows "awaiting moderation" and the pending comment, marked, in the thread', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada' });
+    await seed(testThread(), [{ author: 'Ada' }]);
     renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
 
@@ -31,23 +29,23 @@ describe('the comment form', () => {
     expect(button.disabled).toBe(true);
 
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
-    expect(server.posts()).toEqual([
-      { site: SITE, thread: THREAD, parentId: null, author: 'Grace', email: 'grace@example.com', body: 'A **fine** post', hp: '', elapsedMs: expect.any(Number) },
+    expect(network.posts()).toEqual([
+      { site: 'demo', thread: testThread(), parentId: null, author: 'Grace', email: 'grace@example.com', body: 'A **fine** post', hp: '', elapsedMs: expect.any(Number) },
     ]);
     const mine = commentBy('Grace');
     expect(within(mine).getByText('Awaiting moderation')).toBeTruthy();
-    expect(within(mine).getByText('A **fine** post')).toBeTruthy();
+    // As the server rendered it: Markdown, as HTML.
+    expect(within(mine).getByText('fine').tagName).toBe('STRONG');
     expect(screen.getByRole('heading', { name: '2 comments' })).toBeTruthy();
     // Ready for another comment.
     const form = within(mainForm());
-    expect((form.getByLabelText('Comment') as HTMLTextAreaElement).value).toBe('');
+    await waitFor(() => expect((form.getByLabelText('Comment') as HTMLTextAreaElement).value).toBe(''));
     expect((form.getByRole('button', { name: 'Post comment' }) as HTMLButtonElement).disabled).toBe(false);
-    expect(JSON.parse(localStorage.getItem(`parley:own:${server.comments.at(-1)!.id}`)!).token).toBe(`token-${server.comments.at(-1)!.id}`);
+    expect(mine.id).toBe(`comment-${lastOwnComment().id}`);
   });
 
   test('a comment published at once (no moderation) is shown unmarked', async () => {
-    new FakeServer({ moderation: 'none' }).install();
-    renderApp();
+    renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Straight in' });
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Thanks! Your comment is published.'));
@@ -56,14 +54,13 @@ describe('the comment form', () => {
   });
 
   test('shows a server validation error next to the field at fault', async () => {
-    const server = new FakeServer().install();
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', email: 'not-an-address', comment: 'Hello' });
 
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe('Please enter a valid email address (or none).');
-    expect(server.posts()).toHaveLength(1);
+    expect(network.posts()).toHaveLength(1);
     const email = within(mainForm()).getByLabelText('Email (optional)');
     expect(email.getAttribute('aria-invalid')).toBe('true');
     expect(email.getAttribute('aria-describedby')).toContain(alert.id);
@@ -80,7 +77,6 @@ describe('the comment form', () => {
   });
 
   test('asks for a name and a comment before sending anything', async () => {
-    const server = new FakeServer().install();
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
 
@@ -90,14 +86,13 @@ describe('the comment form', () => {
 
     fillAndPost(mainForm(), { name: 'Grace', comment: '   ' });
     expect((await screen.findByRole('alert')).textContent).toBe('Please write a comment.');
-    expect(server.posts()).toHaveLength(0);
+    expect(network.posts()).toHaveLength(0);
   });
 
   test('a failed post keeps the text and says why', async () => {
-    const server = new FakeServer().install();
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
-    server.offline = true;
+    network.offline = true;
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Important words' });
 
     expect((await screen.findByRole('alert')).textContent).toBe('Could not reach the comment server. Please check your connection.');
@@ -106,12 +101,11 @@ describe('the comment form', () => {
   });
 
   test('completes a website given without https:// and remembers name, email and website for next time', async () => {
-    const server = new FakeServer().install();
     const first = renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: '  Grace ', email: 'grace@example.com', website: 'grace.example', comment: 'Hi' });
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
-    expect(server.posts()[0]).toMatchObject({ author: 'Grace', website: 'https://grace.example' });
+    expect(network.posts()[0]).toMatchObject({ author: 'Grace', website: 'https://grace.example' });
     expect(screen.getByRole('link', { name: 'Grace' }).getAttribute('href')).toBe('https://grace.example');
     first.unmount();
 
@@ -123,13 +117,13 @@ describe('the comment form', () => {
   });
 
   test('Ctrl+Enter in the comment field posts', async () => {
-    const server = new FakeServer().install();
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     const form = within(mainForm());
     fireEvent.input(form.getByLabelText('Name'), { target: { value: 'Grace' } });
     fireEvent.input(form.getByLabelText('Comment'), { target: { value: 'Quick' } });
     fireEvent.keyDown(form.getByLabelText('Comment'), { key: 'Enter', ctrlKey: true });
-    await waitFor(() => expect(server.posts()).toHaveLength(1));
+    await waitFor(() => expect(network.posts()).toHaveLength(1));
+    await screen.findByText(/awaiting moderation/);
   });
 });

@@ -1,17 +1,16 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
-import { FakeServer } from '../helpers/fake-server';
-import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests } from '../helpers/render';
+import { admin, network, seed } from '../helpers/server';
+import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
 async function threadOfTwo() {
-  const server = new FakeServer().install();
-  const ada = server.seed({ author: 'Ada' });
-  const bob = server.seed({ author: 'Bob' });
+  const email = `ada-${testThread().replace(/\W/g, '')}@example.com`;
+  const [ada, bob] = await seed(testThread(), [{ author: 'Ada', email }, { author: 'Bob' }]);
   renderApp();
   await screen.findByRole('heading', { name: '2 comments' });
-  return { server, ada, bob };
+  return { ada, bob };
 }
 
 describe('replying', () => {
@@ -34,12 +33,12 @@ describe('replying', () => {
   });
 
   test('posting a reply sends its parentId and shows it nested and marked, with focus on it', async () => {
-    const { server, bob } = await threadOfTwo();
+    const { bob } = await threadOfTwo();
     fireEvent.click(within(commentBy('Bob')).getByRole('button', { name: 'Reply' }));
     fillAndPost(commentBy('Bob').querySelector('form')!, { name: 'Grace', comment: 'Agreed, Bob' });
 
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
-    expect(server.posts()).toEqual([expect.objectContaining({ parentId: bob.id, author: 'Grace', body: 'Agreed, Bob' })]);
+    expect(network.posts()).toEqual([expect.objectContaining({ parentId: bob.id, author: 'Grace', body: 'Agreed, Bob' })]);
     expect(repliesTo(commentBy('Bob'))).toEqual(['Grace']);
     const mine = commentBy('Grace');
     expect(within(mine).getByText('Awaiting moderation')).toBeTruthy();
@@ -73,8 +72,9 @@ describe('replying', () => {
   });
 
   test('a reply to a comment that is gone says so in the reply form', async () => {
-    const { server, ada } = await threadOfTwo();
-    server.comments = server.comments.filter((c) => c.id !== ada.id);
+    const { ada } = await threadOfTwo();
+    // Ada asks for her comments to be erased while the page is open.
+    await admin.erase(ada.email!);
     fireEvent.click(within(commentBy('Ada')).getByRole('button', { name: 'Reply' }));
     fillAndPost(commentBy('Ada').querySelector('form')!, { name: 'Grace', comment: 'Too late' });
     const alert = await within(commentBy('Ada')).findByRole('alert');
@@ -82,9 +82,7 @@ describe('replying', () => {
   });
 
   test('the comment named in the page address gets focus', async () => {
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada' });
-    const bob = server.seed({ author: 'Bob' });
+    const [, bob] = await seed(testThread(), [{ author: 'Ada' }, { author: 'Bob' }]);
     location.hash = `#comment-${bob.id}`;
     try {
       renderApp();

@@ -1,19 +1,18 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test, vi } from 'vitest';
-import { FakeServer } from '../helpers/fake-server';
-import { commentBy, post, renderApp, repliesTo, resetBetweenTests, status } from '../helpers/render';
+import type { TestSite } from '../setup/sites';
+import { admin, network, readThread, seed } from '../helpers/server';
+import { commentBy, lastOwnComment, post, renderApp, repliesTo, resetBetweenTests, status, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
 /** A thread with Ada's comment, where I (Me) posted one just now. */
-async function withMyComment(moderation: 'all' | 'none' = 'all') {
-  const server = new FakeServer({ moderation }).install();
-  server.seed({ author: 'Ada' });
-  const view = renderApp();
+async function withMyComment(site: TestSite = 'demo') {
+  await seed(testThread(), [{ author: 'Ada' }], site);
+  const view = renderApp({ site });
   await screen.findByRole('heading', { name: '1 comment' });
   await post({ name: 'Me', comment: 'My *first* draft' });
-  const mine = server.comments.at(-1)!;
-  return { server, mine, view };
+  return { mine: lastOwnComment(), view };
 }
 
 const editButton = (name: string) => within(commentBy(name)).queryByRole('button', { name: 'Edit' });
@@ -43,10 +42,10 @@ describe('Edit and Delete buttons', () => {
   });
 
   test('do not show without my token (another browser)', async () => {
-    const { view } = await withMyComment('none');
+    const { view } = await withMyComment('open');
     view.unmount();
     localStorage.clear();
-    renderApp();
+    renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: '2 comments' });
     expect(editButton('Me')).toBeNull();
   });
@@ -54,7 +53,7 @@ describe('Edit and Delete buttons', () => {
 
 describe('editing my comment', () => {
   test('opens my Markdown in the form, sends PATCH with my token, shows the result marked "(edited)"', async () => {
-    const { server, mine } = await withMyComment('none');
+    const { mine } = await withMyComment('open');
     fireEvent.click(editButton('Me')!);
     const form = commentBy('Me').querySelector('form')!;
     const field = within(form).getByLabelText('Comment') as HTMLTextAreaElement;
@@ -65,21 +64,22 @@ describe('editing my comment', () => {
 
     fireEvent.input(field, { target: { value: 'My **second** thoughts' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(within(commentBy('Me')).getByText('My **second** thoughts')).toBeTruthy());
-    const [patch] = server.sent(`/api/comments/${mine.id}`, 'PATCH');
+    await waitFor(() => expect(within(commentBy('Me')).getByText('second').tagName).toBe('STRONG'));
+    const [patch] = network.sent(`/api/comments/${mine.id}`, 'PATCH');
     expect(patch.body).toEqual({ body: 'My **second** thoughts' });
-    expect(patch.headers.get('authorization')).toBe(`Bearer token-${mine.id}`);
+    expect(patch.headers.get('authorization')).toBe(`Bearer ${mine.token}`);
     expect(within(commentBy('Me')).getByText('(edited)')).toBeTruthy();
     expect(commentBy('Me').querySelector('form')).toBeNull();
     expect(status()).toBe('Your changes are saved.');
     expect(document.activeElement).toBe(commentBy('Me'));
-    // Remembered: the next edit starts from the new text.
+    // Remembered: the next edit starts from the new text; and every reader sees it.
     expect(JSON.parse(localStorage.getItem(`parley:own:${mine.id}`)!).body).toBe('My **second** thoughts');
+    expect((await readThread('open', testThread())).comments.find((c) => c.id === mine.id)).toMatchObject({ edited: true, html: expect.stringContaining('<strong>second</strong>') });
   });
 
   test('an approved comment edited on a pre-moderated site shows "Awaiting moderation" again', async () => {
-    const { server, mine, view } = await withMyComment('all');
-    server.approve(mine.id);
+    const { mine, view } = await withMyComment('demo');
+    await admin.approve(mine.id);
     view.unmount();
     renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
@@ -93,19 +93,19 @@ describe('editing my comment', () => {
   });
 
   test('after the window closes the server refuses, and the form says so', async () => {
-    const { server } = await withMyComment('none');
+    // A site whose edit window is 0 minutes: the widget offers Edit (its own 15-minute rule), the server refuses.
+    await withMyComment('no-edits');
     fireEvent.click(editButton('Me')!);
-    server.editWindowMinutes = 0;
     fireEvent.input(within(commentBy('Me')).getByLabelText('Comment'), { target: { value: 'Too late' } });
     fireEvent.click(within(commentBy('Me')).getByRole('button', { name: 'Save' }));
     expect((await within(commentBy('Me')).findByRole('alert')).textContent).toBe('It is too late to change this comment.');
     // What was typed is kept (to copy elsewhere), and nothing was saved.
     expect((within(commentBy('Me')).getByLabelText('Comment') as HTMLTextAreaElement).value).toBe('Too late');
-    expect(server.comments.at(-1)!.body).toBe('My *first* draft');
+    expect((await readThread('no-edits', testThread())).comments.find((c) => c.author === 'Me')!.html).toContain('<em>first</em> draft');
   });
 
   test('Cancel closes the form and gives focus back to Edit', async () => {
-    await withMyComment('none');
+    await withMyComment('open');
     fireEvent.click(editButton('Me')!);
     fireEvent.click(within(commentBy('Me')).getByRole('button', { name: 'Cancel' }));
     expect(commentBy('Me').querySelector('form')).toBeNull();
@@ -115,29 +115,30 @@ describe('editing my comment', () => {
 
 describe('deleting my comment', () => {
   test('asks first; sends DELETE with my token; the comment, its count and its token go', async () => {
-    const { server, mine } = await withMyComment('none');
+    const { mine } = await withMyComment('open');
     const confirm = vi.fn(() => false);
     vi.stubGlobal('confirm', confirm);
     fireEvent.click(deleteButton('Me')!);
     await waitFor(() => expect(confirm).toHaveBeenCalledWith('Delete this comment? This cannot be undone.'));
-    expect(server.sent(/^\/api\/comments\/\w+$/, 'DELETE')).toHaveLength(0);
+    expect(network.sent(/^\/api\/comments\/\w+$/, 'DELETE')).toHaveLength(0);
 
     confirm.mockReturnValue(true);
     fireEvent.click(deleteButton('Me')!);
     await waitFor(() => expect(screen.queryByText('Me', { selector: '.author' })).toBeNull());
-    const [request] = server.sent(`/api/comments/${mine.id}`, 'DELETE');
-    expect(request.headers.get('authorization')).toBe(`Bearer token-${mine.id}`);
+    const [request] = network.sent(`/api/comments/${mine.id}`, 'DELETE');
+    expect(request.headers.get('authorization')).toBe(`Bearer ${mine.token}`);
     expect(screen.getByRole('heading', { name: '1 comment' })).toBeTruthy();
     expect(status()).toBe('Your comment was deleted.');
     expect(localStorage.getItem(`parley:own:${mine.id}`)).toBeNull();
     expect(document.activeElement).toBe(screen.getByRole('heading', { name: '1 comment' }));
+    expect((await readThread('open', testThread())).total).toBe(1);
   });
 
   test('replies to a deleted comment keep their place under a placeholder', async () => {
-    const { server, mine, view } = await withMyComment('none');
-    server.seed({ author: 'Bob', parentId: mine.id });
+    const { mine, view } = await withMyComment('open');
+    await seed(testThread(), [{ author: 'Bob', parent: mine }], 'open');
     view.unmount();
-    renderApp();
+    renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: '3 comments' });
     vi.stubGlobal('confirm', () => true);
     fireEvent.click(deleteButton('Me')!);
@@ -146,11 +147,11 @@ describe('deleting my comment', () => {
   });
 
   test('a refusal (a wrong token) is said in the live region and nothing changes', async () => {
-    const { mine, view } = await withMyComment('none');
+    const { mine, view } = await withMyComment('open');
     view.unmount();
     const stored = JSON.parse(localStorage.getItem(`parley:own:${mine.id}`)!);
     localStorage.setItem(`parley:own:${mine.id}`, JSON.stringify({ ...stored, token: 'wrong' }));
-    renderApp();
+    renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: '2 comments' });
     vi.stubGlobal('confirm', () => true);
     fireEvent.click(deleteButton('Me')!);

@@ -1,28 +1,26 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
-import { FakeServer } from '../helpers/fake-server';
-import { fillAndPost, mainForm, post, renderApp, resetBetweenTests, SITE, status, THREAD } from '../helpers/render';
+import { admin, network } from '../helpers/server';
+import { fillAndPost, mainForm, post, renderApp, resetBetweenTests, status, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
 describe('"Notify me of replies"', () => {
   test('is a checkbox in the form; checked, the post asks for it (notify: true)', async () => {
-    const server = new FakeServer().install();
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     const box = within(mainForm()).getByLabelText('Notify me of replies by email') as HTMLInputElement;
     expect(box.type).toBe('checkbox');
     expect(box.checked).toBe(false);
     await post({ name: 'Grace', email: 'grace@example.com', comment: 'Without' });
-    expect(server.posts()[0].notify).toBeUndefined();
+    expect(network.posts()[0].notify).toBeUndefined();
 
     fireEvent.click(box);
     await post({ comment: 'With' });
-    expect(server.posts()[1]).toMatchObject({ notify: true, email: 'grace@example.com' });
+    expect(network.posts()[1]).toMatchObject({ notify: true, email: 'grace@example.com' });
   });
 
   test('needs an email: without one it says so at the email field, and sends nothing', async () => {
-    const server = new FakeServer().install();
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fireEvent.click(within(mainForm()).getByLabelText('Notify me of replies by email'));
@@ -32,13 +30,12 @@ describe('"Notify me of replies"', () => {
     const email = within(mainForm()).getByLabelText('Email (optional)');
     expect(email.getAttribute('aria-invalid')).toBe('true');
     expect(document.activeElement).toBe(email);
-    expect(server.posts()).toHaveLength(0);
+    expect(network.posts()).toHaveLength(0);
   });
 });
 
 describe('"Follow this thread"', () => {
   test('opens an email field (focused, filled from the profile); Follow subscribes and says to check the inbox', async () => {
-    const server = new FakeServer().install();
     localStorage.setItem('parley:profile', JSON.stringify({ author: 'Grace', email: 'grace@example.com', website: '' }));
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
@@ -51,11 +48,10 @@ describe('"Follow this thread"', () => {
     fireEvent.input(email, { target: { value: 'g.hopper@example.com' } });
     fireEvent.click(screen.getByRole('button', { name: 'Follow' }));
     await waitFor(() => expect(status()).toBe('Check your inbox to confirm.'));
-    expect(server.sent('/api/subscriptions', 'POST').map((r) => r.body)).toEqual([{ site: SITE, thread: THREAD, email: 'g.hopper@example.com' }]);
+    expect(network.sent('/api/subscriptions', 'POST').map((r) => r.body)).toEqual([{ site: 'demo', thread: testThread(), email: 'g.hopper@example.com' }]);
   });
 
   test('a refused address is said in the live region', async () => {
-    new FakeServer().install();
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fireEvent.click(screen.getByRole('button', { name: 'Follow this thread' }));
@@ -66,27 +62,24 @@ describe('"Follow this thread"', () => {
   });
 
   test('shows how many already follow: "Join N other followers."', async () => {
-    const server = new FakeServer().install();
-    server.followers.set('demo /post', 3);
-    const view = renderApp();
+    const none = renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
-    expect(screen.getByText('Join 3 other followers.')).toBeTruthy();
-    view.unmount();
+    expect(screen.queryByText(/Join/)).toBeNull();
+    none.unmount();
 
-    server.followers.set('demo /post', 1);
+    const unique = testThread().replace(/\W/g, '');
+    await admin.addFollowers('demo', testThread(), [`ada-${unique}@example.com`]);
     const one = renderApp();
     expect(await screen.findByText('Join 1 other follower.')).toBeTruthy();
     one.unmount();
 
-    server.followers.set('demo /post', 0);
+    await admin.addFollowers('demo', testThread(), [`bob-${unique}@example.com`, `cy-${unique}@example.com`]);
     renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
-    expect(screen.queryByText(/Join/)).toBeNull();
+    expect(await screen.findByText('Join 3 other followers.')).toBeTruthy();
   });
 
   test('is not offered on a closed thread', async () => {
-    const server = new FakeServer().install();
-    server.locked.add('demo /post');
+    await admin.lock('demo', testThread());
     renderApp();
     await screen.findByText('Comments are closed.');
     expect(screen.queryByRole('button', { name: 'Follow this thread' })).toBeNull();

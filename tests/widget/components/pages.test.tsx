@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
-import { FakeServer } from '../helpers/fake-server';
-import { renderApp, resetBetweenTests } from '../helpers/render';
+import { network, seed } from '../helpers/server';
+import { renderApp, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -9,39 +9,45 @@ resetBetweenTests();
 const topLevel = () => [...document.querySelectorAll('.thread > li > article .author')].map((a) => a.textContent);
 /** Every comment article shown, by id. */
 const shownIds = () => [...document.querySelectorAll('article[id^="comment-"]')].map((a) => a.id);
+const names = (from: number, to: number) => Array.from({ length: Math.abs(to - from) + 1 }, (_, i) => `T${String(from < to ? from + i : from - i).padStart(3, '0')}`);
+const loadMore = () => fireEvent.click(screen.getByRole('button', { name: 'Load more comments' }));
+/** Waits long enough for a page of 50 threads to render (a slice per task). */
+const long = { timeout: 5_000 };
 
-/** Five top-level comments, A (oldest) to E, pages of two; C has a reply. */
-function fiveThreads() {
-  const server = new FakeServer({ pageSize: 2 }).install();
-  const ids: Record<string, string> = {};
-  for (const name of ['A', 'B', 'C', 'D', 'E']) ids[name] = server.seed({ author: name, likes: { A: 8, B: 1, C: 2, D: 9, E: 0 }[name] || undefined }).id;
-  server.seed({ author: 'C-reply', parentId: ids.C });
-  return { server, ids };
+/**
+ * 130 top-level comments, T000 (oldest) to T129: three pages of the server's 50 top-level
+ * comments (the last one 30). T050 has a reply; T120 and T003 are the most liked.
+ */
+async function longThread() {
+  const likes: Record<string, number> = { T120: 9, T003: 8 };
+  const roots = await seed(testThread(), names(0, 129).map((author) => ({ author, likes: likes[author] })));
+  await seed(testThread(), [{ author: 'T050-reply', parent: roots[50] }]);
+  return Object.fromEntries(roots.map((root) => [root.author, root.id]));
 }
 
 describe('Load more comments', () => {
   test('asks for the next page with the same sort, appends it, and moves focus to the first new comment', async () => {
-    const { server, ids } = fiveThreads();
+    const ids = await longThread();
     renderApp();
-    await screen.findByRole('heading', { name: '6 comments' });
-    expect(topLevel()).toEqual(['A', 'B']);
+    await screen.findByRole('heading', { name: '131 comments' });
+    await waitFor(() => expect(topLevel()).toEqual(names(0, 49)), long);
 
-    fireEvent.click(screen.getByRole('button', { name: 'Load more comments' }));
-    await waitFor(() => expect(topLevel()).toEqual(['A', 'B', 'C', 'D']));
-    const [request] = server.sent('/api/comments', 'GET').slice(1);
-    expect(Object.fromEntries(request.url.searchParams)).toEqual({ site: 'demo', thread: '/post', sort: 'oldest', page: '1' });
-    expect(screen.getByText('C-reply')).toBeTruthy();
-    expect(document.activeElement!.id).toBe(`comment-${ids.C}`);
+    loadMore();
+    await waitFor(() => expect(topLevel()).toEqual(names(0, 99)), long);
+    const [request] = network.sent('/api/comments', 'GET').slice(1);
+    expect(Object.fromEntries(request.url.searchParams)).toEqual({ site: 'demo', thread: testThread(), sort: 'oldest', page: '1' });
+    expect(screen.getByText('T050-reply')).toBeTruthy();
+    await waitFor(() => expect(document.activeElement!.id).toBe(`comment-${ids.T050}`));
 
-    fireEvent.click(screen.getByRole('button', { name: 'Load more comments' }));
-    await waitFor(() => expect(topLevel()).toEqual(['A', 'B', 'C', 'D', 'E']));
+    loadMore();
+    await waitFor(() => expect(topLevel()).toEqual(names(0, 129)), long);
     // The last page: no more button.
     expect(screen.queryByRole('button', { name: 'Load more comments' })).toBeNull();
-    expect(screen.getByRole('heading', { name: '6 comments' })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: '131 comments' })).toBeTruthy();
   });
 
   test('is not there when the thread fits one page', async () => {
-    new FakeServer().install().seed({ author: 'A' });
+    await seed(testThread(), [{ author: 'A' }]);
     renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     expect(screen.queryByRole('button', { name: 'Load more comments' })).toBeNull();
@@ -50,9 +56,9 @@ describe('Load more comments', () => {
 
 describe('sorting', () => {
   test('a "Sort by" select offers Oldest, Newest and Top; choosing one reloads in that order', async () => {
-    const { server } = fiveThreads();
+    await longThread();
     renderApp();
-    await screen.findByRole('heading', { name: '6 comments' });
+    await screen.findByRole('heading', { name: '131 comments' });
     const select = screen.getByLabelText('Sort by') as HTMLSelectElement;
     expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
       ['oldest', 'Oldest'],
@@ -62,44 +68,47 @@ describe('sorting', () => {
     expect(select.value).toBe('oldest');
 
     fireEvent.change(select, { target: { value: 'newest' } });
-    // Newest first: the last block of the thread (E), then the blocks before it, backwards.
-    await waitFor(() => expect(topLevel()).toEqual(['E']));
-    expect(server.requests.at(-1)!.url.searchParams.get('sort')).toBe('newest');
+    // Newest first: the last block of the thread, then the blocks before it, backwards.
+    await waitFor(() => expect(topLevel()).toEqual(names(129, 100)), long);
+    expect(network.requests.at(-1)!.url.searchParams.get('sort')).toBe('newest');
     // The select stays (with focus) while the new order loads.
     expect(screen.getByLabelText('Sort by')).toBe(select);
 
-    fireEvent.click(screen.getByRole('button', { name: 'Load more comments' }));
-    await waitFor(() => expect(topLevel()).toEqual(['E', 'D', 'C']));
-    expect(Object.fromEntries(server.requests.at(-1)!.url.searchParams)).toMatchObject({ sort: 'newest', page: '1' });
-    fireEvent.click(screen.getByRole('button', { name: 'Load more comments' }));
-    await waitFor(() => expect(topLevel()).toEqual(['E', 'D', 'C', 'B', 'A']));
+    loadMore();
+    await waitFor(() => expect(topLevel()).toEqual(names(129, 50)), long);
+    expect(Object.fromEntries(network.requests.at(-1)!.url.searchParams)).toMatchObject({ sort: 'newest', page: '1' });
+    loadMore();
+    await waitFor(() => expect(topLevel()).toEqual(names(129, 0)), long);
     expect(screen.queryByRole('button', { name: 'Load more comments' })).toBeNull();
   });
 
   test('Top shows the most liked first; later pages (oldest order) skip threads already shown', async () => {
-    const { server, ids } = fiveThreads();
+    const ids = await longThread();
     renderApp();
-    await screen.findByRole('heading', { name: '6 comments' });
+    await screen.findByRole('heading', { name: '131 comments' });
     fireEvent.change(screen.getByLabelText('Sort by'), { target: { value: 'top' } });
-    await waitFor(() => expect(topLevel()).toEqual(['D', 'A']));
+    // The most liked, then (as many are liked alike) the newest.
+    await waitFor(() => expect([topLevel()[0], topLevel().length]).toEqual(['T120', 50]), long);
+    const first = topLevel();
+    expect(first.slice(0, 4)).toEqual(['T120', 'T003', 'T129', 'T128']);
 
-    const loadMore = () => fireEvent.click(screen.getByRole('button', { name: 'Load more comments' }));
-    loadMore(); // page 0: A (shown already), B
-    await waitFor(() => expect(topLevel()).toEqual(['D', 'A', 'B']));
+    loadMore(); // page 0: T000–T049, T003 shown already
+    await waitFor(() => expect(topLevel()).toEqual([...first, ...names(0, 49).filter((name) => name !== 'T003')]), long);
     // Focus goes to the first comment that is new, not to one shown before.
-    await waitFor(() => expect(document.activeElement!.id).toBe(`comment-${ids.B}`));
-    loadMore(); // page 1: C (+ reply), D (shown)
-    await waitFor(() => expect(topLevel()).toEqual(['D', 'A', 'B', 'C']));
-    loadMore(); // page 2: E
-    await waitFor(() => expect(topLevel()).toEqual(['D', 'A', 'B', 'C', 'E']));
-    expect(server.sent('/api/comments', 'GET').slice(2).map((r) => r.url.searchParams.get('page'))).toEqual(['0', '1', '2']);
+    await waitFor(() => expect(document.activeElement!.id).toBe(`comment-${ids.T000}`));
+    loadMore(); // page 1: T050–T080 are new
+    await waitFor(() => expect(topLevel()).toEqual([...first, ...names(0, 49).filter((name) => name !== 'T003'), ...names(50, 80)]), long);
+    loadMore(); // page 2: T100–T129, all on the top page already
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Load more comments' })).toBeNull(), long);
+    expect(network.sent('/api/comments', 'GET').slice(2).map((r) => r.url.searchParams.get('page'))).toEqual(['0', '1', '2']);
+    expect([...topLevel()].sort()).toEqual(names(0, 129));
     const shown = shownIds();
     expect(new Set(shown).size).toBe(shown.length);
-    expect(shown).toHaveLength(6);
+    expect(shown).toHaveLength(131);
   });
 
   test('is offered only when there is something to sort', async () => {
-    new FakeServer().install().seed({ author: 'A' });
+    await seed(testThread(), [{ author: 'A' }]);
     renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     expect(screen.queryByLabelText('Sort by')).toBeNull();
@@ -108,14 +117,15 @@ describe('sorting', () => {
 
 describe('a long first page', () => {
   test('is rendered a slice of threads per task, so the page stays responsive, and ends up complete', async () => {
-    const server = new FakeServer().install();
-    for (let i = 0; i < 40; i++) server.seed({ author: `Reader ${i}` });
+    await seed(testThread(), names(0, 39).map((author) => ({ author })));
     renderApp();
     await screen.findByRole('heading', { name: '40 comments' });
-    // The first task shows only the first slice: the rest follows in later tasks.
+    // The first task shows only the first slice: the rest follows in later tasks, the list busy meanwhile.
     expect(topLevel().length).toBeLessThan(40);
-    expect(topLevel()[0]).toBe('Reader 0');
-    await waitFor(() => expect(topLevel().length).toBe(40));
-    expect(topLevel().at(-1)).toBe('Reader 39');
+    expect(topLevel()[0]).toBe('T000');
+    expect(document.querySelector('ol.thread')!.getAttribute('aria-busy')).toBe('true');
+    await waitFor(() => expect(topLevel().length).toBe(40), long);
+    expect(topLevel().at(-1)).toBe('T039');
+    expect(document.querySelector('ol.thread')!.getAttribute('aria-busy')).toBe('false');
   });
 });

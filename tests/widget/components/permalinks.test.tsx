@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test, vi } from 'vitest';
-import { FakeServer } from '../helpers/fake-server';
-import { commentBy, renderApp, resetBetweenTests } from '../helpers/render';
+import { seed } from '../helpers/server';
+import { commentBy, renderApp, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -12,8 +12,7 @@ function prefersReducedMotion(reduce: boolean) {
 
 describe('permalinks', () => {
   test('every comment is #comment-ID, and its date links there', async () => {
-    const server = new FakeServer().install();
-    const ada = server.seed({ author: 'Ada' });
+    const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
     renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     const article = commentBy('Ada');
@@ -26,9 +25,7 @@ describe('permalinks', () => {
   test('the comment named by the address on load is highlighted, scrolled to smoothly and focused', async () => {
     prefersReducedMotion(false);
     const scroll = vi.spyOn(HTMLElement.prototype, 'scrollIntoView');
-    const server = new FakeServer().install();
-    server.seed({ author: 'Ada' });
-    const bob = server.seed({ author: 'Bob' });
+    const [, bob] = await seed(testThread(), [{ author: 'Ada' }, { author: 'Bob' }]);
     location.hash = `#comment-${bob.id}`;
     renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
@@ -43,8 +40,7 @@ describe('permalinks', () => {
   test('without motion for readers who prefer reduced motion', async () => {
     prefersReducedMotion(true);
     const scroll = vi.spyOn(HTMLElement.prototype, 'scrollIntoView');
-    const server = new FakeServer().install();
-    const ada = server.seed({ author: 'Ada' });
+    const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
     location.hash = `#comment-${ada.id}`;
     renderApp();
     await waitFor(() => expect(scroll).toHaveBeenCalledWith({ block: 'center', behavior: 'auto' }));
@@ -52,9 +48,7 @@ describe('permalinks', () => {
   });
 
   test('when the address changes to another comment, that one is highlighted and focused', async () => {
-    const server = new FakeServer().install();
-    const ada = server.seed({ author: 'Ada' });
-    const bob = server.seed({ author: 'Bob' });
+    const [ada, bob] = await seed(testThread(), [{ author: 'Ada' }, { author: 'Bob' }]);
     location.hash = `#comment-${ada.id}`;
     renderApp();
     await waitFor(() => expect(document.activeElement).toBe(commentBy('Ada')));
@@ -66,9 +60,8 @@ describe('permalinks', () => {
   });
 
   test('a linked reply hidden under "Show more replies" is shown', async () => {
-    const server = new FakeServer().install();
-    const ada = server.seed({ author: 'Ada' });
-    const replies = ['R1', 'R2', 'R3', 'R4', 'R5'].map((author) => server.seed({ author, parentId: ada.id }));
+    const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
+    const replies = await seed(testThread(), ['R1', 'R2', 'R3', 'R4', 'R5'].map((author) => ({ author, parent: ada })));
     location.hash = `#comment-${replies[4].id}`;
     renderApp();
     await waitFor(() => expect(document.activeElement).toBe(commentBy('R5')));

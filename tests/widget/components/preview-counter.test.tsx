@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { LIMITS } from '../../../worker/src/wire';
-import { FakeServer } from '../helpers/fake-server';
+import { network } from '../helpers/server';
 import { mainForm, renderApp, resetBetweenTests, status } from '../helpers/render';
 
 resetBetweenTests();
@@ -11,30 +11,29 @@ const field = () => form().getByLabelText('Comment') as HTMLTextAreaElement;
 
 describe('Preview', () => {
   test('renders the comment on the server (POST /api/comments/preview); "Write" goes back to the text', async () => {
-    const server = new FakeServer().install();
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
-    fireEvent.input(field(), { target: { value: 'Is <b>this</b> right?' } });
+    fireEvent.input(field(), { target: { value: 'Is <b>this</b> *right*?' } });
     fireEvent.click(form().getByRole('button', { name: 'Preview' }));
 
     await waitFor(() => expect(mainForm().querySelector('.preview')).toBeTruthy());
-    expect(server.sent('/api/comments/preview', 'POST').map((r) => r.body)).toEqual([{ body: 'Is <b>this</b> right?' }]);
-    expect(mainForm().querySelector('.preview')!.innerHTML).toBe('<p>Is &lt;b&gt;this&lt;/b&gt; right?</p>\n');
+    expect(network.sent('/api/comments/preview', 'POST').map((r) => r.body)).toEqual([{ body: 'Is <b>this</b> *right*?' }]);
+    // The server's Markdown: emphasis rendered, raw HTML shown as text.
+    expect(mainForm().querySelector('.preview')!.innerHTML).toBe('<p>Is &lt;b&gt;this&lt;/b&gt; <em>right</em>?</p>\n');
     expect(field().hidden).toBe(true);
     const write = form().getByRole('button', { name: 'Write' });
 
     fireEvent.click(write);
     await waitFor(() => expect(mainForm().querySelector('.preview')).toBeNull());
     expect(field().hidden).toBe(false);
-    expect(field().value).toBe('Is <b>this</b> right?');
+    expect(field().value).toBe('Is <b>this</b> *right*?');
     expect(form().getByRole('button', { name: 'Preview' })).toBeTruthy();
   });
 
   test('a failed preview says why in the form', async () => {
-    const server = new FakeServer().install();
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
-    server.offline = true;
+    network.offline = true;
     fireEvent.click(form().getByRole('button', { name: 'Preview' }));
     expect((await form().findByRole('alert')).textContent).toBe('Could not reach the comment server. Please check your connection.');
   });
@@ -42,7 +41,6 @@ describe('Preview', () => {
 
 describe('the character counter', () => {
   test('appears only in the last 10% of the limit, and is announced in the live region as it goes down', async () => {
-    new FakeServer().install();
     renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     const type = (length: number) => fireEvent.input(field(), { target: { value: 'x'.repeat(length) } });

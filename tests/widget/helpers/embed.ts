@@ -1,7 +1,8 @@
 import { waitFor, within } from '@testing-library/preact';
 import { expect } from 'vitest';
 import { mountWidget } from '../../../widget/src/embed';
-import { API } from './fake-server';
+import { loadFeatures } from './render';
+import { API } from './server';
 
 /**
  * A page with `html` in its body and the widget's script tag (with `attributes`, plus src and
@@ -14,7 +15,7 @@ export function embed(attributes: Record<string, string> = {}, html = '<div id="
   script.type = 'text/plain';
   for (const [name, value] of Object.entries({ src: `${API}/widget.js`, 'data-site': 'demo', ...attributes })) script.setAttribute(name, value);
   document.body.append(script);
-  mountWidget(script);
+  mountWidget(script, loadFeatures);
   return script;
 }
 

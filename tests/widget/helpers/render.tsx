@@ -1,21 +1,39 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { h } from 'preact';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { createClient } from '../../../widget/src/api/client';
-import { App } from '../../../widget/src/components/app/app';
+import { Widget } from '../../../widget/src/components/widget/widget';
+import { featureLoader } from '../../../widget/src/features/features';
 import { useStrings } from '../../../widget/src/lib/i18n';
-import { API } from './fake-server';
+import { WidgetStore } from '../../../widget/src/state/store';
+import type { TestSite } from '../setup/sites';
+import { API, network, newThread } from './server';
 
-export const SITE = 'demo';
-export const THREAD = '/post';
+let thread = '';
 
-/** Mounts the widget's App as the embed does (minus the shadow root), against the fake server's origin. */
-export function renderApp(thread = THREAD) {
-  return render(<App api={createClient(API)} site={SITE} thread={thread} />);
+/** The current test's thread: a new one for every test (the tests share one Worker). */
+export const testThread = () => thread;
+
+/** widget-extra.js, from its source (the embed imports the built file from the server). */
+export const loadFeatures = () => import('../../../widget/src/features').then((module) => module.createFeatures(h));
+
+/** Mounts the widget as the embed does (minus the shadow root), against the Worker. */
+export function renderApp(options: { thread?: string; site?: TestSite } = {}) {
+  const store = new WidgetStore(createClient(API), options.site ?? 'demo', options.thread ?? thread, featureLoader(loadFeatures));
+  store.load();
+  return render(<Widget store={store} />);
 }
 
-/** A fresh page for every test: nothing mounted, nothing stored, English, no address fragment, the real fetch back. */
+/**
+ * A fresh page for every test: nothing mounted, nothing stored, English, no address fragment,
+ * a thread of its own, and the network watched ({@link network}).
+ */
 export function resetBetweenTests() {
-  beforeEach(() => localStorage.clear());
+  beforeEach(() => {
+    localStorage.clear();
+    thread = newThread();
+    network.watch();
+  });
   afterEach(() => {
     cleanup();
     vi.unstubAllGlobals();
@@ -30,12 +48,20 @@ export function resetBetweenTests() {
 /** The text of the widget's one live region. */
 export const status = () => screen.getByRole('status').textContent;
 
-/** Fills the main form, posts, and waits for the server's answer to show. */
+/** Fills the main form, posts, and waits for the server's answer to show (and the form to be ready for another). */
 export async function post(fields: { name?: string; email?: string; website?: string; comment?: string }) {
   const before = status();
   fillAndPost(mainForm(), fields);
   await waitFor(() => expect(status()).not.toBe(before));
+  await formReady();
 }
+
+/** Waits until the main form is empty again and its button says "Post comment": ready for another comment. */
+export const formReady = () =>
+  waitFor(() => {
+    expect((within(mainForm()).getByLabelText('Comment') as HTMLTextAreaElement).value).toBe('');
+    expect(within(mainForm()).getByRole('button', { name: 'Post comment' })).toBeTruthy();
+  });
 
 /** The `<article>` of the comment whose author is `name`. */
 export function commentBy(name: string): HTMLElement {
@@ -64,4 +90,14 @@ export function fillAndPost(form: HTMLElement, fields: { name?: string; email?: 
 /** The top-level comment form (the first form of the widget). */
 export function mainForm(): HTMLElement {
   return document.querySelector('form')!;
+}
+
+/** The id of the comment the widget remembers posting last (from its localStorage), and its edit token. */
+export function lastOwnComment(): { id: string; token: string } {
+  const entries = Object.keys(localStorage)
+    .filter((key) => key.startsWith('parley:own:'))
+    .map((key) => JSON.parse(localStorage.getItem(key)!) as { id: string; token: string; savedAt: number });
+  const last = entries.sort((a, b) => a.savedAt - b.savedAt).at(-1);
+  if (!last) throw new Error('no own comment in localStorage');
+  return last;
 }

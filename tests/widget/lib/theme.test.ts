@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { FakeServer, repoFile } from '../helpers/fake-server';
 import { embed, widgetIn } from '../helpers/embed';
+import { repoFile } from '../helpers/repo';
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -18,12 +19,13 @@ function prefersDark(dark: boolean) {
 const themeOf = async (attributes: Record<string, string>, html?: string) => {
   embed(attributes, html);
   await widgetIn();
-  return document.getElementById('comments')!.getAttribute('data-parley-theme');
+  const host = document.getElementById('comments')!;
+  await waitFor(() => expect(host.getAttribute('data-parley-theme')).toBeTruthy());
+  return host.getAttribute('data-parley-theme');
 };
 
 describe('themes', () => {
   test('data-theme="light" or "dark" is used as given', async () => {
-    new FakeServer().install();
     prefersDark(true);
     expect(await themeOf({ 'data-theme': 'light' })).toBe('light');
     prefersDark(false);
@@ -31,7 +33,6 @@ describe('themes', () => {
   });
 
   test('auto (the default) follows a dark page background where the widget sits, whatever the reader prefers', async () => {
-    new FakeServer().install();
     prefersDark(false);
     expect(await themeOf({}, '<main style="background-color: rgb(17, 17, 17)"><section><div id="comments"></div></section></main>')).toBe('dark');
     prefersDark(true);
@@ -41,7 +42,6 @@ describe('themes', () => {
   });
 
   test('auto, on a page with no background of its own: the canvas, dark exactly when the page’s text is light (color-scheme: dark)', async () => {
-    new FakeServer().install();
     // A page that declares no dark color-scheme has a white canvas and dark text, whatever the reader prefers.
     prefersDark(true);
     expect(await themeOf({})).toBe('light');
@@ -50,7 +50,6 @@ describe('themes', () => {
   });
 
   test('auto is checked again when the page has loaded (late stylesheets) and when the reader’s preference changes', async () => {
-    new FakeServer().install();
     let media = { matches: false, onchange: null as null | (() => void) };
     vi.stubGlobal('matchMedia', () => media);
     expect(await themeOf({}, '<main><div id="comments"></div></main>')).toBe('light');

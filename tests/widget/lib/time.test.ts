@@ -1,5 +1,10 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { useStrings } from '../../../widget/src/lib/i18n';
 import { readableDate } from '../../../widget/src/lib/time';
+import { repoFile } from '../helpers/repo';
+
+afterEach(() => useStrings());
 
 const now = Date.parse('2026-03-10T12:00:00Z');
 const ago = (ms: number) => new Date(now - ms).toISOString();
@@ -7,12 +12,25 @@ const MIN = 60_000;
 
 describe('readableDate', () => {
   test('is relative for the last week, then the date', () => {
-    expect(readableDate(ago(20_000), 'en', 'just now', now)).toBe('just now');
-    expect(readableDate(ago(5 * MIN), 'en', 'just now', now)).toBe('5 minutes ago');
-    expect(readableDate(ago(3 * 60 * MIN), 'en', 'just now', now)).toBe('3 hours ago');
-    expect(readableDate(ago(30 * 60 * MIN), 'en', 'just now', now)).toBe('yesterday');
-    expect(readableDate(ago(6 * 24 * 60 * MIN), 'en', 'just now', now)).toBe('6 days ago');
+    expect(readableDate(ago(20_000), now)).toBe('just now');
+    expect(readableDate(ago(MIN), now)).toBe('1 minute ago');
+    expect(readableDate(ago(5 * MIN), now)).toBe('5 minutes ago');
+    expect(readableDate(ago(60 * MIN), now)).toBe('1 hour ago');
+    expect(readableDate(ago(3 * 60 * MIN), now)).toBe('3 hours ago');
+    expect(readableDate(ago(30 * 60 * MIN), now)).toBe('yesterday');
+    expect(readableDate(ago(6 * 24 * 60 * MIN), now)).toBe('6 days ago');
     // Noon UTC is Dec 25 or 26 depending on the time zone the tests run in.
-    expect(readableDate('2025-12-25T12:00:00Z', 'en', 'just now', now)).toMatch(/^Dec 2[56], 2025$/);
+    expect(readableDate('2025-12-25T12:00:00Z', now)).toMatch(/^Dec 2[56], 2025$/);
+  });
+
+  test('says the same as Intl.RelativeTimeFormat would, in every language', () => {
+    for (const lang of ['de', 'fr', 'es', 'pt', 'zh', 'ja', 'ar']) {
+      useStrings(JSON.parse(readFileSync(repoFile(`widget/src/i18n/${lang}.json`), 'utf8')));
+      const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'always' });
+      for (const [minutes, value, unit] of [[1, 1, 'minute'], [2, 2, 'minute'], [45, 45, 'minute'], [60, 1, 'hour'], [180, 3, 'hour'], [11 * 60, 11, 'hour'], [3 * 1440, 3, 'day'], [6 * 1440, 6, 'day']] as const) {
+        expect(readableDate(ago(minutes * MIN), now), `${lang}: ${minutes} minutes`).toBe(relative.format(-value, unit));
+      }
+      expect(readableDate(ago(30 * 60 * MIN), now)).toBe(new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }).format(-1, 'day'));
+    }
   });
 });

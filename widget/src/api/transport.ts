@@ -19,21 +19,18 @@ export class ApiError extends Error {
 }
 
 /**
- * Sends one API request: a JSON body in (when given), JSON out; `token` (a comment's edit
- * token) goes in `Authorization: Bearer`. Never sends cookies; gives up after 20 s (as a
- * network error). Throws an {@link ApiError} for any failure, with the server's code when it sent one.
+ * Sends one API request and reads its JSON answer. Never sends cookies; gives up after 20 s (as a
+ * network error). Throws an {@link ApiError} for any failure, with the server's code when it sent
+ * one. `init` is fetch's (method, headers, body: see ./extra-client.ts for the calls that write).
  *
  * @example
  * await request<ListCommentsResponse>('https://c.example/api/comments?site=s&thread=t');
  */
-export async function request<T>(url: string, method = 'GET', body?: object, token?: string): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (body) headers['Content-Type'] = 'application/json';
-  if (token) headers.Authorization = `Bearer ${token}`;
+export async function request<T>(url: string, init?: RequestInit): Promise<T> {
   let response: Response;
   let data: Partial<ErrorBody> | null;
   try {
-    response = await fetch(url, { method, headers, body: body && JSON.stringify(body), credentials: 'omit', signal: AbortSignal.timeout(20_000) });
+    response = await fetch(url, { ...init, credentials: 'omit', signal: AbortSignal.timeout(20_000) });
     data = await response.json().catch(() => null);
   } catch {
     throw new ApiError(0, 'network_error');

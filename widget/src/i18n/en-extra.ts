@@ -1,11 +1,12 @@
 import type { ClientErrorCode } from '../api/transport';
-import { moreErrors, t } from '../lib/i18n';
 
 /**
  * English strings of the features in widget-extra.js, shipped with them rather than in
  * widget.js. Translations carry them under `extra` (widget/src/i18n/LANG.json).
  */
 export const enExtra = {
+  thanksPending: 'Thanks! Your comment is awaiting moderation; until then only you can see it.',
+  thanksApproved: 'Thanks! Your comment is published.',
   confirmDelete: 'Delete this comment? This cannot be undone.',
   deleted: 'Your comment was deleted.',
   saved: 'Your changes are saved.',
@@ -14,8 +15,17 @@ export const enExtra = {
   followSent: 'Check your inbox to confirm.',
 };
 
-/** English messages of the errors a reader rarely meets (translations have them in `errors` and `fieldErrors`). */
-export const enErrors: Partial<Record<ClientErrorCode | 'email' | 'website', string>> = {
+export type ExtraStrings = typeof enExtra;
+
+/**
+ * English messages of the errors a reader meets only when writing (translations have them in
+ * `errors`, and the fields' in `fieldErrors`): the fields the form checks (`notify`: replies
+ * asked for without an email), the fields the server checks, and rare codes.
+ */
+export const enErrors: Partial<Record<ClientErrorCode | 'author' | 'body' | 'notify' | 'email' | 'website', string>> = {
+  author: 'Please enter your name.',
+  body: 'Please write a comment.',
+  notify: 'Enter your email to get replies.',
   email: 'Please enter a valid email address (or none).',
   website: 'Please enter a valid web address (or none).',
   unknown_site: 'Comments are not set up for this site.',
@@ -30,7 +40,3 @@ export const enErrors: Partial<Record<ClientErrorCode | 'email' | 'website', str
   captcha_unavailable: 'The spam check is unavailable. Please try again later.',
   edit_window_closed: 'It is too late to change this comment.',
 };
-Object.assign(moreErrors, enErrors);
-
-/** These strings in the language in use. */
-export const tx = () => ({ ...enExtra, ...t.extra });

@@ -1,5 +1,5 @@
 import type { ClientErrorCode } from '../api/transport';
-import type { enExtra } from './en-extra';
+import type { ExtraStrings } from './en-extra';
 
 /** A message that depends on a number: `#` stands for it. Keys are `Intl.PluralRules` categories, plus `zero` for 0. */
 export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
@@ -15,6 +15,15 @@ export const en = {
   locale: 'en',
   dir: 'ltr' as 'ltr' | 'rtl',
   justNow: 'just now',
+  /**
+   * Ages under a week, and one day ago (`yesterday`). Words of our own rather than
+   * Intl.RelativeTimeFormat: its first use costs 20 ms (80 ms on a slow phone), a hitch the
+   * first comments would wait for. Older dates use Intl.DateTimeFormat ("Mar 4, 2026").
+   */
+  minutesAgo: { one: '# minute ago', other: '# minutes ago' } as Plural,
+  hoursAgo: { one: '# hour ago', other: '# hours ago' } as Plural,
+  daysAgo: { other: '# days ago' } as Plural,
+  yesterday: 'yesterday',
   comments: 'Comments',
   count: { zero: 'No comments yet', one: '# comment', other: '# comments' } as Plural,
   loading: 'Loading comments…',
@@ -36,7 +45,7 @@ export const en = {
   reply: 'Reply',
   cancel: 'Cancel',
   edit: 'Edit',
-  del: 'Delete',
+  delete: 'Delete',
   save: 'Save',
 
   name: 'Name',
@@ -52,25 +61,18 @@ export const en = {
   post: 'Post comment',
   posting: 'Posting…',
 
-  thanksPending: 'Thanks! Your comment is awaiting moderation; until then only you can see it.',
-  thanksApproved: 'Thanks! Your comment is published.',
-
   follow: 'Follow this thread',
   followers: { one: 'Join # other follower.', other: 'Join # other followers.' } as Plural,
 
   /** The strings of widget-extra.js (English: ./en-extra.ts); undefined here so that English resets them. */
-  extra: undefined as Partial<typeof enExtra> | undefined,
+  extra: undefined as Partial<ExtraStrings> | undefined,
 
   /**
-   * For fields the form checks itself, and `invalid_request` errors naming a field; `notify`:
-   * replies asked for without an email. English has here only what the form checks; the
-   * server's (email, website) are in ./en-extra.ts. Translations carry them all here.
+   * What is wrong with a field the form names (`notify`: replies asked for without an email), and
+   * with a field of an `invalid_request` error. English has them in ./en-extra.ts (with the code
+   * that checks); translations carry them all here.
    */
-  fieldErrors: {
-    author: 'Please enter your name.',
-    body: 'Please write a comment.',
-    notify: 'Enter your email to get replies.',
-  } as Record<string, string | undefined>,
+  fieldErrors: {} as Record<string, string | undefined>,
 
   /**
    * What an error means to a reader; codes with no message show `retry`. English has only the

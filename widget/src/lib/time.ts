@@ -1,15 +1,22 @@
-const UNITS = { day: 864e5, hour: 36e5, minute: 6e4 };
+import { plural, strings } from './i18n';
+
+const MINUTE = 6e4;
+const HOUR = 36e5;
+const DAY = 864e5;
+
+/** One date formatter per locale: making one costs more than a hundred uses. */
+const dates: Record<string, Intl.DateTimeFormat> = {};
 
 /**
- * A short, readable age in `locale`: "just now", "5 minutes ago", "yesterday", "3 days ago",
- * and past a week the date itself ("Mar 4, 2026").
+ * A short, readable age in the language in use: "just now", "5 minutes ago", "yesterday",
+ * "3 days ago", and past a week the date itself ("Mar 4, 2026").
  */
-export function readableDate(iso: string, locale: string, justNow: string, now = Date.now()): string {
+export function readableDate(iso: string, now = Date.now()): string {
   const date = new Date(iso);
-  const diff = date.getTime() - now;
-  if (diff < -7 * UNITS.day) return date.toLocaleDateString(locale, { dateStyle: 'medium' });
-  for (const [unit, size] of Object.entries(UNITS)) {
-    if (-diff >= size) return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.trunc(diff / size), unit as Intl.RelativeTimeFormatUnit);
-  }
-  return justNow;
+  const age = now - date.getTime();
+  if (age >= 7 * DAY) return (dates[strings.locale] ??= new Intl.DateTimeFormat(strings.locale, { dateStyle: 'medium' })).format(date);
+  if (age >= 2 * DAY) return plural(strings.daysAgo, Math.trunc(age / DAY));
+  if (age >= DAY) return strings.yesterday;
+  if (age >= HOUR) return plural(strings.hoursAgo, Math.trunc(age / HOUR));
+  return age >= MINUTE ? plural(strings.minutesAgo, Math.trunc(age / MINUTE)) : strings.justNow;
 }

@@ -57,7 +57,7 @@ export function devSecrets(root) {
  * `wrangler dev` arguments passing the development secrets: `['--var', 'HASH_KEY:…', …]`.
  * A value already in `env` (e.g. HASH_KEY exported in the shell) wins.
  */
-export function devSecretVars(root, env = process.env) {
+export function devSecretVars(root, env = process.env, given = []) {
   const secrets = devSecrets(root);
-  return DEV_SECRET_NAMES.flatMap((name) => ['--var', `${name}:${env[name] || secrets[name]}`]);
+  return DEV_SECRET_NAMES.filter((name) => !given.includes(name)).flatMap((name) => ['--var', `${name}:${env[name] || secrets[name]}`]);
 }

@@ -1,12 +1,9 @@
 // Finds the Parley server that `npm start` runs, or starts a temporary one on the same local KV
 // state (`wrangler dev --persist-to .wrangler/state`), so the import CLI writes exactly where
 // the local server reads.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { devSecretVars } from './dev-secrets.mjs';
+import { startWranglerDev } from './wrangler-dev.mjs';
 
 /** The development token `npm start` uses when ADMIN_TOKEN is not set (worker/scripts/start.mjs). */
 export const DEV_ADMIN_TOKEN = 'parley-dev-token';
@@ -43,82 +40,27 @@ export function probeProblem(origin, result, site) {
   return `${origin} did not answer like a Parley server (HTTP ${result.status}).`;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Starts `wrangler dev` on a free port of 127.0.0.1 with `--persist-to <persistTo>`, and waits
  * until it answers. Returns `{ origin, token, stop }`. It gets the admin token `npm start` uses
- * (ADMIN_TOKEN, else the development token) and the same development HASH_KEY and
- * LINK_SIGNING_KEY (./dev-secrets.mjs), so what is imported now matches what `npm start` serves.
+ * (ADMIN_TOKEN, else the development token): the keys for avatar seeds and email hashes derive
+ * from it, so comments imported now match those posted later on `npm start`.
  */
 export async function startTemporaryWorker({ root, persistTo, site, token = process.env.ADMIN_TOKEN || DEV_ADMIN_TOKEN, log = () => {} }) {
-  const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
-  if (!existsSync(wrangler)) throw new Error(`${wrangler} is missing: run \`npm ci\` first.`);
   // wrangler dev serves dist/ as static assets and refuses to start without the folder.
   mkdirSync(join(root, 'dist'), { recursive: true });
-  const xdg = join(root, '.wrangler', 'xdg');
-  mkdirSync(xdg, { recursive: true });
-  mkdirSync(persistTo, { recursive: true });
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', persistTo, '--show-interactive-dev-session=false', '--var', `ADMIN_TOKEN:${token}`, ...devSecretVars(root)];
-  let output = '';
-  const child = spawn(wrangler, args, {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false', XDG_CONFIG_HOME: xdg, NO_COLOR: '1', FORCE_COLOR: '0' },
+  log(`Starting a temporary local Parley (KV state: ${persistTo})…`);
+  const server = await startWranglerDev({
+    root,
+    persistTo,
+    adminToken: token,
+    needsDist: false,
+    ready: async (origin) => {
+      const result = await probe(origin, token, site);
+      if (!result.reachable) return false;
+      if (result.status !== 200) throw new Error(probeProblem(origin, result, site));
+      return true;
+    },
   });
-  const append = (chunk) => {
-    output = (output + chunk.toString()).slice(-50_000);
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  let exited = null;
-  child.once('exit', (code) => {
-    exited = code ?? -1;
-  });
-  const kill = (signal) => {
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // Already gone.
-    }
-  };
-  const onExit = () => kill('SIGKILL');
-  process.once('exit', onExit);
-  const stop = async () => {
-    process.removeListener('exit', onExit);
-    kill('SIGTERM');
-    for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
-    if (exited === null) kill('SIGKILL');
-  };
-
-  log(`Starting a temporary local Parley on ${origin} (KV state: ${persistTo})…`);
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (exited !== null) throw new Error(`wrangler dev exited (code ${exited}) before it answered.\n${output}`);
-    const result = await probe(origin, token, site);
-    if (result.reachable && result.status === 200) return { origin, token, stop };
-    if (result.reachable && result.status !== 200) {
-      await stop();
-      throw new Error(probeProblem(origin, result, site));
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`wrangler dev did not answer within 90 s.\n${output}`);
-    }
-    await sleep(250);
-  }
+  return { origin: server.origin, token, stop: server.stop };
 }

@@ -1,11 +1,10 @@
-import type { ComponentChildren } from 'preact';
-import type { PublicComment } from '../../../../worker/src/wire';
-import { fill, plural, t } from '../../lib/i18n';
+import type { ComponentChildren, VNode } from 'preact';
+import { fill, plural, strings } from '../../lib/i18n';
 import { identicon } from '../../lib/identicon';
-import type { ThreadNode } from '../../lib/thread';
+import type { Profile } from '../../lib/own-comments';
 import { readableDate } from '../../lib/time';
-import { EDIT_WINDOW, type App } from '../app/app';
-import { CommentForm } from '../comment-form/comment-form';
+import type { CommentNode } from '../../state/thread';
+import { CommentForm, type Draft } from '../comment-form/comment-form';
 
 /** Replies are indented up to this depth; deeper ones are shown at this depth, saying whom they answer. */
 export const MAX_DEPTH = 4;
@@ -13,13 +12,46 @@ export const MAX_DEPTH = 4;
 /** Replies shown under a comment before "Show N more replies". */
 export const SHOWN_REPLIES = 3;
 
-/** Whether `id` is this comment or one of its replies, at any depth. */
-const contains = (node: ThreadNode, id?: string): boolean => node.comment.id === id || node.replies.some((reply) => contains(reply, id));
+/** How long after posting an author may edit or delete (the server's default `editWindowMinutes`). */
+export const EDIT_WINDOW = 15 * 60_000;
+
+/** What a comment can ask of the widget (by comment id). */
+export interface CommentActions {
+  /** Opens comment `id`'s reply or edit form (closing any other), or closes it. */
+  toggleForm(id: string, form: 'reply' | 'edit'): void;
+  like(id: string): void;
+  deleteComment(id: string): void;
+  /** Shows every reply of `id`; focus goes to `firstHidden`. */
+  expand(id: string, firstHidden: string): void;
+  post(draft: Draft, parentId: string): Promise<void>;
+  saveEdit(id: string, body: string): Promise<void>;
+  preview(body: string): Promise<string>;
+  setProfile(profile: Profile): void;
+  say(text: string): void;
+}
+
+/** What every comment of a thread shares. */
+export interface ThreadView {
+  /** The thread takes no new comments: no Reply buttons. */
+  locked: boolean;
+  /** For the reply form. */
+  profile: Profile;
+  actions: CommentActions;
+}
+
+export interface CommentProps {
+  node: CommentNode;
+  /** 0 for a top-level comment. */
+  depth: number;
+  /** Author of the parent, shown for replies deeper than {@link MAX_DEPTH}. */
+  parentAuthor?: string;
+  view: ThreadView;
+}
 
 /** The commenter's picture: their Gravatar on sites that opted in, else an identicon drawn here from the seed. */
-function avatar(comment: PublicComment) {
-  if (comment.avatarUrl) return <img class="avatar" src={comment.avatarUrl} alt="" referrerpolicy="no-referrer" />;
-  const { d, fill } = identicon(comment.avatar ?? comment.author);
+function avatar({ avatarUrl, avatar, author }: CommentNode['comment']) {
+  if (avatarUrl) return <img class="avatar" src={avatarUrl} alt="" referrerpolicy="no-referrer" />;
+  const { d, fill } = identicon(avatar ?? author);
   return (
     <svg class="avatar" viewBox="0 0 5 5" aria-hidden="true">
       <path d={d} fill={fill} />
@@ -27,23 +59,25 @@ function avatar(comment: PublicComment) {
   );
 }
 
-export interface CommentProps {
-  node: ThreadNode;
-  /** 0 for a top-level comment. */
-  depth: number;
-  /** Author of the parent, shown for replies deeper than {@link MAX_DEPTH}. */
-  parentAuthor?: string;
-  app: App;
+/** Each node's last element, and the version it showed. */
+const rendered = new WeakMap<CommentNode, [version: number, item: VNode]>();
+
+/**
+ * Comment `node` as a list item: the same element as last time while the node's version is the
+ * same, which Preact then skips (state/thread.ts: the store bumps the version of a node that changed).
+ */
+export function commentItem(node: CommentNode, depth: number, view: ThreadView, parentAuthor?: string): VNode {
+  let last = rendered.get(node);
+  if (last?.[0] !== node.version) rendered.set(node, (last = [node.version, <Comment key={node.comment.id} node={node} depth={depth} parentAuthor={parentAuthor} view={view} />]));
+  return last[1];
 }
 
 /** A comment, its actions and open form, and its replies. Author and website are text, never HTML. */
-export function Comment({ node: { comment, replies }, depth, parentAuthor, app }: CommentProps) {
+export function Comment({ node, depth, parentAuthor, view }: CommentProps) {
+  const { locked, profile, actions } = view;
+  const { comment, replies, own } = node;
   const { author, id } = comment;
-  const { own, reply, edit, hl, open, list } = app.state;
-  const entry = own.find((e) => e.id === id);
-  const [liked, , likes] = app.liked(comment);
-  const hidden = replies.length - SHOWN_REPLIES;
-  const expanded = hidden < 1 || open[id] || replies.slice(SHOWN_REPLIES).some((r) => contains(r, hl));
+  const hidden = node.expanded ? 0 : replies.length - SHOWN_REPLIES;
   const website = comment.website && /^https?:\/\//i.test(comment.website) ? comment.website : null;
   const button = (name: string, label: ComponentChildren, onClick: () => void, state?: object) => (
     <button type="button" class={`link ${name}`} onClick={onClick} {...state}>
@@ -52,9 +86,9 @@ export function Comment({ node: { comment, replies }, depth, parentAuthor, app }
   );
   return (
     <li>
-      <article id={`comment-${id}`} tabIndex={-1} class={hl === id ? 'hl' : undefined}>
+      <article id={`comment-${id}`} tabIndex={-1} class={node.highlighted ? 'hl' : undefined}>
         {comment.deleted ? (
-          <p class="removed">{t.removed}</p>
+          <p class="removed">{strings.removed}</p>
         ) : (
           <>
             <header>
@@ -66,18 +100,22 @@ export function Comment({ node: { comment, replies }, depth, parentAuthor, app }
               ) : (
                 <span class="author">{author}</span>
               )}
-              {depth > MAX_DEPTH && parentAuthor && <span class="muted">{fill(t.inReplyTo, parentAuthor)}</span>}
+              {depth > MAX_DEPTH && parentAuthor && <span class="muted">{fill(strings.inReplyTo, parentAuthor)}</span>}
               <a href={`#comment-${id}`}>
-                <time dateTime={comment.createdAt}>
-                  {readableDate(comment.createdAt, t.locale, t.justNow)}
-                </time>
+                <time dateTime={comment.createdAt}>{readableDate(comment.createdAt)}</time>
               </a>
-              {comment.edited && <span class="muted">{t.edited}</span>}
-              {comment.pinned && <span class="badge pin">{t.pinned}</span>}
-              {comment.pending && <span class="badge">{t.pending}</span>}
+              {comment.edited && <span class="muted">{strings.edited}</span>}
+              {comment.pinned && <span class="badge pin">{strings.pinned}</span>}
+              {comment.pending && <span class="badge">{strings.pending}</span>}
             </header>
-            {edit === id && entry ? (
-              <CommentForm app={app} body={entry.body ?? ''} onSubmit={(fields) => app.saveEdit(entry, fields.body)} onCancel={() => app.close(id, 'edit')} />
+            {node.editing && own ? (
+              <CommentForm
+                body={own.body ?? ''}
+                onSubmit={(draft) => actions.saveEdit(id, draft.body)}
+                onPreview={actions.preview}
+                onAnnounce={actions.say}
+                onCancel={() => actions.toggleForm(id, 'edit')}
+              />
             ) : (
               <div class="body" dir="auto" dangerouslySetInnerHTML={{ __html: comment.html }} />
             )}
@@ -86,31 +124,36 @@ export function Comment({ node: { comment, replies }, depth, parentAuthor, app }
                 button(
                   'like',
                   <>
-                    {t.like} {likes || ''}
+                    {strings.like} {node.likes || ''}
                   </>,
-                  () => app.like(comment),
-                  { 'aria-pressed': liked },
+                  () => actions.like(id),
+                  { 'aria-pressed': !!node.liked },
                 )}
-              {!list!.locked && button('reply', t.reply, () => (reply === id ? app.close(id, 'reply') : app.setState({ reply: id })), { 'aria-expanded': reply === id })}
-              {entry && edit !== id && Date.now() - Date.parse(comment.createdAt) < EDIT_WINDOW && (
+              {!locked && button('reply', strings.reply, () => actions.toggleForm(id, 'reply'), { 'aria-expanded': !!node.replying })}
+              {own && !node.editing && Date.now() - Date.parse(comment.createdAt) < EDIT_WINDOW && (
                 <>
-                  {button('edit', t.edit, () => app.setState({ edit: id }))}
-                  {button('delete', t.del, () => app.remove(entry))}
+                  {button('edit', strings.edit, () => actions.toggleForm(id, 'edit'))}
+                  {button('delete', strings.delete, () => actions.deleteComment(id))}
                 </>
               )}
             </div>
-            {reply === id && <CommentForm app={app} onSubmit={(fields) => app.submit(fields, id)} onCancel={() => app.close(id, 'reply')} />}
+            {node.replying && (
+              <CommentForm
+                profile={profile}
+                onProfileChange={actions.setProfile}
+                onSubmit={(draft) => actions.post(draft, id)}
+                onPreview={actions.preview}
+                onAnnounce={actions.say}
+                onCancel={() => actions.toggleForm(id, 'reply')}
+              />
+            )}
           </>
         )}
       </article>
       {replies.length > 0 && (
-        <ol class={depth < MAX_DEPTH ? 'replies' : 'replies flat'}>
-          {(expanded ? replies : replies.slice(0, SHOWN_REPLIES)).map((r) => (
-            <Comment key={r.comment.id} node={r} depth={depth + 1} parentAuthor={author} app={app} />
-          ))}
-        </ol>
+        <ol class={depth < MAX_DEPTH ? 'replies' : 'replies flat'}>{(hidden > 0 ? replies.slice(0, SHOWN_REPLIES) : replies).map((reply) => commentItem(reply, depth + 1, view, author))}</ol>
       )}
-      {!expanded && button('more', plural(t.moreReplies, hidden), () => app.show(`#comment-${replies[SHOWN_REPLIES].comment.id}`, { open: { ...open, [id]: true } }))}
+      {hidden > 0 && button('more', plural(strings.moreReplies, hidden), () => actions.expand(id, replies[SHOWN_REPLIES].comment.id))}
     </li>
   );
 }

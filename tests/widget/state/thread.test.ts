@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { PublicComment } from '../../../worker/src/wire';
 import type { OwnEntry } from '../../../widget/src/lib/own-comments';
-import { buildTree, mergeOwn } from '../../../widget/src/lib/thread';
+import { buildTree, mergeOwn } from '../../../widget/src/state/thread';
 
 const comment = (id: string, createdAt: string, parentId: string | null = null, extra: Partial<PublicComment> = {}): PublicComment => ({
   id,

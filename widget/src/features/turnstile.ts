@@ -1,4 +1,4 @@
-import { captcha } from './captcha';
+import type { Captcha } from './features';
 
 /** The Turnstile API the widget uses (https://developers.cloudflare.com/turnstile/get-started/client-side-rendering/). */
 interface TurnstileApi {
@@ -13,11 +13,12 @@ export const TURNSTILE_SCRIPT = 'https://challenges.cloudflare.com/turnstile/v0/
  * Opt-in Cloudflare Turnstile, for embeds with `data-turnstile-sitekey`: loads Cloudflare's
  * script (the widget's only third-party request, made only then) and renders the challenge
  * into a light-DOM element slotted into the main form (`<slot name="turnstile">`), outside
- * the shadow root Turnstile's iframe does not expect.
+ * the shadow root Turnstile's iframe does not expect. Returns the challenge's token, as it goes.
  */
-export function loadTurnstile(sitekey: string, host: HTMLElement) {
+export function startTurnstile(sitekey: string, host: HTMLElement): Captcha {
   const box = document.createElement('div');
   const script = document.createElement('script');
+  const captcha = { token: '', reset: () => {} };
   box.slot = 'turnstile';
   host.append(box);
   script.src = TURNSTILE_SCRIPT;
@@ -30,4 +31,5 @@ export function loadTurnstile(sitekey: string, host: HTMLElement) {
     };
   };
   document.head.append(script);
+  return captcha;
 }

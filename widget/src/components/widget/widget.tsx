@@ -1,0 +1,116 @@
+import { Component } from 'preact';
+import type { ThreadSort } from '../../../../worker/src/wire';
+import { plural, strings } from '../../lib/i18n';
+import type { WidgetStore } from '../../state/store';
+import { CommentForm } from '../comment-form/comment-form';
+import { Thread } from '../thread/thread';
+
+export interface WidgetProps {
+  store: WidgetStore;
+}
+
+const commentInAddress = () => /^#comment-(\w+)$/.exec(location.hash)?.[1];
+
+/**
+ * The whole widget: the form, the count and sort, the thread, "Load more", "Follow this thread".
+ * It renders what the store holds (whoever asked it to load), after every change of it; the
+ * thread below it renders only the comments that changed.
+ */
+export class Widget extends Component<WidgetProps> {
+  /** The widget's root element. */
+  root?: HTMLElement | null;
+
+  componentDidMount() {
+    const { store } = this.props;
+    store.onChange = () => this.forceUpdate();
+    addEventListener('hashchange', this.showLinked);
+    const linked = commentInAddress();
+    if (linked) store.highlight(linked);
+    else this.forceUpdate();
+  }
+
+  componentWillUnmount() {
+    removeEventListener('hashchange', this.showLinked);
+    this.props.store.onChange = () => {};
+  }
+
+  /** The page's address now names a comment: show it. */
+  showLinked = () => {
+    const linked = commentInAddress();
+    if (linked) this.props.store.highlight(linked);
+  };
+
+  /** Scrolls to and focuses the element the store asked for, once it is there (without motion if the reader prefers). */
+  componentDidUpdate = () => {
+    const { store } = this.props;
+    const element = store.focus && this.root?.querySelector<HTMLElement>(store.focus);
+    if (!element) return;
+    store.focus = '';
+    element.scrollIntoView({ block: 'center', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    element.focus({ preventScroll: true });
+  };
+
+  render({ store }: WidgetProps) {
+    const { info, loads, loadError, sort, loadingMore, profile, notice, following: FollowForm } = store.state;
+    const { roots } = store;
+    const locked = info?.locked;
+    return (
+      <section ref={(root) => void (this.root = root)} lang={strings.locale} dir={strings.dir} aria-label={strings.comments} aria-busy={!info && !loadError}>
+        {locked ? (
+          <p class="notice">{strings.closed}</p>
+        ) : (
+          <CommentForm main profile={profile} onProfileChange={store.setProfile} onSubmit={(draft) => store.post(draft, null)} onPreview={store.preview} onAnnounce={store.say} />
+        )}
+        <p class="notice" role="status">
+          {notice}
+        </p>
+        <div class="row bar">
+          <h2 tabIndex={-1}>{info ? plural(strings.count, info.total) : strings.comments}</h2>
+          {info && info.total > 1 && (
+            <label>
+              {strings.sortBy}{' '}
+              <select value={sort} onChange={(event) => store.load(event.currentTarget.value as ThreadSort)}>
+                {(['oldest', 'newest', 'top'] as const).map((value) => (
+                  <option value={value}>{strings.sorts[value]}</option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
+        {loadError ? (
+          <div class="row err" role="alert">
+            <p>
+              {strings.loadFailed} {loadError}
+            </p>
+            <button type="button" onClick={() => store.load()}>
+              {strings.tryAgain}
+            </button>
+          </div>
+        ) : !info ? (
+          <p class="muted">{strings.loading}</p>
+        ) : roots.length ? (
+          <Thread key={loads} roots={roots} view={{ locked: !!locked, profile, actions: store }} onRendered={this.componentDidUpdate} />
+        ) : (
+          <p class="muted">{strings.empty}</p>
+        )}
+        {info?.next != null && (
+          <button type="button" class="more" disabled={loadingMore} onClick={store.loadMore}>
+            {strings.more}
+          </button>
+        )}
+        {info && !locked && (
+          <div class="row follow">
+            {FollowForm ? (
+              <FollowForm email={profile.email} onFollow={store.follow} />
+            ) : (
+              <button type="button" onClick={store.openFollow}>
+                {strings.follow}
+              </button>
+            )}
+            {info.followers > 0 && <p class="muted">{plural(strings.followers, info.followers)}</p>}
+          </div>
+        )}
+      </section>
+    );
+  }
+}
