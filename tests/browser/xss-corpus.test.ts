@@ -37,6 +37,25 @@ import { armContext, auditPage, type ExpectedComment, type PageAudit, type SeenC
  * page's path, is `/xss-N`).
  */
 
+/** `page.goto`, and when it times out, which requests were still unanswered (the likely culprit). */
+async function gotoTelling(page: BrowserSession['page'], url: string, timeout: number): Promise<void> {
+  const unanswered = new Set<string>();
+  const asked = (request: { url(): string }) => unanswered.add(request.url());
+  const answered = (request: { url(): string }) => unanswered.delete(request.url());
+  page.on('request', asked);
+  page.on('requestfinished', answered);
+  page.on('requestfailed', answered);
+  try {
+    await page.goto(url, { timeout });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nstill unanswered: ${[...unanswered].slice(0, 20).join(', ') || 'nothing'}`);
+  } finally {
+    page.off('request', asked);
+    page.off('requestfinished', answered);
+    page.off('requestfailed', answered);
+  }
+}
+
 const SITE = 'demo';
 /** Top-level comments on a thread's first page (docs/api.md), i.e. what one page load shows. */
 const PAGE_SIZE = 20;
@@ -362,7 +381,8 @@ if (!chromium.path) {
       // The pending queue shows a page at a time (oldest first; 200 here): audit a page, approve it, repeat.
       for (let round = 1; shown.size < accepted.length; round++) {
         if (round > 20) throw new Error(`the dashboard showed only ${shown.size} of ${accepted.length} pending comments`);
-        await mod.page.goto(`${server.origin}/admin?status=pending&limit=200`);
+        // 200 hostile cards make a heavy page (about 540 KB): on a loaded machine it may take a while.
+        await gotoTelling(mod.page, `${server.origin}/admin?status=pending&limit=200`, 60_000);
         await mod.page.getByRole('heading', { name: /^Pending comments/ }).waitFor();
         const ids = (await mod.page.locator('article.comment').evaluateAll((cards) => cards.map((card) => card.id.replace(/^comment-/, '')))).filter((id) => id !== '');
         const strangers = ids.filter((id) => !byId.has(id));

@@ -54,7 +54,7 @@ export function createApp(options: CreateAppOptions = {}) {
   const commentsCors = cors({
     origin: (origin, c) => (c.req.method === 'GET' ? '*' : originKnown(origin, c.req.url, c.var.sites) ? origin : null),
     allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowHeaders: ['Content-Type', 'Authorization'],
+    allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key'],
     maxAge: 86400,
   });
   app.use('/api/comments', commentsCors);

@@ -20,11 +20,11 @@ async function failure(promise: Promise<unknown>): Promise<ApiError> {
 describe('transport', () => {
   test('sends JSON without cookies and reads JSON back', async () => {
     const api = createClient(API);
-    const { comment, token } = await extraClient(API).post({ site: 'demo', thread: newThread(), author: 'Grace', body: 'Hi' });
+    const { comment, token } = await extraClient(API).post({ site: 'demo', thread: newThread(), author: 'Grace', body: 'Hi' }, 'retry-key-0001');
     expect(comment).toMatchObject({ author: 'Grace', status: 'pending' });
     expect(token).toMatch(/^\S{20,}$/);
     const [, init] = vi.mocked(fetch).mock.calls[0];
-    expect(init).toMatchObject({ method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' } });
+    expect(init).toMatchObject({ method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'retry-key-0001' } });
 
     const thread = `${newThread()} a path?&`;
     const list = await api.list('demo', thread, 'oldest');
@@ -36,7 +36,7 @@ describe('transport', () => {
   });
 
   test('an error answer becomes an ApiError with its code, field and status', async () => {
-    const error = await failure(extraClient(API).post({ site: 'demo', thread: newThread(), author: '', body: 'Hi' }));
+    const error = await failure(extraClient(API).post({ site: 'demo', thread: newThread(), author: '', body: 'Hi' }, 'retry-key-0002'));
     expect(error).toMatchObject({ status: 400, code: 'invalid_request', message: 'invalid_request', field: 'author' });
   });
 

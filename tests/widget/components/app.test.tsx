@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/preact';
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { admin, network, newThread, seed } from '../helpers/server';
 import { commentBy, fillAndPost, lastOwnComment, mainForm, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
@@ -45,6 +45,9 @@ describe('the thread', () => {
     for (let depth = 1; depth <= 6; depth++) [parent] = await seed(testThread(), [{ author: `Level${depth}`, parent }]);
     renderApp();
     await screen.findByRole('heading', { name: '7 comments' });
+    // The page carries the conversation's first three replies; the rest come on demand.
+    fireEvent.click(screen.getByRole('button', { name: 'Show 3 more replies' }));
+    await waitFor(() => expect(commentBy('Level6')).toBeTruthy());
 
     const indents = (name: string) => {
       let count = 0;

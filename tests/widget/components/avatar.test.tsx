@@ -11,10 +11,10 @@ describe('avatars', () => {
     await seed(testThread(), [
       { author: 'Ada', avatar: '9f86d081884c7d65' },
       { author: 'Bob', avatar: '9f86d081884c7d65' },
-      { author: 'Cy', avatar: '2c26b46b68ffc68f', avatarUrl: 'https://www.gravatar.com/avatar/abc?s=96&d=identicon' },
+      { author: 'Cy', avatar: '2c26b46b68ffc68f', avatarUrl: 'https://www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346?s=96&d=identicon' },
       { author: 'Dee', avatar: 'dee0' },
-    ]);
-    renderApp();
+    ], 'gravatar');
+    renderApp({ site: 'gravatar' });
     await screen.findByRole('heading', { name: '4 comments' });
 
     const ada = commentBy('Ada').querySelector('svg.avatar')!;
@@ -28,7 +28,7 @@ describe('avatars', () => {
     expect(identicon('dee0').d).not.toBe(identicon('9f86d081884c7d65').d);
 
     const gravatar = commentBy('Cy').querySelector('img.avatar')!;
-    expect(gravatar.getAttribute('src')).toBe('https://www.gravatar.com/avatar/abc?s=96&d=identicon');
+    expect(gravatar.getAttribute('src')).toBe('https://www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346?s=96&d=identicon');
     expect(gravatar.getAttribute('alt')).toBe('');
     expect(gravatar.getAttribute('referrerpolicy')).toBe('no-referrer');
     expect(commentBy('Cy').querySelector('svg')).toBeNull();

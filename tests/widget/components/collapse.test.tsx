@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
-import { admin, seed } from '../helpers/server';
+import { admin, network, seed } from '../helpers/server';
 import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
@@ -39,14 +39,20 @@ describe('long reply lists', () => {
     expect(screen.queryByRole('button', { name: /more repl/ })).toBeNull();
   });
 
-  test('collapse at every level, each list on its own', async () => {
+  test('collapse at every level, each list on its own; a conversation\'s replies past its first three come on demand', async () => {
     const { replies } = await withReplies(2);
     await seed(testThread(), Array.from({ length: 4 }, (_, i) => ({ author: `S${i + 1}`, parent: replies[0] })));
     renderApp();
     await screen.findByRole('heading', { name: '7 comments' });
+    // The page carries the conversation's first three replies (R1, R2, S1) and says it has six.
     expect(repliesTo(commentBy('Ada'))).toEqual(['R1', 'R2']);
-    expect(repliesTo(commentBy('R1'))).toEqual(['S1', 'S2', 'S3']);
-    expect(screen.getAllByRole('button', { name: /more repl/ })).toHaveLength(1);
+    expect(repliesTo(commentBy('R1'))).toEqual(['S1']);
+    fireEvent.click(screen.getByRole('button', { name: 'Show 3 more replies' }));
+    await waitFor(() => expect(repliesTo(commentBy('R1'))).toEqual(['S1', 'S2', 'S3']));
+    expect(network.sent('/api/comments/replies', 'GET')).toHaveLength(1);
+    expect(document.activeElement).toBe(commentBy('S2'));
+    // R1's own list of four folds on its own.
+    expect(screen.getAllByRole('button', { name: /more repl/ }).map((button) => button.textContent)).toEqual(['Show 1 more reply']);
   });
 
   test('my new reply to a collapsed list is shown, with focus', async () => {

@@ -15,8 +15,8 @@ const loadMore = () => fireEvent.click(screen.getByRole('button', { name: 'Load 
 const long = { timeout: 5_000 };
 
 /**
- * 130 top-level comments, T000 (oldest) to T129: three pages of the server's 50 top-level
- * comments (the last one 30). T050 has a reply; T120 and T003 are the most liked.
+ * 130 top-level comments, T000 (oldest) to T129: seven pages of the server's 20 top-level
+ * comments (the last one 10). T050 has a reply; T120 and T003 are the most liked.
  */
 async function longThread() {
   const likes: Record<string, number> = { T120: 9, T003: 8 };
@@ -25,24 +25,36 @@ async function longThread() {
   return Object.fromEntries(roots.map((root) => [root.author, root.id]));
 }
 
+/** Presses "Load more comments" until it is gone; returns the `page` of each later page asked for. */
+async function loadAll(): Promise<string[]> {
+  const button = () => screen.queryByRole<HTMLButtonElement>('button', { name: 'Load more comments' });
+  for (let clicks = 0; button(); clicks++) {
+    if (clicks > 20) throw new Error('"Load more comments" never went away');
+    const asked = network.sent('/api/comments', 'GET').length;
+    loadMore();
+    // While a page loads the button stays, disabled: the next press waits for the page and the button's return (or its going).
+    await waitFor(() => expect([network.sent('/api/comments', 'GET').length > asked, button()?.disabled ?? false]).toEqual([true, false]), long);
+  }
+  return network.sent('/api/comments', 'GET').slice(1).map((r) => r.url.searchParams.get('page')!);
+}
+
 describe('Load more comments', () => {
   test('asks for the next page with the same sort, appends it, and moves focus to the first new comment', async () => {
     const ids = await longThread();
     renderApp();
     await screen.findByRole('heading', { name: '131 comments' });
-    await waitFor(() => expect(topLevel()).toEqual(names(0, 49)), long);
+    await waitFor(() => expect(topLevel()).toEqual(names(0, 19)), long);
 
     loadMore();
-    await waitFor(() => expect(topLevel()).toEqual(names(0, 99)), long);
+    await waitFor(() => expect(topLevel()).toEqual(names(0, 39)), long);
     const [request] = network.sent('/api/comments', 'GET').slice(1);
     expect(Object.fromEntries(request.url.searchParams)).toEqual({ site: 'demo', thread: testThread(), sort: 'oldest', page: '1' });
-    expect(screen.getByText('T050-reply')).toBeTruthy();
-    await waitFor(() => expect(document.activeElement!.id).toBe(`comment-${ids.T050}`));
+    await waitFor(() => expect(document.activeElement!.id).toBe(`comment-${ids.T020}`));
 
-    loadMore();
+    expect(await loadAll()).toEqual(['1', '2', '3', '4', '5', '6']);
+    // A long page is rendered a slice at a time: the last slices follow the last answer.
     await waitFor(() => expect(topLevel()).toEqual(names(0, 129)), long);
-    // The last page: no more button.
-    expect(screen.queryByRole('button', { name: 'Load more comments' })).toBeNull();
+    expect(screen.getByText('T050-reply')).toBeTruthy();
     expect(screen.getByRole('heading', { name: '131 comments' })).toBeTruthy();
   });
 
@@ -68,18 +80,18 @@ describe('sorting', () => {
     expect(select.value).toBe('oldest');
 
     fireEvent.change(select, { target: { value: 'newest' } });
-    // Newest first: the last block of the thread, then the blocks before it, backwards.
-    await waitFor(() => expect(topLevel()).toEqual(names(129, 100)), long);
+    // Newest first: the last page of the thread (10), and the newest of the page before it.
+    await waitFor(() => expect(topLevel()).toEqual(names(129, 110)), long);
     expect(network.requests.at(-1)!.url.searchParams.get('sort')).toBe('newest');
     // The select stays (with focus) while the new order loads.
     expect(screen.getByLabelText('Sort by')).toBe(select);
 
+    // Later pages come in publication order: the widget shows their comments newest first, skipping those shown.
     loadMore();
-    await waitFor(() => expect(topLevel()).toEqual(names(129, 50)), long);
-    expect(Object.fromEntries(network.requests.at(-1)!.url.searchParams)).toMatchObject({ sort: 'newest', page: '1' });
-    loadMore();
+    await waitFor(() => expect(topLevel()).toEqual(names(129, 100)), long);
+    expect(Object.fromEntries(network.requests.at(-1)!.url.searchParams)).toMatchObject({ sort: 'newest', page: '5' });
+    await loadAll();
     await waitFor(() => expect(topLevel()).toEqual(names(129, 0)), long);
-    expect(screen.queryByRole('button', { name: 'Load more comments' })).toBeNull();
   });
 
   test('Top shows the most liked first; later pages (oldest order) skip threads already shown', async () => {
@@ -88,20 +100,17 @@ describe('sorting', () => {
     await screen.findByRole('heading', { name: '131 comments' });
     fireEvent.change(screen.getByLabelText('Sort by'), { target: { value: 'top' } });
     // The most liked, then (as many are liked alike) the newest.
-    await waitFor(() => expect([topLevel()[0], topLevel().length]).toEqual(['T120', 50]), long);
+    await waitFor(() => expect([topLevel()[0], topLevel().length]).toEqual(['T120', 20]), long);
     const first = topLevel();
     expect(first.slice(0, 4)).toEqual(['T120', 'T003', 'T129', 'T128']);
 
-    loadMore(); // page 0: T000–T049, T003 shown already
-    await waitFor(() => expect(topLevel()).toEqual([...first, ...names(0, 49).filter((name) => name !== 'T003')]), long);
+    loadMore(); // page 0: T000–T019, T003 shown already
+    await waitFor(() => expect(topLevel()).toEqual([...first, ...names(0, 19).filter((name) => name !== 'T003')]), long);
     // Focus goes to the first comment that is new, not to one shown before.
     await waitFor(() => expect(document.activeElement!.id).toBe(`comment-${ids.T000}`));
-    loadMore(); // page 1: T050–T080 are new
-    await waitFor(() => expect(topLevel()).toEqual([...first, ...names(0, 49).filter((name) => name !== 'T003'), ...names(50, 80)]), long);
-    loadMore(); // page 2: T100–T129, all on the top page already
-    await waitFor(() => expect(screen.queryByRole('button', { name: 'Load more comments' })).toBeNull(), long);
-    expect(network.sent('/api/comments', 'GET').slice(2).map((r) => r.url.searchParams.get('page'))).toEqual(['0', '1', '2']);
-    expect([...topLevel()].sort()).toEqual(names(0, 129));
+    // Then on through every page, skipping threads already shown: each comment once, all of them.
+    await loadAll();
+    await waitFor(() => expect([...topLevel()].sort()).toEqual(names(0, 129)), long);
     const shown = shownIds();
     expect(new Set(shown).size).toBe(shown.length);
     expect(shown).toHaveLength(131);
@@ -117,15 +126,17 @@ describe('sorting', () => {
 
 describe('a long first page', () => {
   test('is rendered a slice of threads per task, so the page stays responsive, and ends up complete', async () => {
-    await seed(testThread(), names(0, 39).map((author) => ({ author })));
+    // A full first page: 20 top-level comments, each with the three replies a page carries.
+    const roots = await seed(testThread(), names(0, 19).map((author) => ({ author })));
+    await seed(testThread(), roots.flatMap((root) => [1, 2, 3].map((n) => ({ author: `${root.author}-r${n}`, parent: root }))));
     renderApp();
-    await screen.findByRole('heading', { name: '40 comments' });
+    await screen.findByRole('heading', { name: '80 comments' });
     // The first task shows only the first slice: the rest follows in later tasks, the list busy meanwhile.
-    expect(topLevel().length).toBeLessThan(40);
+    expect(topLevel().length).toBeLessThan(20);
     expect(topLevel()[0]).toBe('T000');
     expect(document.querySelector('ol.thread')!.getAttribute('aria-busy')).toBe('true');
-    await waitFor(() => expect(topLevel().length).toBe(40), long);
-    expect(topLevel().at(-1)).toBe('T039');
+    await waitFor(() => expect(topLevel().length).toBe(20), long);
+    expect(topLevel().at(-1)).toBe('T019');
     expect(document.querySelector('ol.thread')!.getAttribute('aria-busy')).toBe('false');
   });
 });

@@ -11,8 +11,10 @@ export const widgetTestSites = (origins: string[]) => [
   { id: 'open', name: 'Open', origins, moderation: 'none', minSubmitSeconds: 0 },
   /** Published at once for commenters who prove an earlier approved comment. */
   { id: 'trusted', name: 'Trusted commenters', origins, moderation: 'first', minSubmitSeconds: 0 },
+  /** Published at once, and shows Gravatars of commenters with an email. */
+  { id: 'gravatar', name: 'Gravatar site', origins, moderation: 'none', minSubmitSeconds: 0, gravatar: true },
   /** Published at once, and never editable afterwards (an edit window of 0 minutes). */
   { id: 'no-edits', name: 'No edits', origins, moderation: 'none', minSubmitSeconds: 0, editWindowMinutes: 0 },
 ];
 
-export type TestSite = 'demo' | 'open' | 'trusted' | 'no-edits';
+export type TestSite = 'demo' | 'open' | 'trusted' | 'gravatar' | 'no-edits';

@@ -16,6 +16,10 @@ export interface Features {
   post(host: FeatureHost, draft: Draft, parentId: string | null): Promise<void>;
   /** "Load more comments": the next page of the thread with something new in it. */
   loadMore(host: FeatureHost): Promise<void>;
+  /** "Show N more replies" of top-level comment `id`: its pages of replies, then all shown. */
+  loadReplies(host: FeatureHost, id: string): Promise<void>;
+  /** A link names comment `id`, which is not on the first page: loads the pages it is on, then shows it. */
+  reveal(host: FeatureHost, id: string): Promise<void>;
   /** Likes comment `id`, or takes the like back: counted at once, reverted if the server refuses. */
   like(host: FeatureHost, id: string): Promise<void>;
   /** Saves an edit of the reader's own comment; rejects with a FormError (nothing written) or the ApiError. */
@@ -35,7 +39,7 @@ export interface Features {
 }
 
 /** What a feature may use of the widget: its place and API, its state, and the actions that change what it shows. */
-export type FeatureHost = Pick<WidgetStore, 'api' | 'site' | 'thread' | 'strings' | 'captcha' | 'state' | 'node' | 'set' | 'setProfile' | 'change' | 'append' | 'removeNode' | 'say'>;
+export type FeatureHost = Pick<WidgetStore, 'api' | 'site' | 'thread' | 'strings' | 'captcha' | 'state' | 'node' | 'set' | 'setProfile' | 'change' | 'append' | 'removeNode' | 'say' | 'highlight'>;
 
 /** A Turnstile challenge: its current token ('' until solved, and after each use). */
 export interface Captcha {

@@ -3,8 +3,10 @@ import { extraClient } from '../api/extra-client';
 import { followForm } from '../components/follow-form/follow-form';
 import { enErrors, enExtra } from '../i18n/en-extra';
 import { saveLikes, saveOwn, saveProfile, type Like, type OwnEntry } from '../lib/own-comments';
-import { likeOf, markListed } from '../state/thread';
+import { likeOf, markListed, type CommentNode } from '../state/thread';
 import { fillCounts } from './counts';
+import type { PublicComment } from '../../../worker/src/wire';
+import type { ApiError } from '../api/transport';
 import type { FeatureHost, Features } from './features';
 import { startTurnstile } from './turnstile';
 
@@ -21,6 +23,36 @@ const words = (host: FeatureHost) => ({ ...enExtra, ...host.strings.extra });
 
 /** What is missing from a form (nothing sent): the field at fault and why. */
 const missing = (host: FeatureHost, field: 'author' | 'body' | 'notify') => ({ field: field === 'notify' ? 'email' : field, text: (host.strings.fieldErrors[field] ?? enErrors[field])! });
+
+/**
+ * The Idempotency-Key of a post: new for each comment, and the same when a comment whose post
+ * failed (no answer, or a server error) is sent again, so the server saves it once.
+ */
+let failedPost: { text: string; key: string } | undefined;
+const postKey = (text: string) => (failedPost?.text === text ? failedPost.key : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+
+/** Comments of a page not shown yet (or shown only as the reader's own copy awaiting moderation: the list's replaces it). */
+function unseen(host: FeatureHost, comments: PublicComment[]) {
+  const fresh = comments.filter((comment) => !host.node(comment.id) || host.node(comment.id)!.comment.pending);
+  for (const comment of fresh) if (host.node(comment.id)) host.removeNode(comment.id);
+  host.set({ own: markListed(fresh, host.state.own) });
+  return fresh;
+}
+
+/** Loads the pages of replies of top-level comment `root` up to `last` (all of them when undefined). */
+async function loadReplyPages(host: FeatureHost, root: string, last?: number) {
+  for (let page: number | null = 0; page !== null && (last === undefined || page <= last); ) {
+    const answer = await client(host).replies(host.site, host.thread, root, page);
+    host.append(unseen(host, answer.comments));
+    page = answer.next;
+  }
+}
+
+/** The ids of the replies under `node`, depth first in the order shown. */
+const subtree = (node: CommentNode): string[] => node.replies.flatMap((reply) => [reply.comment.id, ...subtree(reply)]);
+
+/** Replies under `node` here, its whole subtree (placeholders not counted). */
+const shownReplies = (node: CommentNode): number => node.replies.reduce((count, reply) => count + (reply.comment.deleted ? 0 : 1) + shownReplies(reply), 0);
 
 /** The reader's own comment `id`. */
 const ownEntry = (host: FeatureHost, id: string) => host.state.own.find((entry) => entry.id === id)!;
@@ -42,25 +74,42 @@ export const createFeatures = (h: typeof createElement): Features => ({
     // `first` moderation publishes at once for a commenter who proves an earlier comment was approved.
     const proof = own.find((entry) => entry.listed || entry.comment.status === 'approved');
     host.say('');
-    const sending = client(host).post({
-      ...fields,
-      site: host.site,
-      thread: host.thread,
-      parentId,
-      email: fields.email || undefined,
-      website: fields.website || undefined,
-      proof: proof && { id: proof.id, token: proof.token },
-      turnstileToken: host.captcha?.token || undefined,
-    });
+    const text = `${host.site}\n${host.thread}\n${parentId}\n${fields.author}\n${fields.body}`;
+    const key = postKey(text);
+    const sending = client(host).post(
+      {
+        ...fields,
+        site: host.site,
+        thread: host.thread,
+        parentId,
+        email: fields.email || undefined,
+        website: fields.website || undefined,
+        proof: proof && { id: proof.id, token: proof.token },
+        turnstileToken: host.captcha?.token || undefined,
+      },
+      key,
+    );
     // A Turnstile token works once, whatever the answer: ask for a new one at once.
     host.captcha?.reset();
-    const { comment, token } = await sending;
+    const { comment, token } = await sending.then(
+      (answer) => ((failedPost = undefined), answer),
+      (error: ApiError) => {
+        if (!error.status || error.status >= 500) failedPost = { text, key };
+        throw error;
+      },
+    );
     saveProfile({ author: fields.author, email: fields.email, website });
     const entry: OwnEntry = { id: comment.id, token, comment, site: host.site, thread: host.thread, savedAt: Date.now(), body: fields.body };
     saveOwn(entry);
     const approved = comment.status === 'approved';
     host.set({ own: [...own, entry], info: { ...info!, total: info!.total + 1 }, notice: approved ? words(host).thanksApproved : words(host).thanksPending });
-    if (parentId) host.change(parentId, { replying: false, expanded: true });
+    if (parentId) {
+      // A reply goes after the others: the replies its conversation has but this page did not carry come first.
+      let root = host.node(parentId)!;
+      while (root.parent) root = root.parent;
+      if ((root.comment.replies ?? 0) > shownReplies(root)) await loadReplyPages(host, root.comment.id);
+      host.change(parentId, { replying: false, expanded: true });
+    }
     host.append([{ ...comment, pending: !approved }], parentId ? `#comment-${comment.id}` : '');
   },
 
@@ -71,16 +120,32 @@ export const createFeatures = (h: typeof createElement): Features => ({
       for (let next = host.state.info!.next; next != null; ) {
         const page = await client(host).page(host.site, host.thread, host.state.sort, next);
         next = page.next;
-        // New, or shown only as the reader's own comment awaiting moderation: the list's copy replaces it.
-        const fresh = page.comments.filter((comment) => !host.node(comment.id) || host.node(comment.id)!.comment.pending);
-        for (const comment of fresh) if (host.node(comment.id)) host.removeNode(comment.id);
-        host.set({ own: markListed(fresh, host.state.own), info: { ...host.state.info!, next } });
+        let fresh = unseen(host, page.comments);
+        // A later page comes in publication order whatever the sort: newest first, its top-level comments go backwards.
+        if (host.state.sort === 'newest') fresh = [...fresh.filter((comment) => !comment.parentId).reverse(), ...fresh.filter((comment) => comment.parentId)];
+        host.set({ info: { ...host.state.info!, next } });
         host.append(fresh, fresh[0] && `#comment-${fresh[0].id}`);
         if (fresh.length) break;
       }
     } finally {
       host.set({ loadingMore: false });
     }
+  },
+
+  async loadReplies(host, id) {
+    const shown = new Set(subtree(host.node(id)!));
+    await loadReplyPages(host, id);
+    // Focus goes to the first reply that came, wherever in the conversation it sits.
+    const first = subtree(host.node(id)!).find((reply) => !shown.has(reply));
+    host.change(id, { expanded: true }, first && `#comment-${first}`);
+  },
+
+  async reveal(host, id) {
+    const place = await client(host).place(id);
+    if (place.thread !== host.thread) return;
+    if (!host.node(place.root)) host.append(unseen(host, (await client(host).page(host.site, host.thread, 'oldest', place.page)).comments));
+    if (place.replyPage !== null) await loadReplyPages(host, place.root, place.replyPage);
+    if (host.node(id)) host.highlight(id);
   },
 
   async like(host, id) {

@@ -166,8 +166,16 @@ export class WidgetStore {
   /** "Show N more replies": shows them all, and moves focus to the first that was hidden. */
   expand = (id: string, firstHidden: string) => this.change(id, { expanded: true }, `#comment-${firstHidden}`);
 
-  /** The page's address names comment `id`: highlights it, shows it if folded away, and moves focus to it. */
+  /**
+   * The page's address names comment `id`: highlights it, shows it if folded away, and moves focus
+   * to it; one not shown yet (on a later page, or a page of replies) is fetched first.
+   */
   highlight = (id: string) => {
+    if (!this.#nodes.has(id)) {
+      this.#highlighted = id;
+      if (this.state.info) this.#reveal(id);
+      return;
+    }
     if (this.#highlighted) this.change(this.#highlighted, { highlighted: false });
     for (let above = this.#nodes.get((this.#highlighted = id))?.parent; above; above = above.parent) above.expanded = true;
     this.change(id, { highlighted: true }, `#comment-${id}`);
@@ -221,6 +229,11 @@ export class WidgetStore {
 
   /** "Load more comments". */
   loadMore = this.#use('loadMore');
+
+  /** "Show N more replies" of a top-level comment whose replies are not all here: fetches them. */
+  loadReplies = this.#use('loadReplies');
+
+  #reveal = this.#use('reveal');
 
   /** Likes comment `id`, or takes the like back. */
   like = this.#use('like');

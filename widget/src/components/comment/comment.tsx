@@ -23,6 +23,8 @@ export interface CommentActions {
   deleteComment(id: string): void;
   /** Shows every reply of `id`; focus goes to `firstHidden`. */
   expand(id: string, firstHidden: string): void;
+  /** Fetches the replies of top-level comment `id` not here yet, then shows them all. */
+  loadReplies(id: string): void;
   post(draft: Draft, parentId: string): Promise<void>;
   saveEdit(id: string, body: string): Promise<void>;
   preview(body: string): Promise<string>;
@@ -59,6 +61,9 @@ function avatar({ avatarUrl, avatar, author }: CommentNode['comment']) {
   );
 }
 
+/** Replies of `node` shown or folded here (its whole subtree, placeholders not counted). */
+const countShown = (node: CommentNode): number => node.replies.reduce((count, reply) => count + (reply.comment.deleted ? 0 : 1) + countShown(reply), 0);
+
 /** Each node's last element, and the version it showed. */
 const rendered = new WeakMap<CommentNode, [version: number, item: VNode]>();
 
@@ -77,7 +82,9 @@ export function Comment({ node, depth, parentAuthor, view }: CommentProps) {
   const { locked, profile, actions } = view;
   const { comment, replies, own } = node;
   const { author, id } = comment;
-  const hidden = node.expanded ? 0 : replies.length - SHOWN_REPLIES;
+  // Replies not here yet: a top-level comment says how many it has; its page carries the first few.
+  const missing = depth ? 0 : Math.max(0, (comment.replies ?? 0) - countShown(node));
+  const hidden = (node.expanded ? 0 : Math.max(0, replies.length - SHOWN_REPLIES)) + missing;
   const website = comment.website && /^https?:\/\//i.test(comment.website) ? comment.website : null;
   const button = (name: string, label: ComponentChildren, onClick: () => void, state?: object) => (
     <button type="button" class={`link ${name}`} onClick={onClick} {...state}>
@@ -153,7 +160,7 @@ export function Comment({ node, depth, parentAuthor, view }: CommentProps) {
       {replies.length > 0 && (
         <ol class={depth < MAX_DEPTH ? 'replies' : 'replies flat'}>{(hidden > 0 ? replies.slice(0, SHOWN_REPLIES) : replies).map((reply) => commentItem(reply, depth + 1, view, author))}</ol>
       )}
-      {hidden > 0 && button('more', plural(strings.moreReplies, hidden), () => actions.expand(id, replies[SHOWN_REPLIES].comment.id))}
+      {hidden > 0 && button('more', plural(strings.moreReplies, hidden), () => (missing ? actions.loadReplies(id) : actions.expand(id, replies[SHOWN_REPLIES].comment.id)))}
     </li>
   );
 }
