@@ -1,3 +1,4 @@
+import { isCommentId } from '../lib/ids';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError, renderError } from '../errors';
@@ -94,7 +95,7 @@ dashboardRoute.get('/', async (c) => {
     site: c.req.query('site') || undefined,
     thread: c.req.query('thread') ? parseField(fields.thread, c.req.query('thread'), 'thread') : undefined,
     q: c.req.query('q') || undefined,
-    after: cursor && /^[0-9a-z]{19}$/.test(cursor) ? cursor : undefined,
+    after: cursor && isCommentId(cursor) ? cursor : undefined,
     limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, QUEUE_PAGE_MAX) : QUEUE_PAGE,
   };
   const [queue, counts] = await Promise.all([readQueue(c, filter), queueCounts(c, filter.site)]);

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { ApiError } from '../errors';
 import { LIMITS } from '../wire';
+import { COMMENT_ID } from './ids';
 
 /**
  * Every field the API accepts, validated once, here: each route that takes a thread id, a name,
@@ -76,7 +77,6 @@ export function cleanText(text: string, options: { oneLine?: boolean } = {}): st
     .replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
   return options.oneLine ? cleaned.replace(/\s+/g, ' ') : cleaned;
 }
-const COMMENT_ID = /^[0-9a-z]{19}$/;
 
 /** Whether `text` is an absolute http:// or https:// URL. */
 export function isWebUrl(text: string): boolean {

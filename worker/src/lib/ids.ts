@@ -18,9 +18,12 @@ export function newCommentId(now = Date.now()): string {
   return now.toString(36).padStart(9, '0') + randomChars(10);
 }
 
+/** The shape of a comment id ({@link newCommentId}): the one place it is written down. */
+export const COMMENT_ID = /^[0-9a-z]{19}$/;
+
 /** Whether a string has the shape of a comment id (cheap check before any KV read). */
 export function isCommentId(value: string): boolean {
-  return /^[0-9a-z]{19}$/.test(value);
+  return COMMENT_ID.test(value);
 }
 
 /** A secret token: 32 random bytes, base64url. */

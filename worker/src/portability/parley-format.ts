@@ -1,3 +1,4 @@
+import { isCommentId } from '../lib/ids';
 import * as v from 'valibot';
 import type { SiteConfig } from '../config/sites';
 import type { CommentRecord } from '../storage/records';
@@ -209,7 +210,7 @@ export const auditEntrySchema = v.object({
 export const exportedSubscriptionSchema = v.object({
   thread: fields.thread,
   email: fields.requiredEmail,
-  target: v.pipe(v.string('target is required'), v.regex(/^(thread|[0-9a-z]{19})$/, 'target must be "thread" or a comment id')),
+  target: v.pipe(v.string('target is required'), v.check((target) => target === 'thread' || isCommentId(target), 'target must be "thread" or a comment id')),
   confirmed: v.boolean('confirmed must be true or false'),
   createdAt: past('createdAt'),
   confirmedAt: v.optional(past('confirmedAt')),

@@ -1,3 +1,4 @@
+import { isCommentId } from '../lib/ids';
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
@@ -45,7 +46,7 @@ adminApiRoute.get('/comments', async (c) => {
     throw new ApiError(400, 'invalid_request', `limit must be 1-${QUEUE_PAGE_MAX}`, 'limit');
   }
   const cursor = c.req.query('cursor') || undefined;
-  if (cursor !== undefined && !/^[0-9a-z]{19}$/.test(cursor)) throw new ApiError(400, 'invalid_request', 'cursor must be the `next` of the previous page', 'cursor');
+  if (cursor !== undefined && !isCommentId(cursor)) throw new ApiError(400, 'invalid_request', 'cursor must be the `next` of the previous page', 'cursor');
   const page = await readQueue(c, {
     status: parseStatus(c.req.query('status')),
     site: c.req.query('site') || undefined,
