@@ -3,11 +3,18 @@
  *
  * This is the one place both sides agree on. The Worker imports it to build responses;
  * the widget imports it (types only, plus `LIMITS`) to read them, so a change here is
- * checked by the compiler on both ends.
+ * checked by the compiler on both ends. Request bodies are inferred from the schemas the
+ * Worker validates them with (requests.ts): types only, so the widget bundles none of it.
  */
 
+import type { InferInput } from 'valibot';
+import type { createCommentSchema } from './requests';
+
 /** Where a comment stands in moderation. Only `approved` comments are ever shown to readers. */
-export type CommentStatus = 'pending' | 'approved' | 'spam' | 'removed';
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+
+/** Every status, in the order queues are shown. */
+export const COMMENT_STATUSES = ['pending', 'approved', 'spam', 'removed'] as const;
 
 /** A comment as any reader may see it. Never carries an email, an IP hash or a token. */
 export interface PublicComment {
@@ -111,29 +118,11 @@ export interface CommentPlaceResponse {
   replyPage: number | null;
 }
 
-/** `POST /api/comments` body. Unknown fields are ignored. */
-export interface CreateCommentRequest {
-  site: string;
-  thread: string;
-  parentId?: string | null;
-  author: string;
-  email?: string;
-  website?: string;
-  body: string;
-  /** The widget's hidden honeypot field; people leave it empty. */
-  hp?: string;
-  /** Milliseconds from the form appearing to sending it, measured by the widget. */
-  elapsedMs?: number;
-  /** Cloudflare Turnstile token, for sites that enable it. */
-  turnstileToken?: string;
-  /**
-   * Proof of identity for `first` moderation: the id and edit token of one of your earlier
-   * comments on this site. If that comment was approved, this one is published at once.
-   */
-  proof?: { id: string; token: string };
-  /** "Notify me of replies": with an email, sends a confirmation mail; replies are mailed once confirmed. */
-  notify?: boolean;
-}
+/**
+ * `POST /api/comments` body, as its schema (requests.ts, where each field is described) takes
+ * it: inferred from the schema the Worker validates with. Unknown fields are ignored.
+ */
+export type CreateCommentRequest = InferInput<typeof createCommentSchema>;
 
 /** `POST /api/subscriptions`: follow a thread (or replies to a comment) by email. */
 export interface SubscribeRequest {

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { ApiError } from '../errors';
-import { LIMITS } from '../wire';
+import { COMMENT_STATUSES, LIMITS } from '../wire';
 import { COMMENT_ID } from './ids';
 
 /**
@@ -113,6 +113,8 @@ export const fields = {
   bodyUpTo: (max: number) => text('Comment', max),
   /** A moderator's free-text note (a ban's reason), one line, at most 200 characters, '' allowed. */
   reason: optionalLine('Reason', 200, () => true, ''),
+  /** A moderation status (a queue). */
+  status: v.picklist(COMMENT_STATUSES, `status must be one of ${COMMENT_STATUSES.join(', ')}`),
   /** An edit token, as the author got it when posting. */
   token: v.pipe(v.string('token is required'), v.minLength(1, 'token is required'), v.maxLength(200, 'token is too long')),
 };

@@ -1,25 +1,22 @@
 import * as v from 'valibot';
 import { LIMITS } from '../wire';
 import { ApiError } from '../errors';
-import { fields } from './fields';
+import { validator } from 'hono/validator';
+import type { createCommentSchema } from '../requests';
+import { parseOrThrow } from './fields';
 
-/** `POST /api/comments` body. Unknown fields are ignored (valibot's `object` strips them). Each field's rule is in ./fields.ts. */
-export const createCommentSchema = v.object({
-  site: fields.site,
-  thread: fields.thread,
-  parentId: v.optional(v.nullable(fields.commentId)),
-  author: fields.author,
-  email: v.optional(fields.email, ''),
-  website: v.optional(fields.website, ''),
-  body: fields.body,
-  hp: v.optional(v.pipe(v.string('hp must be text'), v.maxLength(500, 'hp is too long')), ''),
-  elapsedMs: v.optional(v.pipe(v.number('elapsedMs must be a number'), v.minValue(0, 'elapsedMs must not be negative'))),
-  turnstileToken: v.optional(v.pipe(v.string('turnstileToken must be text'), v.maxLength(4096, 'turnstileToken is too long'))),
-  notify: v.optional(v.boolean('notify must be true or false'), false),
-  proof: v.optional(v.object({ id: fields.commentId, token: fields.token })),
-});
-
+/** `POST /api/comments`, as validated (defaults filled in). */
 export type CreateCommentInput = v.InferOutput<typeof createCommentSchema>;
+
+/**
+ * Validates the query string with `schema` (Hono's validator): a 400 `invalid_request` naming
+ * the parameter at fault, or the handler reads the typed result from `c.req.valid('query')`.
+ *
+ * @example
+ * route.get('/', validQuery(threadQuery), (c) => { const { site, thread, sort } = c.req.valid('query'); … });
+ */
+export const validQuery = <S extends v.GenericSchema<Record<string, unknown>>>(schema: S) =>
+  validator('query', (query): v.InferOutput<S> => parseOrThrow(schema, query));
 
 export { parseOrThrow, parseField } from './fields';
 

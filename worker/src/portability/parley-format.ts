@@ -4,7 +4,7 @@ import type { SiteConfig } from '../config/sites';
 import type { CommentRecord } from '../storage/records';
 import type { AuditEntry } from '../storage/audit-log';
 import { fields } from '../lib/fields';
-import { COMMENT_STATUSES, IMPORT_BODY_LIMIT } from './model';
+import { IMPORT_BODY_LIMIT } from './model';
 
 /**
  * Parley's own export format, version 1: everything about one site, to keep or to restore.
@@ -161,7 +161,7 @@ const past = (what: string) => v.pipe(iso(what), v.check((text) => Date.parse(te
 const idTime = (id: string) => parseInt(id.slice(0, 9), 36);
 /** Gravatar's own image URLs: the only third-party avatar Parley ever stores (sites with `gravatar: true`). */
 const GRAVATAR_URL = /^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{32,64}(\?[\w=&.%-]*)?$/;
-const status = v.picklist(COMMENT_STATUSES, `status must be one of ${COMMENT_STATUSES.join(', ')}`);
+const status = fields.status;
 
 /** One exported comment, as a restore checks it. */
 export const exportedCommentSchema = v.object({

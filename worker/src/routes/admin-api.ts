@@ -1,14 +1,14 @@
-import { isCommentId } from '../lib/ids';
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { requireAdmin } from '../lib/admin-auth';
-import { parseOrThrow, readJsonBody } from '../lib/validate';
-import { fields, parseField } from '../lib/fields';
+import { parseOrThrow, readJsonBody, validQuery } from '../lib/validate';
+import { fields } from '../lib/fields';
+import { anySiteQuery, queueQuery } from '../requests';
 import { toPublic, type CommentRecord } from '../storage/records';
 import { applyBulk, applyStatusAction, banAuthor, editComment, setPinned, setThreadLock, STATUS_ACTIONS, unban, type StatusAction } from '../services/moderating';
-import { QUEUE_PAGE_MAX, queueCounts, readQueue, reconcilerRuns } from '../services/queues';
+import { queueCounts, readQueue, reconcilerRuns } from '../services/queues';
 import type { AdminActionResponse, AdminListResponse, CommentStatus, ModeratedComment } from '../wire';
 
 export const STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'removed'];
@@ -40,27 +40,15 @@ export function parseStatus(value: string | undefined): CommentStatus {
   return status;
 }
 
-adminApiRoute.get('/comments', async (c) => {
-  const limit = c.req.query('limit');
-  if (limit !== undefined && !(Number.isInteger(Number(limit)) && Number(limit) >= 1 && Number(limit) <= QUEUE_PAGE_MAX)) {
-    throw new ApiError(400, 'invalid_request', `limit must be 1-${QUEUE_PAGE_MAX}`, 'limit');
-  }
-  const cursor = c.req.query('cursor') || undefined;
-  if (cursor !== undefined && !isCommentId(cursor)) throw new ApiError(400, 'invalid_request', 'cursor must be the `next` of the previous page', 'cursor');
-  const page = await readQueue(c, {
-    status: parseStatus(c.req.query('status')),
-    site: c.req.query('site') || undefined,
-    thread: c.req.query('thread') ? parseField(fields.thread, c.req.query('thread'), 'thread') : undefined,
-    q: c.req.query('q') || undefined,
-    after: cursor,
-    limit: limit === undefined ? undefined : Number(limit),
-  });
+adminApiRoute.get('/comments', validQuery(queueQuery), async (c) => {
+  const { cursor, ...filter } = c.req.valid('query');
+  const page = await readQueue(c, { ...filter, after: cursor });
   const body: AdminListResponse = { comments: page.comments.map(toModerated), next: page.next, ...(page.indexing ? { indexing: true } : {}) };
   return c.json(body);
 });
 
 /** How many comments wait in each queue (from each site's index). */
-adminApiRoute.get('/counts', async (c) => c.json({ counts: await queueCounts(c, c.req.query('site') || undefined) }));
+adminApiRoute.get('/counts', validQuery(anySiteQuery), async (c) => c.json({ counts: await queueCounts(c, c.req.valid('query').site) }));
 
 const action = (name: StatusAction) => async (c: Context<AppEnv>) => {
   const body: AdminActionResponse = { comment: toModerated(await applyStatusAction(c, c.req.param('id') ?? '', name)) };

@@ -2,14 +2,14 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { requireAdmin } from '../lib/admin-auth';
-import { parseOrThrow, readJsonBody } from '../lib/validate';
-import { fields, parseField } from '../lib/fields';
+import { parseOrThrow, readJsonBody, validQuery } from '../lib/validate';
 import { importBatchSchema, IMPORT_REQUEST_BYTES } from '../portability/model';
 import { restoreBatchSchema } from '../portability/parley-format';
 import { applyImport, applyRestore } from '../portability/import-service';
 import { buildExport, buildExportPart } from '../portability/export-service';
 import { eraseByEmail } from '../portability/erase-service';
 import { siteOrThrow } from '../services/sites';
+import { exportQuery, eraseQuery } from '../requests';
 
 /**
  * Data portability for moderators, under `/api/admin` (Bearer token or dashboard session):
@@ -42,18 +42,17 @@ adminPortabilityRoute.post('/import', async (c) => {
   return c.json(await applyImport(c, site, batch));
 });
 
-adminPortabilityRoute.get('/export', async (c) => {
-  const site = siteOrThrow(c.var.sites, c.req.query('site'));
-  const cursor = c.req.query('cursor');
+adminPortabilityRoute.get('/export', validQuery(exportQuery), async (c) => {
+  const { site: siteId, cursor } = c.req.valid('query');
+  const site = siteOrThrow(c.var.sites, siteId);
   const body = cursor ? await buildExportPart(c, site, cursor) : await buildExport(c, site);
   c.header('Content-Disposition', `attachment; filename="parley-${site.id}-${new Date().toISOString().slice(0, 10)}.json"`);
   c.header('Cache-Control', 'no-store');
   return c.json(body);
 });
 
-adminPortabilityRoute.delete('/erase', async (c) => {
-  const email = parseField(fields.requiredEmail, c.req.query('email') ?? '', 'email');
-  const siteId = c.req.query('site') || undefined;
+adminPortabilityRoute.delete('/erase', validQuery(eraseQuery), async (c) => {
+  const { email, site: siteId } = c.req.valid('query');
   if (siteId) siteOrThrow(c.var.sites, siteId);
   const result = await eraseByEmail(c, email, { site: siteId });
   return c.json(result);

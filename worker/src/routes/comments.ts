@@ -2,51 +2,36 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { isCommentId } from '../lib/ids';
-import { createCommentSchema, parseOrThrow, readJsonBody } from '../lib/validate';
-import { fields, parseField } from '../lib/fields';
+import { parseOrThrow, readJsonBody, validQuery } from '../lib/validate';
+import { createCommentSchema, repliesQuery, threadQuery } from '../requests';
 import { requireSecrets } from '../lib/secrets';
 import { limitPerClient } from '../lib/rate-limit';
 import { postComment } from '../services/posting';
 import { firstPageJson, laterPageJson, repliesPageJson } from '../services/reading';
 import { siteOrThrow } from '../services/sites';
-import type { CommentPlaceResponse, ThreadSort } from '../wire';
+import type { CommentPlaceResponse } from '../wire';
 
 /** Public comment API: `/api/comments`. */
 export const commentsRoute = new Hono<AppEnv>();
 
-const SORTS: readonly ThreadSort[] = ['oldest', 'newest', 'top'];
-
-const threadParam = (value: string | undefined): string => parseField(fields.thread, value, 'thread');
-
-function pageParam(value: string | undefined, field = 'page'): number | undefined {
-  if (value === undefined) return undefined;
-  const index = Number(value);
-  if (!Number.isInteger(index) || index < 0 || index > 1_000_000) throw new ApiError(400, 'invalid_request', `${field} must be a page number from \`next\``, field);
-  return index;
-}
+const JSON_NO_CACHE = { 'Content-Type': 'application/json; charset=UTF-8', 'Cache-Control': 'no-cache' };
 
 /**
  * The approved comments of a thread (`?site=S&thread=T[&sort=][&page=N]`): the first page, or
  * a later one. One KV read, answered as stored.
  */
-commentsRoute.get('/', async (c) => {
-  const site = siteOrThrow(c.var.sites, c.req.query('site'));
-  const thread = threadParam(c.req.query('thread'));
-  const sort = (c.req.query('sort') || 'oldest') as ThreadSort;
-  if (!SORTS.includes(sort)) throw new ApiError(400, 'invalid_request', `sort must be one of ${SORTS.join(', ')}`, 'sort');
-  const page = pageParam(c.req.query('page'));
+commentsRoute.get('/', validQuery(threadQuery), async (c) => {
+  const { site: siteId, thread, sort, page } = c.req.valid('query');
+  const site = siteOrThrow(c.var.sites, siteId);
   const body = page === undefined ? await firstPageJson(c, site, thread, sort) : await laterPageJson(c, site, thread, sort, page);
-  return c.body(body, 200, { 'Content-Type': 'application/json; charset=UTF-8', 'Cache-Control': 'no-cache' });
+  return c.body(body, 200, JSON_NO_CACHE);
 });
 
 /** More replies to one top-level comment (`?site=S&thread=T&root=ID&page=N`): one KV read. */
-commentsRoute.get('/replies', async (c) => {
-  const site = siteOrThrow(c.var.sites, c.req.query('site'));
-  const thread = threadParam(c.req.query('thread'));
-  const root = c.req.query('root') ?? '';
-  if (!isCommentId(root)) throw new ApiError(400, 'invalid_request', 'root must be a comment id', 'root');
-  const body = await repliesPageJson(c, site, thread, root, pageParam(c.req.query('page')) ?? 0);
-  return c.body(body, 200, { 'Content-Type': 'application/json; charset=UTF-8', 'Cache-Control': 'no-cache' });
+commentsRoute.get('/replies', validQuery(repliesQuery), async (c) => {
+  const { site: siteId, thread, root, page } = c.req.valid('query');
+  const body = await repliesPageJson(c, siteOrThrow(c.var.sites, siteId), thread, root, page);
+  return c.body(body, 200, JSON_NO_CACHE);
 });
 
 /**

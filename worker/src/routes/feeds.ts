@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
-import { fields, parseField } from '../lib/fields';
+import { validQuery } from '../lib/validate';
+import { feedQuery } from '../requests';
 import { FEED_ENTRIES, renderAtom, type FeedComment } from '../portability/atom';
 import { siteOrThrow } from '../services/sites';
 
@@ -14,12 +15,11 @@ import { siteOrThrow } from '../services/sites';
  */
 export const feedsRoute = new Hono<AppEnv>();
 
-feedsRoute.get('/:file', async (c) => {
+feedsRoute.get('/:file', validQuery(feedQuery), async (c) => {
   const file = c.req.param('file');
   if (!file.endsWith('.atom')) throw new ApiError(404, 'not_found', 'Feeds are at /feeds/{site}.atom.');
   const site = siteOrThrow(c.var.sites, file.slice(0, -'.atom'.length));
-  const query = c.req.query('thread');
-  const thread = query === undefined ? undefined : parseField(fields.thread, query, 'thread');
+  const { thread } = c.req.valid('query');
   const url = new URL(c.req.url);
   const selfUrl = `${url.origin}/feeds/${encodeURIComponent(site.id)}.atom${thread ? `?thread=${encodeURIComponent(thread)}` : ''}`;
 

@@ -5,8 +5,9 @@ import type { AppEnv } from '../app-env';
 import { siteOrThrow } from '../services/sites';
 import type { ListCommentsResponse, PublicComment } from '../wire';
 import { firstPageJson } from '../services/reading';
-import { fields, parseField } from '../lib/fields';
 import { threadUrl } from '../lib/thread-url';
+import { validQuery } from '../lib/validate';
+import { threadHtmlQuery } from '../requests';
 
 /**
  * The approved thread as plain, semantic HTML for search engines and readers without
@@ -35,9 +36,10 @@ ${renderTree(comments, comment.id, byParent)}</article></li>`,
   )}</ol>`;
 }
 
-threadHtmlRoute.get('/html', async (c) => {
-  const site = siteOrThrow(c.var.sites, c.req.query('site'));
-  const thread = parseField(fields.thread, c.req.query('thread'), 'thread');
+threadHtmlRoute.get('/html', validQuery(threadHtmlQuery), async (c) => {
+  const query = c.req.valid('query');
+  const site = siteOrThrow(c.var.sites, query.site);
+  const thread = query.thread;
   const firstPage = JSON.parse(await firstPageJson(c, site, thread, 'oldest')) as ListCommentsResponse;
   const comments = firstPage.comments;
   const ids = new Set(comments.map((comment) => comment.id));
@@ -54,7 +56,7 @@ ${total === 0 ? html`<p>No comments yet.</p>` : renderTree(comments, null, byPar
   c.header('Cache-Control', 'public, max-age=60');
   c.header('Content-Security-Policy', "default-src 'none'");
   c.header('Access-Control-Allow-Origin', '*');
-  if (c.req.query('document') === '1') {
+  if (query.document === '1') {
     // The post's address on the site, built from the site's url (on that origin only): a thread id never becomes an href by itself.
     const post = threadUrl(site, thread);
     return c.html(html`<!doctype html>

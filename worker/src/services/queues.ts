@@ -4,6 +4,7 @@ import type { ReconcileRun } from '../objects/site/protocol';
 import type { CommentStatus } from '../wire';
 import type { ServiceContext } from './context';
 import { siteOrThrow } from './sites';
+import { QUEUE_PAGE_MAX } from '../requests';
 
 export interface QueueFilter {
   status: CommentStatus;
@@ -18,7 +19,7 @@ export interface QueueFilter {
 
 /** Comments per queue page, by default and at most. */
 export const QUEUE_PAGE = 50;
-export const QUEUE_PAGE_MAX = 200;
+export { QUEUE_PAGE_MAX };
 
 function sitesOf(c: ServiceContext, site: string | undefined): SiteConfig[] {
   return site ? [siteOrThrow(c.var.sites, site)] : [...c.var.sites.values()];
