@@ -73,8 +73,9 @@ export async function drain(queue: TestQueue, options: { extra?: Record<string, 
 }
 
 /** The cron's following work, with the feed host answered by the test. */
-export async function cron(queue: TestQueue, feedHost: typeof fetch, options: { now?: number; extra?: Record<string, unknown> } = {}) {
-  return runFollowing(testEnv(queue, options.extra), { outbound: feedHost, now: options.now });
+export async function cron(queue: TestQueue, feedHost: typeof fetch, options: { now?: number; extra?: Record<string, unknown>; site?: string } = {}) {
+  const runs = await runFollowing(testEnv(queue, options.extra), { outbound: feedHost, now: options.now });
+  return runs.find((run) => run.site === (options.site ?? 'news'))!;
 }
 
 const refuse: typeof fetch = async (input) => {
