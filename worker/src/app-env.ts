@@ -29,6 +29,8 @@ export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE' | 'FOLLOW_QU
   FOLLOW_QUEUE?: Queue<FollowJob>;
   /** Mails per queue message when sending to followers (default 40: the free plan's 50 subrequests an invocation). */
   FOLLOW_BATCH_SIZE?: string;
+  /** How long a consumer holds a batch of a send before another may take it over (default 300; only tests change it). */
+  FOLLOW_LEASE_SECONDS?: string;
   /** Signing secret of the Resend webhook (`whsec_…`) that reports bounces and complaints. */
   RESEND_WEBHOOK_SECRET?: string;
 }

@@ -1,5 +1,4 @@
 import { env } from 'cloudflare:workers';
-import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { expect } from 'vitest';
 import { call, outboundRecorder } from '../helpers/api';
 import { handleFollowBatch } from '../../../worker/src/following/sending';
@@ -54,19 +53,34 @@ export function request(queue: TestQueue, path: string, init: RequestInit = {}, 
  * are gone, retried ones come back (attempts + 1, their delay recorded), new ones are added.
  * Stops when the queue is empty, or after `maxDeliveries`.
  */
-export async function drain(queue: TestQueue, options: { extra?: Record<string, unknown>; outbound?: typeof fetch; maxDeliveries?: number } = {}) {
+export async function drain(queue: TestQueue, options: { extra?: Record<string, unknown>; outbound?: typeof fetch; maxDeliveries?: number; beforeDelivery?: (delivery: number) => void } = {}) {
   const delays: number[] = [];
   let deliveries = 0;
   for (let message = queue.messages.shift(); message; message = queue.messages.shift()) {
     if (++deliveries > (options.maxDeliveries ?? 500)) throw new Error('the follow queue did not drain');
-    const batch = createMessageBatch<FollowJob>('parley-follow', [{ id: `m${deliveries}`, timestamp: new Date(), attempts: message.attempts, body: message.body }]);
-    const ctx = createExecutionContext();
+    options.beforeDelivery?.(deliveries);
+    // The batch as Cloudflare Queues hands it over; what the consumer does with each message is recorded.
+    let outcome: { retry?: number } | 'ack' | null = null;
+    const batch = {
+      queue: 'parley-follow',
+      messages: [
+        {
+          id: `m${deliveries}`,
+          timestamp: new Date(),
+          attempts: message.attempts,
+          body: message.body,
+          ack: () => void (outcome ??= 'ack'),
+          retry: (options?: { delaySeconds?: number }) => void (outcome ??= { retry: options?.delaySeconds ?? 0 }),
+        },
+      ],
+      ackAll: () => void (outcome ??= 'ack'),
+      retryAll: () => void (outcome ??= { retry: 0 }),
+    } as unknown as MessageBatch<FollowJob>;
     await handleFollowBatch(batch, testEnv(queue, options.extra), options.outbound ?? refuse);
-    const result = await getQueueResult(batch, ctx);
-    if (result.retryMessages.length) {
-      const delay = result.retryMessages[0].delaySeconds ?? 0;
-      delays.push(delay);
-      queue.messages.push({ body: message.body, attempts: message.attempts + 1, delaySeconds: delay });
+    if (outcome === null) throw new Error('the consumer neither acked nor retried a message');
+    if (outcome !== 'ack') {
+      delays.push((outcome as { retry: number }).retry);
+      queue.messages.push({ body: message.body, attempts: message.attempts + 1, delaySeconds: (outcome as { retry: number }).retry });
     }
   }
   return { deliveries, delays };
@@ -145,7 +159,15 @@ export function feedHost(files: Record<string, string | ((request: Request) => R
 /** An HTTP mail API (Resend-shaped) answered by the test: `answer` decides each response. */
 export function mailApi(answer: (body: { to: string; subject: string; text: string }, index: number) => Response = () => Response.json({ id: 'ok' })) {
   let index = 0;
-  return outboundRecorder((_url, body) => answer(JSON.parse(body), index++));
+  /** The messages the API accepted (answered 2xx). */
+  const delivered: { to: string; subject: string; text: string }[] = [];
+  const recorder = outboundRecorder((_url, body) => {
+    const parsed = JSON.parse(body);
+    const response = answer(parsed, index++);
+    if (response.ok) delivered.push(parsed);
+    return response;
+  });
+  return { ...recorder, delivered };
 }
 
 export const MAIL_API = { MAIL_API_URL: 'https://api.mail.example/emails', MAIL_API_KEY: 're_test' };

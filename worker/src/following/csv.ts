@@ -29,7 +29,7 @@ export function parseFollowerList(text: string): ParsedList {
   const emails: string[] = [];
   let skipped = 0;
   if (hasHeader) {
-    const statusColumn = header.findIndex((name) => name === 'status' || name.includes('subscription status') || name === 'email subscription');
+    const statusColumn = header.findIndex((name, index) => index !== anyEmailColumn && /status|subscri/.test(name) && !/date|time|since|type|plan/.test(name));
     for (const row of rows.slice(1)) {
       const email = row[anyEmailColumn]?.trim() ?? '';
       if (!email && row.every((cell) => !cell.trim())) continue;

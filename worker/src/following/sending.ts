@@ -43,6 +43,12 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** How long a batch is the consumer's alone (default 300 s; only tests change FOLLOW_LEASE_SECONDS). */
+function leaseSeconds(env: Bindings): number | undefined {
+  const seconds = Number(env.FOLLOW_LEASE_SECONDS);
+  return env.FOLLOW_LEASE_SECONDS !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
 export function batchSize(env: Bindings): number {
   const size = Number(env.FOLLOW_BATCH_SIZE);
   return Number.isInteger(size) && size >= 1 && size <= 500 ? size : DEFAULT_BATCH_SIZE;
@@ -123,7 +129,7 @@ async function sendBatch(job: Extract<FollowJob, { type: 'follower-send' }>, sit
   const { env } = deps;
   const ops: Partial<SendOps> = { deliveries: 1, queueSends: attempt === 1 ? 1 : 0, kvReads: 0, kvWrites: 0, kvLists: 0, objectCalls: 0 };
   const stores = createStores(env, { onObjectCall: () => void ops.objectCalls!++ });
-  const claim = await stores.followers.call<Claim>(site.id, (stub) => stub.claim(site.id, { send: job.send, size: batchSize(env) }) as unknown as Promise<Claim>);
+  const claim = await stores.followers.call<Claim>(site.id, (stub) => stub.claim(site.id, { send: job.send, size: batchSize(env), leaseSeconds: leaseSeconds(env) }) as unknown as Promise<Claim>);
   if (claim.state === 'done') return { ack: true };
   if (claim.state === 'busy') return { retryInSeconds: claim.retryInSeconds };
 

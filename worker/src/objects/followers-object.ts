@@ -351,7 +351,7 @@ export class FollowersObject extends DurableObject<Bindings> {
    * send). Recipients come in seq order after the cursor, skipping those a stopped batch already
    * mailed; then those the owner asked to retry. When none is left, the send is done.
    */
-  async claim(site: string, input: { send: number; size: number; now?: number }): Promise<Claim> {
+  async claim(site: string, input: { send: number; size: number; leaseSeconds?: number; now?: number }): Promise<Claim> {
     this.learn(site);
     const now = input.now ?? Date.now();
     const row = this.sendRow(input.send);
@@ -396,7 +396,7 @@ export class FollowersObject extends DurableObject<Bindings> {
       return { state: 'done' };
     }
     const lease = crypto.randomUUID();
-    this.sql.exec("UPDATE sends SET status = 'sending', lease = ?, lease_until = ?, lease_end = ?, updated_at = ? WHERE id = ?", lease, now + LEASE_MS, leaseEnd, now, row.id);
+    this.sql.exec("UPDATE sends SET status = 'sending', lease = ?, lease_until = ?, lease_end = ?, updated_at = ? WHERE id = ?", lease, now + (input.leaseSeconds ?? LEASE_MS / 1000) * 1000, leaseEnd, now, row.id);
     return { state: 'batch', lease, send: toSend(this.sendRow(row.id as number)!), origin: row.origin as string, posts: this.postsOf(row), recipients };
   }
 
@@ -456,6 +456,22 @@ export class FollowersObject extends DurableObject<Bindings> {
           this.sql.exec('UPDATE sends SET cursor = ?, lease_end = NULL WHERE id = ?', end, id);
           this.sql.exec('DELETE FROM send_done WHERE send = ? AND seq <= ?', id, end);
         }
+      }
+      // Nobody left (and no retry asked for): done now, without one more queue message to find that out.
+      const after = this.sendRow(id)!;
+      const remaining = this.sql
+        .exec<{ n: number }>(
+          `SELECT COUNT(*) AS n FROM followers f WHERE ${recipientFilter(kind)} AND seq > ? AND seq <= ? AND NOT EXISTS (SELECT 1 FROM send_done d WHERE d.send = ? AND d.seq = f.seq)`,
+          ...recipientBindings(kind, id),
+          after.cursor,
+          after.snapshot,
+          id,
+        )
+        .one().n;
+      const retries = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM send_failures WHERE send = ? AND state = 'retry'", id).one().n;
+      if (remaining === 0 && retries === 0) {
+        this.sql.exec("UPDATE sends SET status = 'sent', lease_end = NULL, finished_at = ?, total = sent + failed WHERE id = ?", now, id);
+        this.sql.exec('DELETE FROM send_done WHERE send = ?', id);
       }
     });
     const after = this.sendRow(id)!;

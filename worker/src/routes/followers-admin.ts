@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
 import { requireAdmin } from '../lib/admin-auth';
-import { fields, isCleanLine, isWebUrl, parseField, parseOrThrow } from '../lib/fields';
+import { fields, isCleanLine, isEmail, isWebUrl, parseField, parseOrThrow } from '../lib/fields';
 import { readJsonBody } from '../lib/validate';
 import type { Follower, FollowerStatus } from '../objects/followers/protocol';
 import { siteOrThrow } from '../services/sites';
@@ -68,7 +68,7 @@ followersAdminRoute.post('/followers', async (c) => {
   const input = parseOrThrow(importSchema, await readJsonBody(c.req.raw, IMPORT_BYTES + 4096));
   const site = siteOrThrow(c.var.sites, input.site);
   if (!input.emails && input.csv === undefined) throw new ApiError(400, 'invalid_request', 'Send the addresses as emails (a list) or csv (text).', 'emails');
-  const parsed = input.csv !== undefined ? parseFollowerList(input.csv) : parseFollowerList(input.emails!.join('\n'));
+  const parsed = input.csv !== undefined ? parseFollowerList(input.csv) : { emails: input.emails!.map((email) => email.trim()).filter(isEmail), skipped: input.emails!.filter((email) => !isEmail(email.trim())).length };
   if (parsed.emails.length > IMPORT_MAX) throw new ApiError(400, 'invalid_request', `at most ${IMPORT_MAX} addresses a request`, 'csv');
   const outcome = await importFollowerList(c, site, parsed.emails, input.consent);
   return c.json({ ...outcome, skipped: parsed.skipped });
