@@ -18,7 +18,9 @@ const adminToken = process.env.ADMIN_TOKEN || DEV_ADMIN_TOKEN;
 const xdg = join(root, '.wrangler', 'xdg');
 mkdirSync(xdg, { recursive: true });
 
-const args = ['dev', '--port', port, '--var', `ADMIN_TOKEN:${adminToken}`, ...devSecretVars(root), '--persist-to', join(root, '.wrangler', 'state')];
+// --test-scheduled: `curl http://localhost:8787/__scheduled` runs the Cron Trigger's work (the reconciler,
+// feed polling and digests; see docs/following.md), which wrangler dev does not run on its own.
+const args = ['dev', '--port', port, '--var', `ADMIN_TOKEN:${adminToken}`, ...devSecretVars(root), '--persist-to', join(root, '.wrangler', 'state'), '--test-scheduled'];
 if (process.env.RATE_LIMIT !== undefined) args.push('--var', `RATE_LIMIT:${process.env.RATE_LIMIT}`);
 
 const child = spawn(join(root, 'node_modules', '.bin', 'wrangler'), args, {
@@ -37,6 +39,7 @@ console.log(`
   Parley is starting on http://localhost:${port}
     demo blog post   http://localhost:${port}/
     dashboard        http://localhost:${port}/admin
+    run the cron     curl http://localhost:${port}/__scheduled   (feeds, digests, the reconciler)
     admin token      ${process.env.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : `${DEV_ADMIN_TOKEN}  (development default; set ADMIN_TOKEN to choose your own)`}
     HASH_KEY, LINK_SIGNING_KEY  random, kept in .wrangler/dev-secrets.json
     local KV         .wrangler/state (kept between restarts)
