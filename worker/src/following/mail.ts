@@ -54,8 +54,19 @@ function footer(site: SiteConfig, links: FollowerMailLinks): string {
   return `--\n${fill(words.footer, { site: site.name })}\n${fill(words.footerManage, { url: links.manage })}\n${fill(words.footerUnsubscribe, { url: links.unsubscribe })}`;
 }
 
+/** Each post's text, made once per batch (every recipient of a batch gets the same post objects). */
+const texts = new WeakMap<object, Map<string, string>>();
+
 /** What of a post the mail carries, as text: its summary (or an excerpt of its text), or its full text. */
 export function postText(site: Pick<SiteConfig, 'followContent'>, post: Pick<Post, 'summary' | 'content'>): string {
+  const known = texts.get(post)?.get(site.followContent);
+  if (known !== undefined) return known;
+  const made = makePostText(site, post);
+  texts.set(post, (texts.get(post) ?? new Map()).set(site.followContent, made));
+  return made;
+}
+
+function makePostText(site: Pick<SiteConfig, 'followContent'>, post: Pick<Post, 'summary' | 'content'>): string {
   if (site.followContent === 'full' && post.content.trim()) return asText(post.content);
   const summary = post.summary.trim() ? asText(post.summary) : asText(post.content);
   return summary.length > SUMMARY_CHARS ? `${summary.slice(0, summary.lastIndexOf(' ', SUMMARY_CHARS - 1) > SUMMARY_CHARS / 2 ? summary.lastIndexOf(' ', SUMMARY_CHARS - 1) : SUMMARY_CHARS - 1)}…` : summary;
