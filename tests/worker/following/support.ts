@@ -40,7 +40,7 @@ export type TestQueue = ReturnType<typeof recordingQueue>;
 
 /** The environment the app and the consumer get in these tests. */
 export function testEnv(queue: TestQueue, extra: Record<string, unknown> = {}) {
-  return { ...env, SITES: JSON.stringify(SITES), FOLLOW_QUEUE: queue.binding, ...extra } as typeof env;
+  return { ...env, SITES: JSON.stringify(SITES), FOLLOW_QUEUE: queue.binding, ...extra } as unknown as typeof env;
 }
 
 /** A request through the real app, with the follow queue recorded. */
