@@ -2,6 +2,7 @@ import { parseFeed, type AnyFeed } from 'feedsmith';
 import { decodeHTML } from 'entities';
 import type { FeedEntry } from '../objects/followers/protocol';
 import { cleanText } from '../lib/fields';
+import { readCapped } from '../lib/read-capped';
 
 /**
  * A site's feed, read for new posts: fetched by the Cron Trigger (conditional GET, a size cap, a
@@ -54,33 +55,9 @@ export async function fetchFeed(url: string, options: { outbound: typeof fetch; 
     await response.body?.cancel();
     return { error: `the feed is ${declared} bytes, more than the ${MAX_FEED_BYTES} allowed` };
   }
-  const body = await readCapped(response, MAX_FEED_BYTES);
-  if (body === null) return { error: `the feed is more than ${MAX_FEED_BYTES} bytes` };
-  return { body, etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
-}
-
-async function readCapped(response: Response, max: number): Promise<string | null> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  const bytes = response.body ? await readCapped(response.body, MAX_FEED_BYTES) : new Uint8Array();
+  if (bytes === null) return { error: `the feed is more than ${MAX_FEED_BYTES} bytes` };
+  return { body: new TextDecoder().decode(bytes), etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
 }
 
 /**
