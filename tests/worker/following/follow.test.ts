@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reset } from 'cloudflare:test';
 import { errorOf } from '../helpers/api';
-import { ADMIN, announce, drain, followAndConfirm, followerCount, followRequest, linkIn, mailTo, NEWS_ORIGIN, outbox, recordingQueue, request } from './support';
+import { ADMIN, announce, drain, followAndConfirm, followerCount, followRequest, importFollowers, linkIn, mailTo, NEWS_ORIGIN, outbox, recordingQueue, request } from './support';
 
 afterEach(() => reset());
 
@@ -170,4 +170,21 @@ describe('mail and pages in the site’s language', () => {
     expect(confirmation.subject).toBe('تأكيد: متابعة Longform');
     expect(await (await request(queue, linkIn(confirmation, 'confirm'))).text()).toContain('<html lang="ar" dir="rtl">');
   });
+
+  it('a site that chose full text mails the whole post (as text), in its language', async () => {
+    const queue = recordingQueue();
+    await importFollowers(queue, 'longform', ['qari@example.com'], true);
+    const content = '<h2>Part one</h2><p>The <em>whole</em> text, with <a href="https://longform.example/more">a link</a>.</p><script>alert(1)</script><p>And a second paragraph.</p>';
+    expect((await announce(queue, 'longform', { url: 'https://longform.example/posts/long/', title: 'مقال طويل', summary: 'ملخص قصير', content, author: 'Maren', publishedAt: '2026-05-04T10:00:00Z' })).status).toBe(201);
+    await drain(queue);
+    const [mail] = await mailTo('qari@example.com');
+    expect(mail.subject).toBe('[Longform] مقال طويل');
+    expect(mail.text).toContain('*whole* text, with [a link](https://longform.example/more).');
+    expect(mail.text).toContain('And a second paragraph.');
+    expect(mail.text).not.toContain('ملخص قصير');
+    expect(mail.text).not.toContain('alert');
+    expect(mail.text).toContain('اقرأ التدوينة: https://longform.example/posts/long/');
+    expect(mail.text).toContain('Maren · ');
+  });
 });
+
