@@ -31,8 +31,8 @@ const DAY_MS = 86_400_000;
 const LEASE_MS = 5 * 60_000;
 /** A send whose batch failed this many times in a row is paused until the owner retries it. */
 export const MAX_SEND_ATTEMPTS = 8;
-/** A send nothing happened to for this long (its queue message was lost) is queued again by the cron. */
-const STALE_SEND_MS = 15 * 60_000;
+/** A send nothing happened to for this long (its queue message was lost) is queued again by the cron: longer than the longest retry delay (an hour). */
+const STALE_SEND_MS = 70 * 60_000;
 /** An address that never confirmed is forgotten after this long. */
 const PENDING_DAYS = 30;
 
