@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reset } from 'cloudflare:test';
-import { ADMIN, announce, drain, env, importFollowers, linkIn, MAIL_API, mailApi, mailTo, NEWS_ORIGIN, outbox, recordingQueue, request } from './support';
+import { ADMIN, announce, cron, drain, env, FEED_URL, feedHost, importFollowers, linkIn, MAIL_API, mailApi, mailTo, NEWS_ORIGIN, outbox, recordingQueue, request } from './support';
 import { MAX_SEND_ATTEMPTS } from '../../../worker/src/objects/followers-object';
 
 afterEach(() => {
@@ -95,6 +95,18 @@ describe('sending a post to followers in batches', () => {
     expect(busy).toMatchObject({ state: 'busy' });
     expect(busy.state === 'busy' && busy.retryInSeconds).toBeGreaterThan(200);
     expect(await outbox()).toEqual([]);
+  });
+
+  it('a send whose queue message was lost is queued again by the cron, after the longest retry delay', async () => {
+    const queue = recordingQueue();
+    await importFollowers(queue, 'news', people(2), true);
+    await announce(queue, 'news', { url: `${NEWS_ORIGIN}/posts/lost/`, title: 'Lost' });
+    queue.messages.length = 0; // the message never arrives
+    const noFeed = feedHost({ [FEED_URL]: () => new Response('', { status: 304 }) }).fetcher;
+    expect((await cron(queue, noFeed, { now: Date.now() + 30 * 60_000 })).queued).toBe(0);
+    expect((await cron(queue, noFeed, { now: Date.now() + 71 * 60_000 })).queued).toBe(1);
+    await drain(queue);
+    expect(await sendOf(queue, 'Lost')).toMatchObject({ status: 'sent', sent: 2 });
   });
 
   it('counts a refused address as failed, goes on, and retries it on the owner’s request', async () => {
