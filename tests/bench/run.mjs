@@ -27,7 +27,8 @@
 //   BENCH_WIDGET_RUNS=5       page loads per widget case (medians are reported)
 //   BENCH_CPU_SLOWDOWN=4      also load the 200-comment thread with the CPU throttled this much (0: skip)
 //   BENCH_SEED_CONCURRENCY=32 posts in flight while seeding
-//   BENCH_ONLY=size,server,growth,widget     run only these parts
+//   BENCH_ONLY=size,server,growth,widget,followers   run only these parts
+//   BENCH_FOLLOWERS=10000     followers of the send in the followers part
 //   BENCH_OUT=tests/bench/results            where results go
 //   BENCH_KEEP=1              keep the run's directory (.tmp/bench/run-*) for inspection
 //   BENCH_TIMEOUT_MINUTES=15  give up (and clean up) after this long
@@ -50,6 +51,7 @@ import { firstPaintRequests, measureLoadMore, widgetCase } from './lib/widget.mj
 import { formatMachine, machineInfo } from './lib/machine.mjs';
 import { ratio, round } from './lib/stats.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { followersCase } from './lib/followers.mjs';
 
 const env = process.env;
 const num = (name, fallback) => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : fallback);
@@ -64,7 +66,7 @@ const config = {
   cpuSlowdown: num('BENCH_CPU_SLOWDOWN', 4),
   rounds: num('BENCH_ROUNDS', 3),
   seedConcurrency: num('BENCH_SEED_CONCURRENCY', 32),
-  only: new Set(list('BENCH_ONLY', ['size', 'server', 'growth', 'widget'])),
+  only: new Set(list('BENCH_ONLY', ['size', 'server', 'growth', 'widget', 'followers'])),
   out: resolve(PROJECT_ROOT, env.BENCH_OUT || 'tests/bench/results'),
   keep: env.BENCH_KEEP === '1',
 };
@@ -165,6 +167,11 @@ async function main() {
     const workerSize = await measureBundle(join(runDir, 'worker'), output);
     log(formatWorkerSize(workerSize));
     results.size = { widget: widgetSize, worker: { ...workerSize, contributors: workerSize.contributors.slice(0, 12) } };
+    // Followers: a send to 10,000 followers against the outbox, on a wrangler dev of its own (queue consumers on).
+    if (config.only.has('followers')) {
+      step(`followers: a send to ${num('BENCH_FOLLOWERS', 10_000)} followers through the follow queue, against the outbox`);
+      results.followers = await followersCase({ followers: num('BENCH_FOLLOWERS', 10_000), log });
+    }
     const needServer = ['server', 'growth', 'widget'].some((part) => config.only.has(part));
     if (!needServer) return;
 

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs, USAGE } from './lib/cli-args.mjs';
 import { createProgress } from './lib/progress.mjs';
-import { DEV_ADMIN_TOKEN, probe, probeProblem, startTemporaryWorker } from './lib/local-worker.mjs';
+import { connect } from './lib/connect.mjs';
 import { formatReport, formatRestore } from './lib/report.mjs';
 import { loadPortability } from './lib/load-worker-modules.mjs';
 
@@ -50,31 +50,6 @@ async function postJson(target, body) {
     }
     throw new Error(`The Worker refused a batch: HTTP ${response.status}: ${message}`);
   }
-}
-
-/** Where to send: a deployed Worker, the running local server, or a temporary local one. */
-async function connect(options) {
-  if (options.remote) {
-    const token = options.token ?? process.env.ADMIN_TOKEN;
-    if (!token) throw new Error('--remote needs the admin token: pass --token or set ADMIN_TOKEN.');
-    const result = await probe(options.remote, token, options.site);
-    if (!result.reachable) throw new Error(`${options.remote} could not be reached.`);
-    if (result.status !== 200) throw new Error(probeProblem(options.remote, result, options.site));
-    return { origin: options.remote, token, where: options.remote, stop: async () => {} };
-  }
-  const token = options.token ?? process.env.ADMIN_TOKEN ?? DEV_ADMIN_TOKEN;
-  if (!options.persistTo) {
-    const url = options.url ?? `http://127.0.0.1:${process.env.PORT || '8787'}`;
-    const result = await probe(url, token, options.site);
-    if (result.reachable) {
-      if (result.status !== 200) throw new Error(probeProblem(url, result, options.site));
-      return { origin: url, token, where: `the running local server (${url})`, stop: async () => {} };
-    }
-    if (options.url) throw new Error(`${url} could not be reached.`);
-  }
-  const persistTo = resolve(options.persistTo ?? join(root, '.wrangler', 'state'));
-  const worker = await startTemporaryWorker({ root, persistTo, site: options.site, token, log: options.quiet ? () => {} : say });
-  return { ...worker, where: `local KV state ${persistTo}` };
 }
 
 /** Parley exports are JSON; WordPress and Disqus exports are XML. */
@@ -115,7 +90,7 @@ async function importXml(options, file, portability) {
   checking.done({ read: total, ready: check.ready });
   if (options.dryRun) return { report: check, where: 'nowhere (--dry-run)', seconds: 0 };
 
-  const target = await connect(options);
+  const target = await connect(options, { root, say });
   const started = Date.now();
   try {
     const importing = createProgress({ label: 'Importing', total, quiet: options.quiet, counting: 'imported' });
@@ -153,7 +128,7 @@ async function restoreJson(options, file, portability) {
   if (doc.next) say('Warning: this export is only the first part of a large site (it has "next"): fetch the other parts too.');
   const batches = portability.restoreBatches({ ...doc, site: options.site });
   if (options.dryRun) return { totals: { batches: batches.length, comments: doc.comments?.length ?? 0 }, where: 'nowhere (--dry-run)', seconds: 0 };
-  const target = await connect(options);
+  const target = await connect(options, { root, say });
   const started = Date.now();
   const totals = { created: 0, updated: 0, unchanged: 0, expired: 0, threads: 0, audit: 0, subscriptions: 0, unconfirmed: 0, avatarUrlsDropped: 0, erased: 0 };
   const progress = createProgress({ label: 'Restoring', total: batches.length, quiet: options.quiet, unit: 'requests', counting: 'imported' });

@@ -33,6 +33,9 @@ export function startOptions(env = process.env, argv = []) {
     persistTo: join(PROJECT_ROOT, '.wrangler', 'state'),
     vars,
     logLevel,
+    // `curl http://localhost:8787/__scheduled` runs the Cron Trigger's work (the reconciler, feed
+    // polling, digests; see docs/following.md), which wrangler dev does not run on its own.
+    args: ['--test-scheduled'],
     output: 'inherit',
   };
 }
@@ -57,6 +60,7 @@ async function main() {
   Parley is running on http://localhost:${port}
     demo blog post   http://localhost:${port}/
     dashboard        http://localhost:${port}/admin
+    run the cron     curl http://localhost:${port}/__scheduled   (feeds, digests, the reconciler)
     admin token      ${process.env.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : `${DEV_ADMIN_TOKEN}  (development default; set ADMIN_TOKEN to choose your own)`}
     local KV         .wrangler/state (kept between restarts)
     logs             ${options.logLevel === 'warn' ? 'warnings and errors (PARLEY_LOG=info shows every request)' : `level ${options.logLevel}`}

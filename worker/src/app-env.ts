@@ -1,9 +1,10 @@
 import type { SiteConfig } from './config/sites';
 import type { Stores } from './storage/stores';
 import type { MailJob } from './mail/follow';
+import type { FollowJob } from './following/jobs';
 
 /** Bindings the Worker reads. `ADMIN_TOKEN` is a secret; when it is unset every admin request is refused. */
-export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE'> {
+export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE' | 'FOLLOW_QUEUE'> {
   ADMIN_TOKEN?: string;
   /** Least milliseconds between two writes of one KV key by a thread's object (default 1000: KV's limit; tests use 0). */
   KV_WRITE_INTERVAL_MS?: string;
@@ -24,6 +25,14 @@ export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE'> {
   SEND_EMAIL?: SendEmail;
   /** The mail queue (see wrangler.jsonc); without it, mail is sent after the response instead. */
   MAIL_QUEUE?: Queue<MailJob>;
+  /** The queue of mail to sites' followers (see wrangler.jsonc); without it, jobs run after the response. */
+  FOLLOW_QUEUE?: Queue<FollowJob>;
+  /** Mails per queue message when sending to followers (default 40: the free plan's 50 subrequests an invocation). */
+  FOLLOW_BATCH_SIZE?: string;
+  /** How long a consumer holds a batch of a send before another may take it over (default 300; only tests change it). */
+  FOLLOW_LEASE_SECONDS?: string;
+  /** Signing secret of the Resend webhook (`whsec_…`) that reports bounces and complaints. */
+  RESEND_WEBHOOK_SECRET?: string;
 }
 
 /** Per-request values set by middleware. */

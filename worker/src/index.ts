@@ -19,6 +19,12 @@ import { originKnown } from './lib/origin';
 import { requireSecrets } from './lib/secrets';
 import { limitPerClient } from './lib/rate-limit';
 import { runReconciler } from './services/reconciler';
+import { followerPagesRoute, followersApiRoute } from './routes/followers';
+import { followersAdminRoute } from './routes/followers-admin';
+import { mailWebhooksRoute } from './routes/mail-webhooks';
+import { isFollowJob, type FollowJob } from './following/jobs';
+import { handleFollowBatch } from './following/sending';
+import { runFollowing } from './following/schedule';
 
 export interface CreateAppOptions extends StoreOptions {
   /**
@@ -66,6 +72,12 @@ export function createApp(options: CreateAppOptions = {}) {
   app.use('/api/subscriptions', requireSecrets(), limitPerClient({ binding: 'SUBSCRIBE_RATE_LIMITER', name: 'subscriptions', methods: ['POST'] }));
   app.use('/subscriptions/*', requireSecrets());
 
+  // Following a site's posts (docs/following.md): the Follow box posts from the site's pages; the count is public.
+  app.use('/api/followers', commentsCors);
+  app.use('/api/followers/*', commentsCors);
+  app.use('/api/followers', requireSecrets(), limitPerClient({ binding: 'SUBSCRIBE_RATE_LIMITER', name: 'follow requests', methods: ['POST'] }));
+  app.use('/followers/*', requireSecrets());
+
   app.route('/api/comments', commentsRoute);
   app.route('/api/comments', ownCommentsRoute);
   app.route('/api/comments', eraseRoute);
@@ -75,6 +87,10 @@ export function createApp(options: CreateAppOptions = {}) {
   app.route('/subscriptions', subscriptionPagesRoute);
   app.route('/api/admin', adminPortabilityRoute);
   app.route('/api/admin', adminApiRoute);
+  app.route('/api/admin', followersAdminRoute);
+  app.route('/api/followers', followersApiRoute);
+  app.route('/followers', followerPagesRoute);
+  app.route('/api/webhooks', mailWebhooksRoute);
   app.route('/feeds', feedsRoute);
   app.route('/admin', dashboardRoute);
 
@@ -90,9 +106,12 @@ const app = createApp();
 
 export { ThreadObject } from './objects/thread-object';
 export { SiteObject } from './objects/site-object';
+export { FollowersObject } from './objects/followers-object';
 
 export default {
   fetch: app.fetch,
-  queue: (batch: MessageBatch<MailJob>, env: Bindings) => handleMailBatch(batch, env),
-  scheduled: (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext) => ctx.waitUntil(runReconciler(env)),
-} satisfies ExportedHandler<Bindings, MailJob>;
+  // Two queues, one handler: a batch of the follow queue holds follow jobs only.
+  queue: (batch: MessageBatch<MailJob | FollowJob>, env: Bindings) =>
+    isFollowJob(batch.messages[0]?.body) ? handleFollowBatch(batch as MessageBatch<FollowJob>, env) : handleMailBatch(batch as MessageBatch<MailJob>, env),
+  scheduled: (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext) => ctx.waitUntil(Promise.all([runReconciler(env), runFollowing(env)])),
+} satisfies ExportedHandler<Bindings, MailJob | FollowJob>;

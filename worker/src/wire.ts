@@ -250,3 +250,19 @@ export const LIMITS = {
   /** Largest request body accepted, in bytes, checked before parsing. */
   requestBytes: 32 * 1024,
 } as const;
+
+/** `POST /api/followers` body: follow a site's new posts by email (double opt-in). */
+export interface FollowRequest {
+  site: string;
+  email: string;
+}
+
+/** `POST /api/followers` answer (202): the same whether or not the address already follows. */
+export interface FollowResponse {
+  status: 'confirmation_sent';
+}
+
+/** `GET /api/followers/count?site=S`: the site's confirmed followers (cached for a minute). */
+export interface FollowerCountResponse {
+  followers: number;
+}

@@ -90,5 +90,9 @@ export function renderMarkdown(r) {
     const q = w.ratios;
     out.push('', `Ratios: largest ÷ smallest thread, script → painted **${q.largestToSmallestScriptToPaint}×**, render ${q.largestToSmallestRender}×; about ${v(q.mainThreadMsPerShownComment, ' ms')} of main-thread work per comment shown.`);
   }
+  if (r.followers) {
+    const f = r.followers;
+    out.push('', '## Followers', '', `A send to ${f.total} followers (outbox, batches of 40): **${f.status} in ${v(f.seconds, ' s')}** (${f.mailsPerSecond} mails/s; ${f.sent} sent, ${f.failed} failed), ${v(f.serverCpuMsPerMail, ' ms')} of server CPU per mail. Per follower: ${f.perFollower.kvWrites} KV writes, ${f.perFollower.kvReads} reads, ${f.perFollower.kvLists} lists, ${f.perFollower.queueMessages} queue messages (${f.perFollower.queueOperations} operations), ${f.perFollower.objectCalls} object calls.`);
+  }
   return `${out.join('\n')}\n`;
 }

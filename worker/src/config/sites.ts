@@ -38,7 +38,17 @@ export interface SiteConfig {
   editWindowMinutes: number;
   /** Show Gravatar images for commenters with an email (a request to gravatar.com per avatar); off by default. */
   gravatar: boolean;
+  /** The site's RSS 2.0, Atom or JSON Feed: new entries are mailed to followers (docs/following.md). */
+  feed?: string;
+  /** The language of mail to followers and of the pages they open from it (one of the widget's languages). */
+  language: SiteLanguage;
+  /** What a mail to followers carries of a post: its summary (the default), or its full text. */
+  followContent: 'summary' | 'full';
 }
+
+/** The widget's languages: also those of follower mail and pages. */
+export const SITE_LANGUAGES = ['en', 'de', 'fr', 'es', 'pt', 'zh', 'ja', 'ar'] as const;
+export type SiteLanguage = (typeof SITE_LANGUAGES)[number];
 
 const siteSchema = v.object({
   id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'site id: 1-64 of a-z, 0-9, _ and -')),
@@ -56,6 +66,9 @@ const siteSchema = v.object({
   turnstileSiteKey: v.optional(v.pipe(v.string(), v.minLength(1))),
   editWindowMinutes: v.optional(v.pipe(v.number(), v.minValue(0)), 15),
   gravatar: v.optional(v.boolean(), false),
+  feed: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'feed must be an http(s) URL'))),
+  language: v.optional(v.picklist(SITE_LANGUAGES, `language must be one of ${SITE_LANGUAGES.join(', ')}`), 'en'),
+  followContent: v.optional(v.picklist(['summary', 'full'], 'followContent must be summary or full'), 'summary'),
 });
 
 let cached: { raw: string; sites: Map<string, SiteConfig> } | undefined;

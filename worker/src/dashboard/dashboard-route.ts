@@ -14,6 +14,7 @@ import { mailerFor } from '../mail/mailer';
 import type { CommentStatus } from '../wire';
 import { DASHBOARD_CSS, DASHBOARD_CSS_EXTRA } from './dashboard-css';
 import { DASHBOARD_JS } from './dashboard-js';
+import { followersDashboardRoute } from './followers-route';
 import { outboxPage, auditPage, bansPage, commentCard, confirmLinkPage, editPage, loginPage, messagePage, queuePage, STATUS_LABELS } from './views';
 
 /**
@@ -267,3 +268,6 @@ dashboardRoute.post('/act/:signed', async (c) => {
   await c.var.stores.moderation.markLinkUsed(link.n, link.e);
   return c.html(messagePage(link.a === 'approve' ? 'Comment approved' : 'Comment removed', `${record.author}'s comment on ${record.thread} is now ${STATUS_LABELS[record.status as CommentStatus].toLowerCase()}.`));
 });
+
+// Followers and Posts (following a site's posts by email): their own module, under the same headers and error pages.
+dashboardRoute.route('/', followersDashboardRoute);

@@ -4,6 +4,7 @@ import { ApiError } from '../errors';
 import { validator } from 'hono/validator';
 import type { createCommentSchema } from '../requests';
 import { parseOrThrow } from './fields';
+import { readCapped } from './read-capped';
 
 /** `POST /api/comments`, as validated (defaults filled in). */
 export type CreateCommentInput = v.InferOutput<typeof createCommentSchema>;
@@ -32,25 +33,8 @@ export async function readJsonBody(request: Request, maxBytes: number = LIMITS.r
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) throw new ApiError(400, 'invalid_json', 'The request has no body; send a JSON object.');
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readCapped(request.body, maxBytes);
+  if (bytes === null) throw tooLarge(maxBytes);
   try {
     const parsed: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');

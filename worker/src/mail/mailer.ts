@@ -9,6 +9,27 @@ export interface MailMessage {
   text: string;
   /** RFC 8058 one-click unsubscribe URL (List-Unsubscribe / List-Unsubscribe-Post). */
   unsubscribeUrl?: string;
+  /**
+   * The same for every attempt at this one message (a send, a recipient): a mail API that takes
+   * an `Idempotency-Key` sends it once however often it is asked, and the outbox keeps it once.
+   */
+  idempotencyKey?: string;
+}
+
+/** A message the mail service refused. `status` is its HTTP status, when it answered one. */
+export class MailSendError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'MailSendError';
+  }
+
+  /** The service refused this recipient for good (an invalid address): retrying would not help. */
+  get permanent(): boolean {
+    return this.status === 400 || this.status === 422;
+  }
 }
 
 /** Where mail goes: a pluggable sender. */
@@ -40,7 +61,8 @@ export class OutboxMailer implements Mailer {
   ) {}
 
   async send(message: MailMessage): Promise<void> {
-    await new Outbox(this.kv).put({ ...message, id: newToken().slice(0, 12), at: new Date().toISOString(), headers: mailHeaders(message, this.from) });
+    const { idempotencyKey, ...kept } = message;
+    await new Outbox(this.kv).put({ ...kept, id: newToken().slice(0, 12), at: new Date().toISOString(), headers: mailHeaders(message, this.from) }, idempotencyKey);
   }
 
   static async read(kv: KVNamespace, limit = 100): Promise<OutboxEntry[]> {
@@ -64,10 +86,10 @@ export class HttpMailer implements Mailer {
   async send(message: MailMessage): Promise<void> {
     const response = await this.outbound(this.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.key}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.key}`, ...(message.idempotencyKey ? { 'idempotency-key': message.idempotencyKey } : {}) },
       body: JSON.stringify({ from: this.from, to: message.to, subject: message.subject, text: message.text, headers: mailHeaders(message, this.from) }),
     });
-    if (!response.ok) throw new Error(`mail API answered ${response.status}`);
+    if (!response.ok) throw new MailSendError(`mail API answered ${response.status}`, response.status);
   }
 }
 

@@ -12,6 +12,8 @@ export interface EraseResult {
   erased: { id: string; site: string; thread: string }[];
   /** Email subscriptions of that address deleted (following threads or replies). */
   subscriptions: number;
+  /** Sites whose followers (of posts by email) the address was removed from, whatever its state. */
+  followers: number;
   /**
    * Where else the address was written, now erased: bans whose moderator's reason named it (the
    * reason is cleared, the ban stays: it holds only a hash), audit entries naming it, and copies
@@ -80,7 +82,9 @@ export async function eraseByEmail(c: PortabilityContext, email: string, options
   const emailHash = (await hashEmail(c.env, wanted))!;
   const matches: CommentRecord[] = [];
   let subscriptions = 0;
+  let followers = 0;
   for (const site of siteIds) {
+    followers += (await c.var.stores.followers.call(site, (stub) => stub.erase(site, { emailHash }))).removed;
     matches.push(...(await c.var.stores.sites.call(site, (stub) => stub.recordsByEmail(site, { email: wanted }))));
     const subs = await c.var.stores.sites.call(site, (stub) => stub.subscriptionsOf(site, { emailHash }));
     for (const thread of new Set(subs.map((sub) => sub.thread))) {
@@ -91,8 +95,8 @@ export async function eraseByEmail(c: PortabilityContext, email: string, options
   await eraseRecords(c, matches);
   const mentions = await eraseMentions(c, wanted);
   if (matches.length > 0) await auditErasure(c, matches, 'erase', c.var.actor, maskEmail(wanted));
-  else await c.var.stores.audit.append({ who: c.var.actor, action: 'erase', site: options.site, detail: `${maskEmail(wanted)}: no comments found, ${subscriptions} subscription(s) erased` });
-  return { erased: matches.map(({ id, site, thread }) => ({ id, site, thread })), subscriptions, mentions, scanned: matches.length, next: null };
+  else await c.var.stores.audit.append({ who: c.var.actor, action: 'erase', site: options.site, detail: `${maskEmail(wanted)}: no comments found, ${subscriptions} subscription(s) and ${followers} follower(s) erased` });
+  return { erased: matches.map(({ id, site, thread }) => ({ id, site, thread })), subscriptions, followers, mentions, scanned: matches.length, next: null };
 }
 
 /**

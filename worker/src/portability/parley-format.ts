@@ -70,6 +70,9 @@ const SITE_FIELDS = {
   turnstileSiteKey: true,
   editWindowMinutes: true,
   gravatar: true,
+  feed: true,
+  language: true,
+  followContent: true,
 } as const satisfies Record<keyof SiteConfig, boolean>;
 
 /** The exported form of a site's configuration. */
@@ -84,6 +87,16 @@ export interface ExportedThread {
   thread: string;
   locked: boolean;
   pinned: string[];
+}
+
+/** A follower of the site's posts by email. */
+export interface ExportedFollower {
+  email: string;
+  status: 'pending' | 'confirmed';
+  mode: 'each' | 'daily' | 'weekly';
+  source: 'form' | 'import' | 'import-consent';
+  createdAt: string;
+  confirmedAt: string | null;
 }
 
 /** A reader following a thread (or the replies to a comment) by email. */
@@ -127,6 +140,8 @@ export interface ParleyExport {
   audit: AuditEntry[];
   /** Email subscriptions (followers of threads and of replies), confirmed or not. */
   subscriptions: ExportedSubscription[];
+  /** Followers of the site's posts by email (not restored: see docs/portability.md). Absent from exports made before following existed. */
+  followers?: ExportedFollower[];
   /** Ids of comments erased on request, so a restored site never re-imports them. */
   erased: string[];
   /**

@@ -20,9 +20,16 @@ const TTL_SECONDS = 7 * 86_400;
 export class Outbox {
   constructor(private readonly kv: KVNamespace) {}
 
-  async put(entry: OutboxEntry): Promise<void> {
-    const at = Date.parse(entry.at);
-    await this.kv.put(`${PREFIX}${String(9_999_999_999_999 - at).padStart(13, '0')}${entry.id}`, JSON.stringify(entry), { expirationTtl: TTL_SECONDS });
+  /**
+   * Keeps a message. With an idempotency key (the same for every attempt at one message) the key
+   * is made from it instead of the time, so a message tried twice is kept once; its place in the
+   * list is then the time the key's first part names (a send's start), not the attempt's.
+   */
+  async put(entry: OutboxEntry, idempotencyKey?: string): Promise<void> {
+    const stable = idempotencyKey ? /^(\d{13}):(.+)$/.exec(idempotencyKey) : null;
+    const at = stable ? Number(stable[1]) : Date.parse(entry.at);
+    const id = stable ? stable[2].replace(/[^A-Za-z0-9:_-]/g, '_').slice(0, 200) : entry.id;
+    await this.kv.put(`${PREFIX}${String(9_999_999_999_999 - at).padStart(13, '0')}${id}`, JSON.stringify(stable ? { ...entry, id } : entry), { expirationTtl: TTL_SECONDS });
   }
 
   /** The newest messages first: one list() and one read per message. */

@@ -1,5 +1,6 @@
 import type { Bindings } from '../app-env';
 import { SiteObjects, ThreadObjects } from '../objects/clients';
+import { FollowersObjects } from '../objects/followers/client';
 import { AuditLog } from './audit-log';
 import { ErasedMarkers } from './erased';
 import { ModerationStore } from './moderation-store';
@@ -25,13 +26,15 @@ export interface Stores {
   threads: ThreadObjects;
   /** Each site's index: queues, search, feeds, exports, the reconciler. */
   sites: SiteObjects;
+  /** Each site's followers by email, its posts and their sends. */
+  followers: FollowersObjects;
 }
 
 export interface StoreOptions {
   /** Wraps the KV binding (tests count calls, or model several locations). */
   wrapKv?: (kv: KVNamespace) => KVNamespace;
   /** Told of every call to a Durable Object (tests count them). */
-  onObjectCall?: (kind: 'thread' | 'site') => void;
+  onObjectCall?: (kind: 'thread' | 'site' | 'followers') => void;
 }
 
 /**
@@ -54,5 +57,6 @@ export function createStores(env: Bindings, options: StoreOptions = {}): Stores 
     erased: new ErasedMarkers(kv),
     threads: new ThreadObjects(env.THREAD_OBJECTS, () => observe('thread')),
     sites: new SiteObjects(env.SITE_OBJECTS, () => observe('site')),
+    followers: new FollowersObjects(env.FOLLOWER_OBJECTS, () => observe('followers')),
   };
 }
