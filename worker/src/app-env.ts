@@ -1,6 +1,7 @@
 import type { SiteConfig } from './config/sites';
 import type { Stores } from './storage/stores';
 import type { MailJob } from './mail/follow';
+import type { Principal } from './team/model';
 
 /** Bindings the Worker reads. `ADMIN_TOKEN` is a secret; when it is unset every admin request is refused. */
 export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE'> {
@@ -24,6 +25,9 @@ export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE'> {
   SEND_EMAIL?: SendEmail;
   /** The mail queue (see wrangler.jsonc); without it, mail is sent after the response instead. */
   MAIL_QUEUE?: Queue<MailJob>;
+  /** Cloudflare Access in front of /admin: the team domain (`myteam.cloudflareaccess.com`) and the application's audience tag. Both, or Access is not trusted. */
+  ACCESS_TEAM_DOMAIN?: string;
+  ACCESS_AUD?: string;
 }
 
 /** Per-request values set by middleware. */
@@ -34,6 +38,10 @@ export interface Variables {
   outbound: typeof fetch;
   /** Who is moderating, for the audit log (set by requireAdmin). */
   actor: string;
+  /** The verified identity behind `actor`: a member's id, `admin-token` or `webhook` (set with it). */
+  actorId?: string;
+  /** Who is asking and what they may touch (set by requireAdmin; see team/access.ts). */
+  principal?: Principal;
   sites: Map<string, SiteConfig>;
 }
 

@@ -19,6 +19,8 @@ import { originKnown } from './lib/origin';
 import { requireSecrets } from './lib/secrets';
 import { limitPerClient } from './lib/rate-limit';
 import { runReconciler } from './services/reconciler';
+import { adminTeamRoute } from './routes/admin-team';
+import { runScheduled } from './team/scheduled';
 
 export interface CreateAppOptions extends StoreOptions {
   /**
@@ -73,6 +75,7 @@ export function createApp(options: CreateAppOptions = {}) {
   app.route('/api/threads', threadHtmlRoute);
   app.route('/api/subscriptions', subscriptionsApiRoute);
   app.route('/subscriptions', subscriptionPagesRoute);
+  app.route('/api/admin', adminTeamRoute);
   app.route('/api/admin', adminPortabilityRoute);
   app.route('/api/admin', adminApiRoute);
   app.route('/feeds', feedsRoute);
@@ -90,9 +93,10 @@ const app = createApp();
 
 export { ThreadObject } from './objects/thread-object';
 export { SiteObject } from './objects/site-object';
+export { TeamObject } from './objects/team-object';
 
 export default {
   fetch: app.fetch,
   queue: (batch: MessageBatch<MailJob>, env: Bindings) => handleMailBatch(batch, env),
-  scheduled: (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext) => ctx.waitUntil(runReconciler(env)),
+  scheduled: (controller: ScheduledController, env: Bindings, ctx: ExecutionContext) => ctx.waitUntil(runScheduled(controller.cron, env, runReconciler)),
 } satisfies ExportedHandler<Bindings, MailJob>;

@@ -6,6 +6,7 @@ import { ModerationStore } from './moderation-store';
 import { Outbox } from './outbox';
 import { PublishedStore } from './published';
 import { RecordStore } from './records';
+import { TeamDirectory } from '../team/team-directory';
 
 /** Every store a request uses, each the only code for its keys (or its objects). */
 export interface Stores {
@@ -25,6 +26,8 @@ export interface Stores {
   threads: ThreadObjects;
   /** Each site's index: queues, search, feeds, exports, the reconciler. */
   sites: SiteObjects;
+  /** The moderation team's accounts, sessions and tokens (one object). */
+  team: TeamDirectory;
 }
 
 export interface StoreOptions {
@@ -54,5 +57,6 @@ export function createStores(env: Bindings, options: StoreOptions = {}): Stores 
     erased: new ErasedMarkers(kv),
     threads: new ThreadObjects(env.THREAD_OBJECTS, () => observe('thread')),
     sites: new SiteObjects(env.SITE_OBJECTS, () => observe('site')),
+    team: new TeamDirectory(env.TEAM_OBJECTS),
   };
 }
