@@ -45,7 +45,7 @@ function parseSites(c: TeamContext, sites: unknown, field = 'sites'): string[] {
 
 // ── invitations and members (the owner's) ───────────────────────────────────
 
-const invitationSchema = v.object({ email: fields.requiredEmail, name: v.optional(nameField, ''), sites: v.unknown() });
+const invitationSchema = v.object({ email: fields.requiredEmail, name: v.optional(nameField), sites: v.unknown() });
 
 /**
  * The owner invites someone by email to moderate some sites: a signed, single-use link valid 7
@@ -59,7 +59,7 @@ export async function invite(c: TeamContext, input: unknown): Promise<{ invitati
   const { email, name } = parseOrThrow(invitationSchema, input);
   const sites = parseSites(c, (input as { sites?: unknown }).sites);
   if (sites.includes(ALL_SITES)) throw new ApiError(400, 'invalid_request', 'A moderator moderates chosen sites; every site is the owner’s.', 'sites');
-  const { invitation } = await c.var.stores.team.call((team) => team.invite({ email, name: name || email.split('@')[0], sites, invitedBy: principalOf(c).name, ttlMs: INVITATION_TTL_MS }));
+  const { invitation } = await c.var.stores.team.call((team) => team.invite({ email, name: name ?? email.split('@')[0], sites, invitedBy: principalOf(c).name, ttlMs: INVITATION_TTL_MS }));
   const link = await teamLink(c.env, originOf(c), 'invitation', invitation.id, Date.parse(invitation.expiresAt));
   await queueMail(c, [{ type: 'direct', message: invitationMail(c.var.sites, invitation, principalOf(c).name, link) }]);
   await audit(c, 'invite', `${invitation.email} to ${sites.join(', ')}`);
@@ -85,7 +85,7 @@ export async function invitationOfLink(c: TeamContext, signed: string): Promise<
 /** Uses an invitation (once): the moderator's account is made. */
 export async function acceptInvitation(c: TeamContext, signed: string, name: string): Promise<Member> {
   const id = await readTeamLink(c.env, 'invitation', signed);
-  const { member } = await c.var.stores.team.call((team) => team.acceptInvitation({ id, name: parseOrThrow(v.object({ name: v.optional(nameField, '') }), { name }).name }));
+  const { member } = await c.var.stores.team.call((team) => team.acceptInvitation({ id, name: parseOrThrow(v.object({ name: v.optional(nameField) }), { name: name || undefined }).name ?? '' }));
   await c.var.stores.audit.append({ who: `${member.name} (invitation)`, by: member.id, action: 'join', detail: `${member.email} moderates ${member.sites.join(', ')}` });
   return member;
 }
