@@ -43,7 +43,8 @@ dashboardRoute.use('*', async (c, next) => {
 });
 
 dashboardRoute.onError((error, c) => {
-  if (error instanceof ApiError) {
+  // The passkey script's calls ask for JSON: they get the API's error shape, which it shows.
+  if (error instanceof ApiError && !c.req.header('accept')?.includes('application/json')) {
     c.status(error.status);
     return c.html(messagePage('Something is not right', error.message));
   }
