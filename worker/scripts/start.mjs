@@ -38,6 +38,8 @@ console.log(`
     demo blog post   http://localhost:${port}/
     dashboard        http://localhost:${port}/admin
     admin token      ${process.env.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : `${DEV_ADMIN_TOKEN}  (development default; set ADMIN_TOKEN to choose your own)`}
+                     the owner signs in with it once (Owner: sign in with the admin token), then
+                     registers a passkey under "Your account" and invites moderators under "Team"
     HASH_KEY, LINK_SIGNING_KEY  random, kept in .wrangler/dev-secrets.json
     local KV         .wrangler/state (kept between restarts)
 `);
