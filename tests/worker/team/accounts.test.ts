@@ -256,6 +256,22 @@ describe('sign-in links by email', () => {
   });
 });
 
+describe('sign-in attempts', () => {
+  it('are limited per client: past 10 a minute, 429 whatever the way in', async () => {
+    const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+    const attempt = (path: string, fields: Record<string, string>) =>
+      call(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://parley.test', 'cf-connecting-ip': ip }, body: new URLSearchParams(fields).toString() });
+    const statuses: number[] = [];
+    for (let i = 0; i < 21 && !statuses.includes(429); i++) statuses.push((await attempt('/admin/login', { token: `guess-${i}` })).status);
+    const refusedAt = statuses.indexOf(429);
+    expect(refusedAt, statuses.join(' ')).toBeGreaterThanOrEqual(10);
+    expect(statuses.slice(0, refusedAt).every((status) => status === 401)).toBe(true);
+    // The same client is refused on the other ways in too, even with the right token.
+    expect((await attempt('/admin/sign-in-link', { email: 'mia@example.com' })).status).toBe(429);
+    expect((await attempt('/admin/login', { token: ADMIN_TOKEN })).status).toBe(429);
+  });
+});
+
 describe('passkey ceremonies', () => {
   it('refuse a response to a challenge that was never made, or was already used', async () => {
     const headers = { origin: 'https://parley.test', 'content-type': 'application/json', accept: 'application/json' };
