@@ -109,4 +109,26 @@ describe('npm run import (the CLI) against local KV state', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('has no site "nope"');
   });
+
+  it('imports to a server with --remote and a moderator’s API token, and explains a token that may not write', async () => {
+    const state = join(workDir, 'state-remote');
+    await withServer(state, async (origin, adminToken) => {
+      // The owner's first sign-in (the admin token), then an API token made from that session.
+      const login = await fetch(`${origin}/admin/login`, { method: 'POST', redirect: 'manual', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: adminToken, name: 'Owner' }) });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0];
+      const token = async (access: string) => {
+        const made = await fetch(`${origin}/api/admin/tokens`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/json' }, body: JSON.stringify({ name: `import ${access}`, access, sites: ['demo'] }) });
+        return ((await made.json()) as { secret: string }).secret;
+      };
+      const writer = await token('write');
+      const imported = await cli('--site', 'demo', '--remote', origin, '--token', writer, '--json', '--quiet', join(FIXTURES, 'wordpress', 'isso-wordpress.xml'));
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(JSON.parse(imported.stdout)).toMatchObject({ created: 8 });
+      const { entries } = (await (await fetch(`${origin}/api/admin/audit?site=demo`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { entries: { who: string; action: string }[] };
+      expect(entries.find((entry) => entry.action === 'import')?.who).toBe('Owner (API token "import write")');
+      const reader = await cli('--site', 'demo', '--remote', origin, '--token', await token('read'), '--quiet', join(FIXTURES, 'wordpress', 'isso-wordpress.xml'));
+      expect(reader.code).toBe(1);
+      expect(reader.stderr).toContain('refused the token for site "demo"');
+    });
+  });
 });

@@ -94,6 +94,7 @@ export function attributeBytes(code, map) {
  * - `lazy`: any other file of the widget (widget-extra.js), loaded only when needed;
  * - `demo`: the demo page's own files (the same path exists in demo/, which vite copies), not the widget's;
  * - `config`: `_headers` and the like (how static assets are served; never downloaded), source maps.
+ * - `dashboard`: the dashboard's own scripts (admin/…, e.g. the passkey ceremony), never loaded by the widget.
  *
  * `firstPaint` is what the widget downloads before it can show a thread, besides the API's
  * answer: widget.js, plus one translation when the page is not in English (the largest is
@@ -104,7 +105,7 @@ export function sizeReport(distDir = join(ROOT, 'dist'), demoDir = join(ROOT, 'd
     .map((path) => {
       const name = relative(distDir, path).split(sep).join('/');
       const kind =
-        name === ENTRY ? 'entry' : /^i18n\/[^/]+\.json$/.test(name) ? 'locale' : CONFIG_FILES.test(name) ? 'config' : existsSync(join(demoDir, name)) ? 'demo' : 'lazy';
+        name === ENTRY ? 'entry' : /^i18n\/[^/]+\.json$/.test(name) ? 'locale' : CONFIG_FILES.test(name) ? 'config' : name.startsWith('admin/') ? 'dashboard' : existsSync(join(demoDir, name)) ? 'demo' : 'lazy';
       return { name, kind, ...compressedSizes(readFileSync(path)) };
     })
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -62,6 +62,8 @@ async function main() {
     dashboard        http://localhost:${port}/admin
     run the cron     curl http://localhost:${port}/__scheduled   (feeds, digests, the reconciler)
     admin token      ${process.env.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : `${DEV_ADMIN_TOKEN}  (development default; set ADMIN_TOKEN to choose your own)`}
+                     the owner signs in with it once (Owner: sign in with the admin token), then
+                     registers a passkey under "Your account" and invites moderators under "Team"
     local KV         .wrangler/state (kept between restarts)
     logs             ${options.logLevel === 'warn' ? 'warnings and errors (PARLEY_LOG=info shows every request)' : `level ${options.logLevel}`}
   Ctrl-C stops it.

@@ -2,6 +2,7 @@ import type { SiteConfig } from './config/sites';
 import type { Stores } from './storage/stores';
 import type { MailJob } from './mail/follow';
 import type { FollowJob } from './following/jobs';
+import type { Principal } from './team/model';
 
 /** Bindings the Worker reads. `ADMIN_TOKEN` is a secret; when it is unset every admin request is refused. */
 export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE' | 'FOLLOW_QUEUE'> {
@@ -33,6 +34,9 @@ export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE' | 'FOLLOW_QU
   FOLLOW_LEASE_SECONDS?: string;
   /** Signing secret of the Resend webhook (`whsec_…`) that reports bounces and complaints. */
   RESEND_WEBHOOK_SECRET?: string;
+  /** Cloudflare Access in front of /admin: the team domain (`myteam.cloudflareaccess.com`) and the application's audience tag. Both, or Access is not trusted. */
+  ACCESS_TEAM_DOMAIN?: string;
+  ACCESS_AUD?: string;
 }
 
 /** Per-request values set by middleware. */
@@ -43,6 +47,10 @@ export interface Variables {
   outbound: typeof fetch;
   /** Who is moderating, for the audit log (set by requireAdmin). */
   actor: string;
+  /** The verified identity behind `actor`: a member's id, `admin-token` or `webhook` (set with it). */
+  actorId?: string;
+  /** Who is asking and what they may touch (set by requireAdmin; see team/access.ts). */
+  principal?: Principal;
   sites: Map<string, SiteConfig>;
 }
 

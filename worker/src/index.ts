@@ -25,6 +25,8 @@ import { mailWebhooksRoute } from './routes/mail-webhooks';
 import { isFollowJob, type FollowJob } from './following/jobs';
 import { handleFollowBatch } from './following/sending';
 import { runFollowing } from './following/schedule';
+import { adminTeamRoute } from './routes/admin-team';
+import { runScheduled } from './team/scheduled';
 
 export interface CreateAppOptions extends StoreOptions {
   /**
@@ -85,6 +87,7 @@ export function createApp(options: CreateAppOptions = {}) {
   app.route('/api/threads', threadHtmlRoute);
   app.route('/api/subscriptions', subscriptionsApiRoute);
   app.route('/subscriptions', subscriptionPagesRoute);
+  app.route('/api/admin', adminTeamRoute);
   app.route('/api/admin', adminPortabilityRoute);
   app.route('/api/admin', adminApiRoute);
   app.route('/api/admin', followersAdminRoute);
@@ -107,11 +110,14 @@ const app = createApp();
 export { ThreadObject } from './objects/thread-object';
 export { SiteObject } from './objects/site-object';
 export { FollowersObject } from './objects/followers-object';
+export { TeamObject } from './objects/team-object';
 
 export default {
   fetch: app.fetch,
   // Two queues, one handler: a batch of the follow queue holds follow jobs only.
   queue: (batch: MessageBatch<MailJob | FollowJob>, env: Bindings) =>
     isFollowJob(batch.messages[0]?.body) ? handleFollowBatch(batch as MessageBatch<FollowJob>, env) : handleMailBatch(batch as MessageBatch<MailJob>, env),
-  scheduled: (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext) => ctx.waitUntil(Promise.all([runReconciler(env), runFollowing(env)])),
+  // The team's daily digest on its own cron; every 10 minutes the reconciler and following (feeds, digests, stalled sends).
+  scheduled: (controller: ScheduledController, env: Bindings, ctx: ExecutionContext) =>
+    ctx.waitUntil(runScheduled(controller.cron, env, (env) => Promise.all([runReconciler(env), runFollowing(env)]))),
 } satisfies ExportedHandler<Bindings, MailJob | FollowJob>;

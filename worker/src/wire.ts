@@ -227,6 +227,17 @@ export type ErrorCode =
   | 'not_configured'
   | 'storage_unavailable'
   | 'not_published'
+  // The moderation team (issue 12): role boundaries, invitations, passkeys, tokens.
+  | 'forbidden_site'
+  | 'owner_only'
+  | 'read_only'
+  | 'session_required'
+  | 'already_member'
+  | 'not_a_member'
+  | 'invitation_invalid'
+  | 'invitation_used'
+  | 'invitation_expired'
+  | 'passkey_failed'
   | 'internal_error';
 
 /** Every error response: `{"error":{"code","message","field"?}}`. */

@@ -19,15 +19,20 @@ async function submitForm(page: Page, button: Locator, what: string): Promise<vo
 export type DashboardStatus = 'Pending' | 'Approved' | 'Spam' | 'Removed';
 
 /**
- * Opens the moderator dashboard and signs in by typing the token into "Admin token",
- * as a moderator would. Resolves on the pending queue.
+ * Opens the moderator dashboard and signs in as the owner by typing the token into "Admin
+ * token" (under "Owner: sign in with the admin token"), as the owner would. Resolves on the
+ * pending queue.
  */
 export async function signInToDashboard(page: Page, origin: string, adminToken: string): Promise<void> {
   await page.goto(`${origin}/admin`);
+  const ownerSignIn = page.getByText('Owner: sign in with the admin token', { exact: true });
+  if ((await ownerSignIn.count()) > 0 && !(await page.getByLabel('Admin token', { exact: true }).isVisible())) await ownerSignIn.click();
   await page.getByLabel('Admin token', { exact: true }).fill(adminToken);
-  await submitForm(page, page.getByRole('button', { name: 'Sign in', exact: true }), 'Signing in to the dashboard');
+  await submitForm(page, page.getByRole('button', { name: /^Sign in( with the admin token)?$/ }), 'Signing in to the dashboard');
   await page.getByRole('heading', { name: /^Pending comments/ }).waitFor();
 }
+
+export { submitForm };
 
 /**
  * Shows one moderation queue, as a moderator would: through the "Queues" tabs when the

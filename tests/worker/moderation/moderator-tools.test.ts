@@ -187,7 +187,7 @@ describe('webhook notifications and signed links', () => {
     expect(reused.status).toBe(410);
     expect(await reused.text()).toContain('already been used');
     const { entries } = await (await admin('/api/admin/audit')).json<{ entries: { who: string }[] }>();
-    expect(entries[0].who).toBe('signed link');
+    expect(entries[0]).toMatchObject({ who: 'webhook (signed link)', by: 'webhook' });
   });
 
   it('refuses an expired link and a tampered one, and a link cannot act on another comment', async () => {

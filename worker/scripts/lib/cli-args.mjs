@@ -19,7 +19,8 @@ Parley export (.json, from GET /api/admin/export). Safe to run again: nothing is
 
 Where to import (default: the local KV store that \`npm start\` uses):
   --remote URL          a deployed Worker, e.g. https://parley.example.workers.dev
-  --token TOKEN         its admin token (default: $ADMIN_TOKEN; locally: parley-dev-token)
+  --token TOKEN         an API token with write access to the site (dashboard: Your account → API
+                        tokens), or the admin token (default: $ADMIN_TOKEN; locally: parley-dev-token)
   --url URL             a running local server (default: http://127.0.0.1:$PORT, PORT=8787);
                         when none answers, a temporary one is started on the same KV state
   --persist-to DIR      the local KV state for the temporary server (default: .wrangler/state)

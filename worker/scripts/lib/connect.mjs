@@ -12,7 +12,7 @@ import { DEV_ADMIN_TOKEN, probe, probeProblem, startTemporaryWorker } from './lo
 export async function connect(options, { root, say = () => {} }) {
   if (options.remote) {
     const token = options.token ?? process.env.ADMIN_TOKEN;
-    if (!token) throw new Error('--remote needs the admin token: pass --token or set ADMIN_TOKEN.');
+    if (!token) throw new Error('--remote needs a token: pass --token (an API token with write access to the site, made under Your account in the dashboard, or ADMIN_TOKEN), or set ADMIN_TOKEN.');
     const result = await probe(options.remote, token, options.site);
     if (!result.reachable) throw new Error(`${options.remote} could not be reached.`);
     if (result.status !== 200) throw new Error(probeProblem(options.remote, result, options.site));

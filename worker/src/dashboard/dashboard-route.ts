@@ -2,12 +2,18 @@ import { isCommentId } from '../lib/ids';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError, renderError } from '../errors';
-import { endSession, sameOriginRequest, sessionName, startSession, tokenMatches } from '../lib/admin-auth';
+import { endSession, startSession, tokenMatches } from '../lib/admin-auth';
+import { moderator, requireModerator, requireSameOrigin } from './dashboard-auth';
 import { parseStatus, lockSchema } from '../routes/admin-api';
 import { fields, parseField, parseOrThrow } from '../lib/fields';
 import { requireSecrets } from '../lib/secrets';
 import { dashboardPath } from './dashboard-path';
-import { applyBulk, applyStatusAction, banAuthor, currentRecord, editComment, setPinned, setThreadLock, unban, STATUS_ACTIONS, type StatusAction } from '../services/moderating';
+import { applyBulk, applyStatusAction, banAuthor, bansInScope, currentRecord, editComment, locateComment, setPinned, setThreadLock, unban, STATUS_ACTIONS, type StatusAction } from '../services/moderating';
+import { readAudit } from '../services/audit';
+import { coversSite, requireOwner, requireSiteAccess, sitesInScope } from '../team/access';
+import { memberPrincipal, setPrincipal, webhookPrincipal } from '../team/principal';
+import { limitPerClient } from '../lib/rate-limit';
+import { teamDashboardRoute, signInPage } from './team-routes';
 import { QUEUE_PAGE, QUEUE_PAGE_MAX, queueCounts, readQueue, reconcilerRuns } from '../services/queues';
 import { readModerationLink } from '../moderation/links';
 import { mailerFor } from '../mail/mailer';
@@ -15,7 +21,7 @@ import type { CommentStatus } from '../wire';
 import { DASHBOARD_CSS, DASHBOARD_CSS_EXTRA } from './dashboard-css';
 import { DASHBOARD_JS } from './dashboard-js';
 import { followersDashboardRoute } from './followers-route';
-import { outboxPage, auditPage, bansPage, commentCard, confirmLinkPage, editPage, loginPage, messagePage, queuePage, STATUS_LABELS } from './views';
+import { outboxPage, auditPage, bansPage, commentCard, confirmLinkPage, editPage, messagePage, queuePage, STATUS_LABELS } from './views';
 
 /**
  * The moderator dashboard at `/admin`: server-rendered HTML forms that work without script;
@@ -26,7 +32,7 @@ export const dashboardRoute = new Hono<AppEnv>();
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
@@ -39,7 +45,8 @@ dashboardRoute.use('*', async (c, next) => {
 });
 
 dashboardRoute.onError((error, c) => {
-  if (error instanceof ApiError) {
+  // The passkey script's calls ask for JSON: they get the API's error shape, which it shows.
+  if (error instanceof ApiError && !c.req.header('accept')?.includes('application/json')) {
     c.status(error.status);
     return c.html(messagePage('Something is not right', error.message));
   }
@@ -60,23 +67,13 @@ dashboardRoute.get('/dashboard.js', (c) => {
   return c.body(DASHBOARD_JS);
 });
 
-/** Every state change must come from the dashboard's own pages. */
-function requireSameOrigin(c: Context<AppEnv>): void {
-  if (!sameOriginRequest(c)) throw new ApiError(403, 'forbidden_origin', 'This form must be sent from the dashboard itself.');
-}
 
-/** The signed-in moderator, or null (the caller shows the sign-in form). */
-async function moderator(c: Context<AppEnv>): Promise<string | null> {
-  const name = await sessionName(c);
-  if (name) c.set('actor', `${name} (dashboard)`);
-  return name;
-}
+// Sign-in attempts, whatever the way (admin token, passkey, email link, invitation), are counted per client.
+const signInLimit = limitPerClient({ binding: 'SIGNIN_RATE_LIMITER', name: 'sign-in attempts', methods: ['POST'] });
+for (const path of ['/login', '/passkeys/sign-in/*', '/sign-in-link', '/sign-in/*', '/join/*']) dashboardRoute.use(path, requireSecrets(), signInLimit);
 
-async function requireModerator(c: Context<AppEnv>): Promise<string> {
-  const name = await moderator(c);
-  if (!name) throw new ApiError(401, 'unauthorized', 'Your session has ended. Sign in again.');
-  return name;
-}
+// Accounts, passkeys, sessions, tokens, the team (team-routes.ts).
+dashboardRoute.route('/', teamDashboardRoute);
 
 /** Where to go back to after a form: the dashboard page the form was on (see {@link dashboardPath}). */
 function backTo(c: Context<AppEnv>, form: Record<string, unknown>, done: string): string {
@@ -86,8 +83,8 @@ function backTo(c: Context<AppEnv>, form: Record<string, unknown>, done: string)
 }
 
 dashboardRoute.get('/', async (c) => {
-  const name = await moderator(c);
-  if (!name) return c.html(loginPage());
+  const viewer = await moderator(c);
+  if (!viewer) return c.html(await signInPage(c));
   const status = parseStatus(c.req.query('status'));
   const cursor = c.req.query('cursor');
   const limit = Number(c.req.query('limit'));
@@ -103,10 +100,10 @@ dashboardRoute.get('/', async (c) => {
   const back = `/admin${new URL(c.req.url).search.replace(/([?&])done=[^&]*&?/, '$1').replace(/[?&]$/, '')}`;
   return c.html(
     queuePage({
-      name,
+      viewer,
       filter,
       counts,
-      sites: [...c.var.sites.values()],
+      sites: sitesInScope(c),
       notice: c.req.query('done'),
       cards: queue.comments.map((record) => commentCard(record, c.var.sites.get(record.site), back)),
       back,
@@ -116,22 +113,28 @@ dashboardRoute.get('/', async (c) => {
   );
 });
 
+/**
+ * The owner's ADMIN_TOKEN: the first sign-in makes the owner's account (name and email from the
+ * form); later, it is the break-glass way in. Sessions it starts end when the token is rotated.
+ */
 dashboardRoute.post('/login', async (c) => {
   requireSameOrigin(c);
   const form = await c.req.parseBody();
   const token = typeof form.token === 'string' ? form.token : '';
-  const name = typeof form.name === 'string' ? form.name.replace(/\s+/g, ' ').trim() : '';
+  const name = typeof form.name === 'string' ? form.name.replace(/\s+/g, ' ').trim().slice(0, 64) : '';
+  const email = typeof form.email === 'string' && form.email.trim() ? parseField(fields.requiredEmail, form.email, 'email') : null;
   if (!token || !(await tokenMatches(c, token))) {
     c.status(401);
-    return c.html(loginPage('That admin token is not right.'));
+    return c.html(await signInPage(c, 'That admin token is not right.'));
   }
-  await startSession(c, name || 'moderator');
+  const owner = await c.var.stores.team.read((team) => team.ensureOwner({ name: name || 'Owner', email }));
+  await startSession(c, owner, 'admin-token');
   return c.redirect('/admin', 303);
 });
 
 dashboardRoute.post('/logout', async (c) => {
   requireSameOrigin(c);
-  endSession(c);
+  await endSession(c);
   return c.redirect('/admin', 303);
 });
 
@@ -161,6 +164,7 @@ dashboardRoute.post('/bulk', async (c) => {
 dashboardRoute.get('/comments/:id/edit', async (c) => {
   await requireModerator(c);
   const record = await currentRecord(c, c.req.param('id'));
+  requireSiteAccess(c, record.site, 'read');
   return c.html(editPage(record, dashboardPath(c.req.query('back'))));
 });
 
@@ -202,9 +206,9 @@ dashboardRoute.post('/threads/lock', async (c) => {
 });
 
 dashboardRoute.get('/bans', async (c) => {
-  const name = await moderator(c);
-  if (!name) return c.html(loginPage());
-  return c.html(bansPage(name, await c.var.stores.moderation.listBans(), c.req.query('done')));
+  const viewer = await moderator(c);
+  if (!viewer) return c.html(await signInPage(c));
+  return c.html(bansPage(viewer, bansInScope(c, await c.var.stores.moderation.listBans()), c.req.query('done')));
 });
 
 dashboardRoute.post('/bans/:kind/:hash/delete', async (c) => {
@@ -212,22 +216,34 @@ dashboardRoute.post('/bans/:kind/:hash/delete', async (c) => {
   await requireModerator(c);
   const kind = c.req.param('kind');
   if (kind !== 'email' && kind !== 'ip') throw new ApiError(404, 'not_found', 'No such ban.');
-  await unban(c, kind, c.req.param('hash'));
+  const form = await c.req.parseBody();
+  await unban(c, kind, c.req.param('hash'), typeof form.site === 'string' && form.site ? form.site : undefined);
   return c.redirect('/admin/bans?done=Ban+lifted.', 303);
 });
 
+/** The audit log of the moderator's sites, filtered by moderator and site, and the reconciler's status of those sites. */
 dashboardRoute.get('/audit', async (c) => {
-  const name = await moderator(c);
-  if (!name) return c.html(loginPage());
-  const [entries, reconciler] = await Promise.all([c.var.stores.audit.read(), reconcilerRuns(c, 1)]);
-  return c.html(auditPage(name, entries, reconciler));
+  const viewer = await moderator(c);
+  if (!viewer) return c.html(await signInPage(c));
+  const by = c.req.query('by') || undefined;
+  const site = c.req.query('site') || undefined;
+  const cursor = c.req.query('cursor') || undefined;
+  const [{ entries, next }, reconciler, members] = await Promise.all([
+    readAudit(c, { by, site, cursor }),
+    reconcilerRuns(c, 1, site),
+    c.var.stores.team.read((team) => team.members()),
+  ]);
+  const nextUrl = next ? `/admin/audit?${new URLSearchParams({ ...(by ? { by } : {}), ...(site ? { site } : {}), cursor: next }).toString()}` : null;
+  return c.html(auditPage(viewer, entries, reconciler, { members: members.map(({ id, name }) => ({ id, name })), sites: sitesInScope(c), by, site, next: nextUrl }));
 });
 
+/** The development mail catcher: the owner's only (it holds every reader's and moderator's mail, sign-in links included). */
 dashboardRoute.get('/outbox', async (c) => {
-  const name = await moderator(c);
-  if (!name) return c.html(loginPage());
+  const viewer = await moderator(c);
+  if (!viewer) return c.html(await signInPage(c));
+  requireOwner(c);
   const entries = await c.var.stores.outbox.read();
-  return c.html(outboxPage(name, entries, mailerFor(c.env, c.env.PARLEY_KV, c.var.outbound).name));
+  return c.html(outboxPage(viewer, entries, mailerFor(c.env, c.env.PARLEY_KV, c.var.outbound).name));
 });
 
 /**
@@ -253,7 +269,16 @@ dashboardRoute.post('/act/:signed', async (c) => {
   requireSameOrigin(c);
   const link = await readModerationLink(c.env, c.req.param('signed'));
   if (await c.var.stores.moderation.linkUsed(link.n)) throw new ApiError(410, 'link_used', 'This link has already been used.');
-  c.set('actor', 'signed link');
+  // The link acts as the moderator it was mailed to, while they still moderate the comment's site; a webhook's as "webhook".
+  const where = await locateComment(c, link.c);
+  if (link.m) {
+    const member = await c.var.stores.team.read((team) => team.member(link.m!));
+    const principal = member ? memberPrincipal(member, 'signed-link') : null;
+    if (!principal || !coversSite(principal, where.site)) throw new ApiError(403, 'forbidden_site', 'This link was sent to someone who no longer moderates this site.');
+    setPrincipal(c, principal);
+  } else {
+    setPrincipal(c, webhookPrincipal(where.site));
+  }
   let record;
   try {
     // The thread's object applies it only if the comment is still as it was when the link was sent.

@@ -1,7 +1,9 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../errors';
-import { sameOriginRequest, sessionName } from '../lib/admin-auth';
+import { moderator, requireModerator, requireSameOrigin } from './dashboard-auth';
+import { requireSiteAccess, sitesInScope } from '../team/access';
+import { signInPage } from './team-routes';
 import { parseOrThrow } from '../lib/fields';
 import type { FollowerStatus } from '../objects/followers/protocol';
 import type { SiteConfig } from '../config/sites';
@@ -10,7 +12,6 @@ import { announcePost, importFollowerList, removeFollower, retrySend } from '../
 import { announceSchema } from '../routes/followers-admin';
 import { dashboardPath } from './dashboard-path';
 import { followersPage, postsPage } from './followers-views';
-import { loginPage } from './views';
 
 /**
  * The dashboard's Followers page (count, confirmed and pending, search, remove, CSV export and
@@ -21,25 +22,23 @@ export const followersDashboardRoute = new Hono<AppEnv>();
 
 const STATUSES: readonly (FollowerStatus | 'suppressed')[] = ['pending', 'confirmed', 'bounced', 'complained', 'suppressed'];
 
-async function signedIn(c: Context<AppEnv>): Promise<string | null> {
-  const name = await sessionName(c);
-  if (name) c.set('actor', `${name} (dashboard)`);
-  return name;
-}
-
 /** A form post: from the dashboard's own pages, by a signed-in moderator. */
 async function formGuard(c: Context<AppEnv>): Promise<void> {
-  if (!sameOriginRequest(c)) throw new ApiError(403, 'forbidden_origin', 'This form must be sent from the dashboard itself.');
-  if (!(await signedIn(c))) throw new ApiError(401, 'unauthorized', 'Your session has ended. Sign in again.');
+  requireSameOrigin(c);
+  await requireModerator(c);
 }
 
-/** The site a page or form names, or the first configured one. */
+/** The site a page or form names (403 if it is not the moderator's), or the first of theirs. */
 function chosenSite(c: Context<AppEnv>, id: unknown): SiteConfig {
-  const sites = [...c.var.sites.values()];
-  if (sites.length === 0) throw new ApiError(404, 'unknown_site', 'No site is configured on this server.');
-  if (typeof id !== 'string' || id === '') return sites[0];
-  const site = c.var.sites.get(id);
-  if (!site) throw new ApiError(404, 'unknown_site', `No site "${id}" is configured on this server.`);
+  const sites = sitesInScope(c, typeof id === 'string' && id !== '' ? id : undefined);
+  if (sites.length === 0) throw new ApiError(404, 'unknown_site', 'No site is configured on this server that you moderate.');
+  return sites[0];
+}
+
+/** {@link chosenSite}, for a form that changes something: the moderator must be able to write there. */
+function siteToChange(c: Context<AppEnv>, id: unknown): SiteConfig {
+  const site = chosenSite(c, id);
+  requireSiteAccess(c, site.id, 'write');
   return site;
 }
 
@@ -50,8 +49,8 @@ function back(c: Context<AppEnv>, to: string, done: string): Response {
 }
 
 followersDashboardRoute.get('/followers', async (c) => {
-  const name = await signedIn(c);
-  if (!name) return c.html(loginPage());
+  const viewer = await moderator(c);
+  if (!viewer) return c.html(await signInPage(c));
   const site = chosenSite(c, c.req.query('site'));
   const status = STATUSES.find((one) => one === c.req.query('status'));
   const q = c.req.query('q')?.trim() || undefined;
@@ -62,11 +61,11 @@ followersDashboardRoute.get('/followers', async (c) => {
   ]);
   const url = new URL(c.req.url);
   url.searchParams.delete('done');
-  return c.html(followersPage({ name, sites: [...c.var.sites.values()], site, counts, followers: page.followers, status, q, next: page.next, notice: c.req.query('done'), back: `${url.pathname}${url.search}` }));
+  return c.html(followersPage({ viewer, sites: sitesInScope(c), site, counts, followers: page.followers, status, q, next: page.next, notice: c.req.query('done'), back: `${url.pathname}${url.search}` }));
 });
 
 followersDashboardRoute.get('/followers.csv', async (c) => {
-  if (!(await signedIn(c))) throw new ApiError(401, 'unauthorized', 'Sign in to the dashboard first.');
+  await requireModerator(c);
   const site = chosenSite(c, c.req.query('site'));
   const all = [];
   let after: string | undefined;
@@ -84,7 +83,7 @@ followersDashboardRoute.get('/followers.csv', async (c) => {
 followersDashboardRoute.post('/followers/remove', async (c) => {
   await formGuard(c);
   const form = await c.req.parseBody();
-  const site = chosenSite(c, form.site);
+  const site = siteToChange(c, form.site);
   const id = String(form.id ?? '');
   if (!/^[0-9a-f]{32}$/.test(id)) throw new ApiError(400, 'invalid_request', 'Choose a follower to remove.');
   const removed = await removeFollower(c, site, { emailHash: id });
@@ -94,7 +93,7 @@ followersDashboardRoute.post('/followers/remove', async (c) => {
 followersDashboardRoute.post('/followers/import', async (c) => {
   await formGuard(c);
   const form = await c.req.parseBody();
-  const site = chosenSite(c, form.site);
+  const site = siteToChange(c, form.site);
   const file = form.file instanceof File && form.file.size > 0 ? await form.file.text() : '';
   const text = [file, typeof form.list === 'string' ? form.list : ''].filter((part) => part.trim()).join('\n');
   if (!text.trim()) return back(c, `/admin/followers?site=${site.id}`, 'Choose a file or paste addresses first.');
@@ -106,17 +105,17 @@ followersDashboardRoute.post('/followers/import', async (c) => {
 });
 
 followersDashboardRoute.get('/posts', async (c) => {
-  const name = await signedIn(c);
-  if (!name) return c.html(loginPage());
+  const viewer = await moderator(c);
+  if (!viewer) return c.html(await signInPage(c));
   const site = chosenSite(c, c.req.query('site'));
   const [activity, feed] = await Promise.all([c.var.stores.followers.call(site.id, (stub) => stub.activity(site.id, { limit: 50 })), c.var.stores.followers.call(site.id, (stub) => stub.feedState(site.id))]);
-  return c.html(postsPage({ name, sites: [...c.var.sites.values()], site, posts: activity.posts, sends: activity.sends, feed, notice: c.req.query('done') }));
+  return c.html(postsPage({ viewer, sites: sitesInScope(c), site, posts: activity.posts, sends: activity.sends, feed, notice: c.req.query('done') }));
 });
 
 followersDashboardRoute.post('/posts/announce', async (c) => {
   await formGuard(c);
   const form = await c.req.parseBody();
-  const site = chosenSite(c, form.site);
+  const site = siteToChange(c, form.site);
   const input = parseOrThrow(announceSchema, { url: form.url, title: form.title, summary: typeof form.summary === 'string' ? form.summary : '' });
   const result = await announcePost(c, site, { ...input, publishedAt: null });
   return back(c, `/admin/posts?site=${site.id}`, result.created ? `“${result.post.title}” is being mailed to the followers.` : `“${result.post.title}” was already known: nobody is mailed again.`);
@@ -125,7 +124,7 @@ followersDashboardRoute.post('/posts/announce', async (c) => {
 followersDashboardRoute.post('/posts/retry', async (c) => {
   await formGuard(c);
   const form = await c.req.parseBody();
-  const site = chosenSite(c, form.site);
+  const site = siteToChange(c, form.site);
   const send = Number(form.send);
   if (!Number.isInteger(send) || send < 1) throw new ApiError(400, 'invalid_request', 'Choose a send to retry.');
   const queued = await retrySend(c, site, send);

@@ -1,7 +1,7 @@
 import { html, raw } from 'hono/html';
 import type { SiteConfig } from '../config/sites';
 import type { FeedState, Follower, FollowerCounts, FollowerStatus, PostWithSend, SendState } from '../objects/followers/protocol';
-import { nav, page } from './views';
+import { nav, page, type Viewer } from './views';
 
 /**
  * The dashboard's Followers and Posts pages (server-rendered like the rest of the dashboard: every
@@ -25,7 +25,7 @@ function when(iso: string | null): string {
 }
 
 export interface FollowersPageData {
-  name: string;
+  viewer: Viewer;
   sites: SiteConfig[];
   site: SiteConfig;
   counts: FollowerCounts;
@@ -46,7 +46,7 @@ export function followersPage(data: FollowersPageData) {
   const nextParams = data.next ? new URLSearchParams({ site: site.id, ...(data.status ? { status: data.status } : {}), ...(data.q ? { q: data.q } : {}), cursor: data.next }) : null;
   return page(
     'Followers',
-    html`${nav(data.name, 'followers')}
+    html`${nav(data.viewer, 'followers')}
 <main>
 <h1>Followers of ${site.name} <span class="count">(${counts.confirmed} confirmed)</span></h1>
 ${siteChooser('/admin/followers', data.sites, site)}
@@ -118,7 +118,7 @@ function retryButton(site: SiteConfig, send: SendState | null) {
 }
 
 export interface PostsPageData {
-  name: string;
+  viewer: Viewer;
   sites: SiteConfig[];
   site: SiteConfig;
   posts: PostWithSend[];
@@ -131,7 +131,7 @@ export function postsPage(data: PostsPageData) {
   const { site, feed } = data;
   return page(
     'Posts',
-    html`${nav(data.name, 'posts')}
+    html`${nav(data.viewer, 'posts')}
 <main>
 <h1>Posts of ${site.name}</h1>
 ${siteChooser('/admin/posts', data.sites, site)}

@@ -21,7 +21,7 @@ export const STATUS_LABELS: Record<CommentStatus, string> = {
 };
 
 /** The page shell: no inline script or style anywhere (the CSP forbids both). */
-export function page(title: string, body: Html, options: { script?: boolean } = {}) {
+export function page(title: string, body: Html, options: { script?: boolean; passkeys?: boolean } = {}) {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -32,6 +32,7 @@ export function page(title: string, body: Html, options: { script?: boolean } = 
 <link rel="stylesheet" href="/admin/dashboard.css">
 <link rel="icon" href="/admin/favicon.svg" type="image/svg+xml">
 ${options.script ? html`<script src="/admin/dashboard.js" defer></script>` : ''}
+${options.passkeys ? html`<script src="/admin/passkeys.js" defer></script>` : ''}
 </head>
 <body>
 ${body}
@@ -43,31 +44,69 @@ export function messagePage(title: string, message: string) {
   return page(title, html`<main class="narrow"><h1>${title}</h1><p>${message}</p><p><a href="/admin">Go to the dashboard</a></p></main>`);
 }
 
-export function loginPage(error?: string) {
+/**
+ * The sign-in page: a passkey (the script unhides its button where the browser supports
+ * passkeys), a sign-in link by email, and, for the owner, ADMIN_TOKEN (the first sign-in, and
+ * break-glass). The first sign-in with the token makes the owner's account from name and email.
+ */
+export function loginPage(error?: string, options: { ownerExists?: boolean; notice?: string } = {}) {
   return page(
     'Sign in',
     html`<main class="narrow">
 <h1>Parley moderation</h1>
-<form method="post" action="/admin/login" class="stack">
-  ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-  <label for="token">Admin token</label>
-  <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
-  <label for="name">Your name <span class="hint">(shown in the audit log)</span></label>
-  <input id="name" name="name" type="text" autocomplete="nickname" maxlength="40">
-  <button type="submit" class="primary">Sign in</button>
-</form>
+${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
+<section aria-labelledby="with-passkey">
+  <h2 id="with-passkey">Sign in with a passkey</h2>
+  <button type="button" class="primary" data-passkey="sign-in" hidden>Sign in with a passkey</button>
+  <p id="passkey-status" role="status" class="hint">Use the passkey you registered on this dashboard.</p>
+</section>
+<section aria-labelledby="with-link">
+  <h2 id="with-link">Or get a sign-in link by email</h2>
+  <form method="post" action="/admin/sign-in-link" class="stack">
+    <label for="link-email">Your email address</label>
+    <input id="link-email" name="email" type="email" autocomplete="email" required>
+    <button type="submit">Email me a sign-in link</button>
+  </form>
+</section>
+<details class="owner-token"${error === 'That admin token is not right.' ? raw(' open') : ''}>
+  <summary>Owner: sign in with the admin token</summary>
+  <form method="post" action="/admin/login" class="stack">
+    <label for="token">Admin token</label>
+    <input id="token" name="token" type="password" autocomplete="current-password" required>
+    ${
+      options.ownerExists
+        ? html`<p class="hint">The admin token is the owner’s break-glass credential: register a passkey once signed in.</p>`
+        : html`<label for="name">Your name <span class="hint">(the owner’s account is made now, shown in the audit log)</span></label>
+    <input id="name" name="name" type="text" autocomplete="name" maxlength="64">
+    <label for="owner-email">Your email address <span class="hint">(for sign-in links and notifications)</span></label>
+    <input id="owner-email" name="email" type="email" autocomplete="email">`
+    }
+    <button type="submit">Sign in with the admin token</button>
+  </form>
+</details>
 </main>`,
+    { passkeys: true },
   );
 }
 
-export function nav(name: string, current: string) {
+/** Who is looking at a page: their name, and whether they are the owner (the Team and Outbox pages are the owner's). */
+export interface Viewer {
+  name: string;
+  owner: boolean;
+}
+
+export function nav(viewer: Viewer, current: string) {
   const link = (href: string, label: string, id: string) => html`<a href="${href}"${id === current ? raw(' aria-current="page"') : ''}>${label}</a>`;
   return html`<header class="top">
   <a class="brand" href="/admin">Parley moderation</a>
-  <nav aria-label="Dashboard">${link('/admin', 'Queue', 'queue')} ${link('/admin/bans', 'Bans', 'bans')} ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/outbox', 'Outbox', 'outbox')} ${link('/admin/followers', 'Followers', 'followers')} ${link('/admin/posts', 'Posts', 'posts')}</nav>
-  <form method="post" action="/admin/logout"><span class="who">${name}</span> <button type="submit">Sign out</button></form>
+  <nav aria-label="Dashboard">${link('/admin', 'Queue', 'queue')} ${link('/admin/bans', 'Bans', 'bans')} ${link('/admin/audit', 'Audit log', 'audit')} ${viewer.owner ? html`${link('/admin/team', 'Team', 'team')} ${link('/admin/outbox', 'Outbox', 'outbox')} ` : ''}${link('/admin/followers', 'Followers', 'followers')} ${link('/admin/posts', 'Posts', 'posts')} ${link('/admin/account', 'Your account', 'account')}</nav>
+  <form method="post" action="/admin/logout"><span class="who">${viewer.name}</span> <button type="submit">Sign out</button></form>
 </header>`;
 }
+
+/** The navigation bar, for pages built elsewhere (team-views.ts). */
+export { nav as dashboardNav };
 
 function queueUrl(filter: QueueFilter, changes: Partial<QueueFilter>): string {
   const params = new URLSearchParams();
@@ -79,7 +118,7 @@ function queueUrl(filter: QueueFilter, changes: Partial<QueueFilter>): string {
 }
 
 export interface QueuePageData {
-  name: string;
+  viewer: Viewer;
   filter: QueueFilter;
   counts: Record<CommentStatus, number>;
   sites: SiteConfig[];
@@ -97,7 +136,7 @@ export function queuePage(data: QueuePageData) {
   const statuses = Object.keys(STATUS_LABELS) as CommentStatus[];
   return page(
     `${STATUS_LABELS[filter.status]} comments`,
-    html`${nav(data.name, 'queue')}
+    html`${nav(data.viewer, 'queue')}
 <main>
 <nav class="tabs" aria-label="Queues">
   ${statuses.map(
@@ -225,10 +264,10 @@ export function editPage(record: CommentRecord, back: string) {
   );
 }
 
-export function bansPage(name: string, bans: Ban[], notice?: string) {
+export function bansPage(viewer: Viewer, bans: Ban[], notice?: string) {
   return page(
     'Bans',
-    html`${nav(name, 'bans')}
+    html`${nav(viewer, 'bans')}
 <main>
 <h1>Bans <span class="count">(${bans.length})</span></h1>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
@@ -236,11 +275,11 @@ ${
   bans.length === 0
     ? html`<p class="empty">No one is banned. Ban an email or an IP from a comment in the queue.</p>`
     : html`<table>
-<thead><tr><th scope="col">Who</th><th scope="col">Kind</th><th scope="col">Reason</th><th scope="col">By</th><th scope="col">Until</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<thead><tr><th scope="col">Who</th><th scope="col">Kind</th><th scope="col">Where</th><th scope="col">Reason</th><th scope="col">By</th><th scope="col">Until</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>
 ${bans.map(
-  (ban) => html`<tr><td>${ban.label}</td><td>${ban.kind}</td><td>${ban.reason}</td><td>${ban.by}</td><td>${ban.until ? ban.until.slice(0, 16).replace('T', ' ') : 'forever'}</td>
-<td><form method="post" action="/admin/bans/${ban.kind}/${ban.hash}/delete"><button type="submit">Lift ban</button></form></td></tr>`,
+  (ban) => html`<tr><td>${ban.label}</td><td>${ban.kind}</td><td>${ban.site ?? 'every site'}</td><td>${ban.reason}</td><td>${ban.by}</td><td>${ban.until ? ban.until.slice(0, 16).replace('T', ' ') : 'forever'}</td>
+<td><form method="post" action="/admin/bans/${ban.kind}/${ban.hash}/delete">${ban.site ? html`<input type="hidden" name="site" value="${ban.site}">` : ''}<button type="submit">Lift ban</button></form></td></tr>`,
 )}
 </tbody></table>`
 }
@@ -249,10 +288,20 @@ ${bans.map(
   );
 }
 
-export function auditPage(name: string, entries: AuditEntry[], reconciler: { site: string; runs: ReconcileRun[] }[] = []) {
+export interface AuditFilters {
+  /** Members to filter by: id and name. */
+  members: { id: string; name: string }[];
+  sites: SiteConfig[];
+  by?: string;
+  site?: string;
+  /** The link to the next page of entries, or null. */
+  next: string | null;
+}
+
+export function auditPage(viewer: Viewer, entries: AuditEntry[], reconciler: { site: string; runs: ReconcileRun[] }[] = [], filters?: AuditFilters) {
   return page(
     'Audit log',
-    html`${nav(name, 'audit')}
+    html`${nav(viewer, 'audit')}
 <main>
 <h1>Audit log</h1>
 <section aria-labelledby="reconciler">
@@ -269,6 +318,25 @@ export function auditPage(name: string, entries: AuditEntry[], reconciler: { sit
 </section>
 <h2>Moderation</h2>
 ${
+  filters
+    ? html`<form class="filters" method="get" action="/admin/audit" role="search">
+  <label for="audit-by">Moderator</label>
+  <select id="audit-by" name="by">
+    <option value="">Anyone</option>
+    ${filters.members.map((member) => html`<option value="${member.id}"${member.id === filters.by ? raw(' selected') : ''}>${member.name}</option>`)}
+    <option value="webhook"${filters.by === 'webhook' ? raw(' selected') : ''}>Webhook links</option>
+    <option value="admin-token"${filters.by === 'admin-token' ? raw(' selected') : ''}>Admin token</option>
+  </select>
+  <label for="audit-site">Site</label>
+  <select id="audit-site" name="site">
+    <option value="">All your sites</option>
+    ${filters.sites.map((site) => html`<option value="${site.id}"${site.id === filters.site ? raw(' selected') : ''}>${site.name}</option>`)}
+  </select>
+  <button type="submit">Filter</button>
+</form>`
+    : ''
+}
+${
   entries.length === 0
     ? html`<p class="empty">No moderation yet.</p>`
     : html`<table>
@@ -280,6 +348,7 @@ ${entries.map(
 )}
 </tbody></table>`
 }
+${filters?.next ? html`<p class="pager"><a href="${filters.next}" rel="next">Older entries</a></p>` : ''}
 </main>`,
   );
 }
@@ -303,10 +372,10 @@ export function confirmLinkPage(record: CommentRecord, action: 'approve' | 'remo
 }
 
 /** The development mail catcher: every message the outbox mailer kept. */
-export function outboxPage(name: string, entries: OutboxEntry[], mailer: string) {
+export function outboxPage(viewer: Viewer, entries: OutboxEntry[], mailer: string) {
   return page(
     'Outbox',
-    html`${nav(name, 'outbox')}
+    html`${nav(viewer, 'outbox')}
 <main>
 <h1>Outbox <span class="count">(${entries.length})</span></h1>
 <p class="hint">${

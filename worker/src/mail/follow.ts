@@ -24,7 +24,9 @@ import { inert } from '../lib/plain-text';
 export type MailJob =
   | { type: 'confirm'; site: string; thread: string; emailHash: string; target: string; origin: string }
   | { type: 'notify'; site: string; thread: string; commentId: string; origin: string }
-  | { type: 'send'; site: string; thread: string; emailHash: string; target: string; commentId: string; origin: string };
+  | { type: 'send'; site: string; thread: string; emailHash: string; target: string; commentId: string; origin: string }
+  /** A message composed already, to one address: the team's invitations, sign-in links and notifications (team/team-mail.ts). */
+  | { type: 'direct'; message: MailMessage };
 
 /** Jobs queued by a release before thread objects: they name subscriptions by KV key. */
 type LegacyMailJob = { type: 'confirm'; key: string; origin: string } | { type: 'notify'; commentId: string; origin: string } | { type: 'send'; key: string; commentId: string; origin: string };
@@ -109,6 +111,7 @@ export interface MailDeps {
 
 /** Runs one mail job. Throws on a failure worth retrying (the queue retries with backoff). */
 export async function runMailJob(queued: MailJob | LegacyMailJob, deps: MailDeps): Promise<void> {
+  if (queued.type === 'direct') return mailerFor(deps.env, deps.env.PARLEY_KV, deps.outbound).send(queued.message);
   const job = await currentJob(queued, deps.stores);
   if (!job) return;
   const { env, stores } = deps;
@@ -143,7 +146,7 @@ export async function runMailJob(queued: MailJob | LegacyMailJob, deps: MailDeps
 }
 
 /** A job as this release runs it (jobs queued before thread objects are translated), or null when it names nothing any more. */
-async function currentJob(job: MailJob | LegacyMailJob, stores: Stores): Promise<MailJob | null> {
+async function currentJob(job: Exclude<MailJob, { type: 'direct' }> | LegacyMailJob, stores: Stores): Promise<Exclude<MailJob, { type: 'direct' }> | null> {
   if ('site' in job) return job;
   if (job.type === 'notify') {
     const where = await stores.records.locate(job.commentId);

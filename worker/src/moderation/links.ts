@@ -18,6 +18,11 @@ export interface LinkPayload {
   n: string;
   /** The comment's status when the link was made: the link acts only while it is still so. */
   s?: CommentStatus;
+  /**
+   * The member the link was mailed to: it acts as them (and only while they still moderate the
+   * comment's site). Absent: a link posted to the site's webhook, which acts as "webhook".
+   */
+  m?: string;
 }
 
 /** How long a notification's links work. */
@@ -33,15 +38,15 @@ export const LINK_TTL_SECONDS = 7 * 86_400;
  * await moderationLink(env, 'https://comments.example', id, 'approve', 'pending')
  * // 'https://comments.example/admin/act/eyJjIjoi….3f9a…'
  */
-export async function moderationLink(env: Bindings, origin: string, commentId: string, action: LinkAction, status?: CommentStatus, now = Date.now()): Promise<string> {
-  const payload: LinkPayload = { c: commentId, a: action, e: Math.floor(now / 1000) + LINK_TTL_SECONDS, n: newToken().slice(0, 16), ...(status ? { s: status } : {}) };
+export async function moderationLink(env: Bindings, origin: string, commentId: string, action: LinkAction, status?: CommentStatus, now = Date.now(), memberId?: string): Promise<string> {
+  const payload: LinkPayload = { c: commentId, a: action, e: Math.floor(now / 1000) + LINK_TTL_SECONDS, n: newToken().slice(0, 16), ...(status ? { s: status } : {}), ...(memberId ? { m: memberId } : {}) };
   return `${origin}/admin/act/${await sign(signingKey(env), 'link', payload)}`;
 }
 
 /** Checks a link's signature and expiry, or throws `link_invalid` / `link_expired`. */
 export async function readModerationLink(env: Bindings, signed: string): Promise<LinkPayload> {
   const payload = await verify<LinkPayload>(signingKey(env), 'link', signed);
-  if (!payload || typeof payload.c !== 'string' || (payload.a !== 'approve' && payload.a !== 'remove') || typeof payload.e !== 'number' || typeof payload.n !== 'string') {
+  if (!payload || typeof payload.c !== 'string' || (payload.a !== 'approve' && payload.a !== 'remove') || typeof payload.e !== 'number' || typeof payload.n !== 'string' || (payload.m !== undefined && typeof payload.m !== 'string')) {
     throw new ApiError(403, 'link_invalid', 'This moderation link is not valid.');
   }
   if (payload.e * 1000 < Date.now()) throw new ApiError(410, 'link_expired', 'This moderation link has expired. Moderate from the dashboard instead.');

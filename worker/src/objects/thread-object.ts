@@ -182,7 +182,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     if (typeof status !== 'string') return status;
     if (status === current.status) return { before: current, after: current, changed: false, notifyFollowers: false };
     const updated = withStatus(current, status, now);
-    this.change(current, updated, purgeAt(status, input.keepDays, now), { who: input.actor, action: input.action, detail: `${current.author}: ${current.status} → ${status}` });
+    this.change(current, updated, purgeAt(status, input.keepDays, now), { who: input.actor, by: input.actorId, action: input.action, detail: `${current.author}: ${current.status} → ${status}` });
     return { before: current, after: updated, changed: true, notifyFollowers: this.notifyFollowers(current, updated) };
   }
 
@@ -193,22 +193,22 @@ export class ThreadObject extends DurableObject<Bindings> {
     const now = Date.now();
     let updated: CommentRecord = { ...current, author: input.author, body: input.body, html: input.html, editedBy: input.actor, updatedAt: nextUpdatedAt(current, now) };
     if (input.approve) updated = { ...withStatus(updated, 'approved', now), updatedAt: updated.updatedAt };
-    this.commit(current, updated, purgeAt(updated.status, input.keepDays, now), { who: input.actor, action: input.approve ? 'edit+approve' : 'edit', detail: current.author });
+    this.commit(current, updated, purgeAt(updated.status, input.keepDays, now), { who: input.actor, by: input.actorId, action: input.approve ? 'edit+approve' : 'edit', detail: current.author });
     return { ok: true, before: current, after: updated, changed: true, notifyFollowers: this.notifyFollowers(current, updated), ...(await this.publish()) };
   }
 
-  async setLocked(ref: ThreadRef, input: { locked: boolean; actor: string }): Promise<ThreadResult<Publication>> {
+  async setLocked(ref: ThreadRef, input: { locked: boolean; actor: string; actorId?: string }): Promise<ThreadResult<Publication>> {
     await this.ready(ref);
     this.ctx.storage.transactionSync(() => {
       this.state.setMeta('locked', input.locked);
       this.state.nextRev();
       this.state.markDirty(artifact.view, artifact.thread);
-      this.audit({ who: input.actor, action: input.locked ? 'lock' : 'unlock' });
+      this.audit({ who: input.actor, by: input.actorId, action: input.locked ? 'lock' : 'unlock' });
     });
     return { ok: true, ...(await this.publish()) };
   }
 
-  async setPinned(ref: ThreadRef, input: { id: string; pinned: boolean; actor: string }): Promise<ThreadResult<{ record: CommentRecord } & Publication>> {
+  async setPinned(ref: ThreadRef, input: { id: string; pinned: boolean; actor: string; actorId?: string }): Promise<ThreadResult<{ record: CommentRecord } & Publication>> {
     await this.ready(ref);
     const row = this.state.row(input.id);
     if (!row) return fail(refusal(404, 'not_found', 'No comment with that id.'));
@@ -219,7 +219,7 @@ export class ThreadObject extends DurableObject<Bindings> {
       this.state.nextRev();
       this.state.markDirty(artifact.view, artifact.thread);
       this.markPlace(row);
-      this.audit({ who: input.actor, action: input.pinned ? 'pin' : 'unpin', commentId: input.id, detail: record.author });
+      this.audit({ who: input.actor, by: input.actorId, action: input.pinned ? 'pin' : 'unpin', commentId: input.id, detail: record.author });
     });
     return { ok: true, record, ...(await this.publish()) };
   }
@@ -571,7 +571,7 @@ export class ThreadObject extends DurableObject<Bindings> {
   }
 
   /** Saves a new version of a comment and marks what it changes for publication. */
-  private change(before: CommentRecord | null, after: CommentRecord, purge: number | null, audit: { who: string; action: string; detail?: string } | null): void {
+  private change(before: CommentRecord | null, after: CommentRecord, purge: number | null, audit: { who: string; by?: string; action: string; detail?: string } | null): void {
     const wasShown = before?.status === 'approved';
     const row = this.state.save(after, this.state.nextRev(), purge);
     this.state.markDirty(artifact.record(after.id), artifact.index(after.id), artifact.thread);
@@ -581,7 +581,7 @@ export class ThreadObject extends DurableObject<Bindings> {
   }
 
   /** {@link change}, as one transaction. */
-  private commit(before: CommentRecord | null, after: CommentRecord, purge: number | null, audit: { who: string; action: string; detail?: string } | null): void {
+  private commit(before: CommentRecord | null, after: CommentRecord, purge: number | null, audit: { who: string; by?: string; action: string; detail?: string } | null): void {
     this.ctx.storage.transactionSync(() => this.change(before, after, purge, audit));
   }
 
@@ -687,9 +687,9 @@ export class ThreadObject extends DurableObject<Bindings> {
     return true;
   }
 
-  private audit(fields: { who: string; action: string; commentId?: string; detail?: string }): void {
+  private audit({ by, ...fields }: { who: string; by?: string; action: string; commentId?: string; detail?: string }): void {
     const { site, thread } = this.ref();
-    this.state.queueAudit(AuditLog.entry({ ...fields, site, thread }));
+    this.state.queueAudit(AuditLog.entry({ ...fields, ...(by ? { by } : {}), site, thread }));
     this.state.markDirty(artifact.audit);
   }
 }

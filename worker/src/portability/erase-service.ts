@@ -51,34 +51,40 @@ async function eraseRecords(c: PortabilityContext, records: CommentRecord[]): Pr
   await c.var.stores.audit.rewrite(mentions.map((stored) => ({ ...stored, entry: { ...stored.entry, detail: '(erased)' } })));
 }
 
-/** Erases free text that names an address: ban reasons, audit details, the development outbox's mail. */
-async function eraseMentions(c: PortabilityContext, email: string): Promise<EraseResult['mentions']> {
+/**
+ * Erases free text that names an address: ban reasons, audit details, the development outbox's
+ * mail. A moderator of some sites (`scope`: their site ids) erases what belongs to those sites
+ * only; the owner (`'*'`) everything, the outbox included.
+ */
+async function eraseMentions(c: PortabilityContext, email: string, scope: string[] | '*'): Promise<EraseResult['mentions']> {
   const names = (text: string | undefined) => Boolean(text?.toLowerCase().includes(email));
+  const inScope = (site: string | undefined) => scope === '*' || (site !== undefined && scope.includes(site));
   const { moderation, audit: log, outbox } = c.var.stores;
-  const bans = (await moderation.listBans()).filter((ban) => names(ban.reason) || names(ban.label));
+  const bans = (await moderation.listBans()).filter((ban) => inScope(ban.site) && (names(ban.reason) || names(ban.label)));
   await Promise.all(bans.map((ban) => moderation.putBan({ ...ban, reason: '(erased)', label: names(ban.label) ? '(erased)' : ban.label })));
-  const audit = (await log.readAll()).filter(({ entry }) => names(entry.detail) || names(entry.who));
+  const audit = (await log.readAll()).filter(({ entry }) => inScope(entry.site) && (names(entry.detail) || names(entry.who)));
   await log.rewrite(audit.map((stored) => ({ ...stored, entry: { ...stored.entry, detail: '(erased)', who: names(stored.entry.who) ? '(erased)' : stored.entry.who } })));
-  return { bans: bans.length, audit: audit.length, outbox: await outbox.deleteTo(email) };
+  return { bans: bans.length, audit: audit.length, outbox: scope === '*' ? await outbox.deleteTo(email) : 0 };
 }
 
 /** One audit entry per site touched, naming no one: a masked email, or the author's own request. */
-async function auditErasure(c: PortabilityContext, records: CommentRecord[], action: string, who: string, label: string): Promise<void> {
+async function auditErasure(c: PortabilityContext, records: CommentRecord[], action: string, who: string, label: string, by?: string): Promise<void> {
   const bySite = new Map<string, number>();
   for (const record of records) bySite.set(record.site, (bySite.get(record.site) ?? 0) + 1);
   for (const [site, count] of bySite) {
-    await c.var.stores.audit.append({ who, action, site, detail: `${label}: ${count} comment${count === 1 ? '' : 's'} erased` });
+    await c.var.stores.audit.append({ who, ...(by ? { by } : {}), action, site, detail: `${label}: ${count} comment${count === 1 ? '' : 's'} erased` });
   }
 }
 
 /**
- * Erases every comment written with an email address (`DELETE /api/admin/erase?email=`), on one
- * site or all, that address's email subscriptions and the development outbox's mail to it.
- * Emails match without regard to case or surrounding spaces.
+ * Erases every comment written with an email address (`DELETE /api/admin/erase?email=`), on the
+ * given sites (those the moderator may see: checked by the route), that address's email
+ * subscriptions there and, for the owner, the development outbox's mail to it. Emails match
+ * without regard to case or surrounding spaces.
  */
-export async function eraseByEmail(c: PortabilityContext, email: string, options: { site?: string } = {}): Promise<EraseResult> {
+export async function eraseByEmail(c: PortabilityContext, email: string, options: { sites: string[]; site?: string; everywhere: boolean }): Promise<EraseResult> {
   const wanted = email.trim().toLowerCase();
-  const siteIds = options.site ? [options.site] : [...c.var.sites.keys()];
+  const siteIds = options.sites;
   const emailHash = (await hashEmail(c.env, wanted))!;
   const matches: CommentRecord[] = [];
   let subscriptions = 0;
@@ -93,9 +99,9 @@ export async function eraseByEmail(c: PortabilityContext, email: string, options
     }
   }
   await eraseRecords(c, matches);
-  const mentions = await eraseMentions(c, wanted);
-  if (matches.length > 0) await auditErasure(c, matches, 'erase', c.var.actor, maskEmail(wanted));
-  else await c.var.stores.audit.append({ who: c.var.actor, action: 'erase', site: options.site, detail: `${maskEmail(wanted)}: no comments found, ${subscriptions} subscription(s) and ${followers} follower(s) erased` });
+  const mentions = await eraseMentions(c, wanted, options.everywhere ? '*' : siteIds);
+  if (matches.length > 0) await auditErasure(c, matches, 'erase', c.var.actor, maskEmail(wanted), c.var.actorId);
+  else await c.var.stores.audit.append({ who: c.var.actor, ...(c.var.actorId ? { by: c.var.actorId } : {}), action: 'erase', site: options.site ?? (siteIds.length === 1 ? siteIds[0] : undefined), detail: `${maskEmail(wanted)}: no comments found, ${subscriptions} subscription(s) and ${followers} follower(s) erased` });
   return { erased: matches.map(({ id, site, thread }) => ({ id, site, thread })), subscriptions, followers, mentions, scanned: matches.length, next: null };
 }
 

@@ -12,7 +12,7 @@ import type { RestoreBatch, RestoreResult } from './parley-format';
 
 /** What the import, export and erasure services use from a request. */
 export interface PortabilityContext {
-  var: Pick<AppEnv['Variables'], 'stores' | 'sites'> & { actor: string };
+  var: Pick<AppEnv['Variables'], 'stores' | 'sites'> & { actor: string; actorId?: string };
   env: Bindings;
 }
 
@@ -133,6 +133,7 @@ export async function applyImport(c: PortabilityContext, site: SiteConfig, batch
   if (result.created + result.updated > 0) {
     await c.var.stores.audit.append({
       who: c.var.actor,
+      ...(c.var.actorId ? { by: c.var.actorId } : {}),
       action: 'import',
       site: site.id,
       detail: `${batch.format}: ${result.created} new, ${result.updated} updated, ${result.unchanged} unchanged${result.erased.length ? `, ${result.erased.length} erased before (skipped)` : ''}`,

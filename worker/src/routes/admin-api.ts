@@ -7,7 +7,8 @@ import { parseOrThrow, readJsonBody, validQuery } from '../lib/validate';
 import { fields } from '../lib/fields';
 import { anySiteQuery, queueQuery } from '../requests';
 import { toPublic, type CommentRecord } from '../storage/records';
-import { applyBulk, applyStatusAction, banAuthor, editComment, setPinned, setThreadLock, STATUS_ACTIONS, unban, type StatusAction } from '../services/moderating';
+import { applyBulk, applyStatusAction, banAuthor, bansInScope, editComment, setPinned, setThreadLock, STATUS_ACTIONS, unban, type StatusAction } from '../services/moderating';
+import { readAudit } from '../services/audit';
 import { queueCounts, readQueue, reconcilerRuns } from '../services/queues';
 import type { AdminActionResponse, AdminListResponse, CommentStatus, ModeratedComment } from '../wire';
 
@@ -98,11 +99,12 @@ adminApiRoute.post('/bans', async (c) => {
   const ban = await banAuthor(c, input.commentId, input.kind, input.days, input.reason);
   return c.json({ ban }, 201);
 });
-adminApiRoute.get('/bans', async (c) => c.json({ bans: await c.var.stores.moderation.listBans() }));
+adminApiRoute.get('/bans', async (c) => c.json({ bans: bansInScope(c, await c.var.stores.moderation.listBans()) }));
+/** Lifts a ban: `?site=S` for a ban on one site, none for a ban on every site (the owner's). */
 adminApiRoute.delete('/bans/:kind/:hash', async (c) => {
   const kind = c.req.param('kind');
   if (kind !== 'email' && kind !== 'ip') throw new ApiError(404, 'not_found', 'No such ban.');
-  await unban(c, kind, c.req.param('hash'));
+  await unban(c, kind, c.req.param('hash'), c.req.query('site') || undefined);
   return c.json({ ok: true });
 });
 
@@ -114,7 +116,8 @@ adminApiRoute.post('/threads/lock', async (c) => {
   return c.json({ site: input.site, thread: input.thread, locked: input.locked });
 });
 
-adminApiRoute.get('/audit', async (c) => c.json({ entries: await c.var.stores.audit.read() }));
+/** The audit log, newest first: `?by=` a member's id, `?site=`, `?cursor=` the previous page's `next`. */
+adminApiRoute.get('/audit', async (c) => c.json(await readAudit(c, { by: c.req.query('by'), site: c.req.query('site'), cursor: c.req.query('cursor') })));
 
-/** The reconciler's latest runs per site: when it ran, what it checked and what it repaired. */
-adminApiRoute.get('/reconciler', async (c) => c.json({ sites: await reconcilerRuns(c) }));
+/** The reconciler's latest runs per site (the moderator's sites, or `?site=`): when it ran, what it checked and what it repaired. */
+adminApiRoute.get('/reconciler', async (c) => c.json({ sites: await reconcilerRuns(c, 5, c.req.query('site') || undefined) }));

@@ -10,6 +10,7 @@ import { buildExport, buildExportPart } from '../portability/export-service';
 import { eraseByEmail } from '../portability/erase-service';
 import { siteOrThrow } from '../services/sites';
 import { exportQuery, eraseQuery } from '../requests';
+import { coversAllSites, requireSiteAccess, requireWrite, sitesInScope } from '../team/access';
 
 /**
  * Data portability for moderators, under `/api/admin` (Bearer token or dashboard session):
@@ -34,16 +35,20 @@ adminPortabilityRoute.post('/import', async (c) => {
   const { format } = parseOrThrow(formatSchema, input);
   if (format === 'parley') {
     const batch = parseOrThrow(restoreBatchSchema, input);
-    const site = siteOrThrow(c.var.sites, typeof batch.site === 'string' ? batch.site : batch.site.id);
+    const siteId = typeof batch.site === 'string' ? batch.site : batch.site.id;
+    requireSiteAccess(c, siteId, 'write');
+    const site = siteOrThrow(c.var.sites, siteId);
     return c.json(await applyRestore(c, site, batch));
   }
   const batch = parseOrThrow(importBatchSchema, input);
+  requireSiteAccess(c, batch.site, 'write');
   const site = siteOrThrow(c.var.sites, batch.site);
   return c.json(await applyImport(c, site, batch));
 });
 
 adminPortabilityRoute.get('/export', validQuery(exportQuery), async (c) => {
   const { site: siteId, cursor } = c.req.valid('query');
+  if (siteId) requireSiteAccess(c, siteId, 'read');
   const site = siteOrThrow(c.var.sites, siteId);
   const body = cursor ? await buildExportPart(c, site, cursor) : await buildExport(c, site);
   c.header('Content-Disposition', `attachment; filename="parley-${site.id}-${new Date().toISOString().slice(0, 10)}.json"`);
@@ -53,7 +58,9 @@ adminPortabilityRoute.get('/export', validQuery(exportQuery), async (c) => {
 
 adminPortabilityRoute.delete('/erase', validQuery(eraseQuery), async (c) => {
   const { email, site: siteId } = c.req.valid('query');
-  if (siteId) siteOrThrow(c.var.sites, siteId);
-  const result = await eraseByEmail(c, email, { site: siteId });
+  // A moderator erases on their sites (403 for another's); the owner on one site or every one.
+  const sites = sitesInScope(c, siteId).map((site) => site.id);
+  requireWrite(c);
+  const result = await eraseByEmail(c, email, { sites, site: siteId, everywhere: !siteId && coversAllSites(c.var.principal!) });
   return c.json(result);
 });

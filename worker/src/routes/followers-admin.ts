@@ -7,6 +7,9 @@ import { fields, isCleanLine, isEmail, isWebUrl, parseField, parseOrThrow } from
 import { readJsonBody } from '../lib/validate';
 import type { Follower, FollowerStatus } from '../objects/followers/protocol';
 import { siteOrThrow } from '../services/sites';
+import { requireOwner, requireSiteAccess } from '../team/access';
+import type { SiteConfig } from '../config/sites';
+import type { Context } from 'hono';
 import { parseFollowerList } from '../following/csv';
 import { announcePost, importFollowerList, removeFollower, retrySend } from '../following/service';
 
@@ -34,6 +37,13 @@ const PAGE_MAX = 1000;
 const IMPORT_MAX = 5000;
 const IMPORT_BYTES = 1024 * 1024;
 
+/** The site asked for, if the caller may `need` it: 404 for an unknown site, 403 for one that is not theirs. */
+function siteFor(c: Context<AppEnv>, id: string | undefined, need: 'read' | 'write'): SiteConfig {
+  const site = siteOrThrow(c.var.sites, id);
+  requireSiteAccess(c, site.id, need);
+  return site;
+}
+
 const STATUSES: readonly (FollowerStatus | 'suppressed')[] = ['pending', 'confirmed', 'bounced', 'complained', 'suppressed'];
 
 /** A follower as the admin API shows it: `id` is the keyed hash of the address (it names a suppressed one, whose address is gone). */
@@ -43,7 +53,7 @@ export function toAdminFollower(follower: Follower) {
 }
 
 followersAdminRoute.get('/followers', async (c) => {
-  const site = siteOrThrow(c.var.sites, c.req.query('site'));
+  const site = siteFor(c, c.req.query('site'), 'read');
   const status = c.req.query('status') || undefined;
   if (status !== undefined && !STATUSES.includes(status as FollowerStatus)) throw new ApiError(400, 'invalid_request', `status must be one of ${STATUSES.join(', ')}`, 'status');
   const limit = c.req.query('limit') ? Number(c.req.query('limit')) : PAGE;
@@ -66,7 +76,7 @@ const importSchema = v.object({
 
 followersAdminRoute.post('/followers', async (c) => {
   const input = parseOrThrow(importSchema, await readJsonBody(c.req.raw, IMPORT_BYTES + 4096));
-  const site = siteOrThrow(c.var.sites, input.site);
+  const site = siteFor(c, input.site, 'write');
   if (!input.emails && input.csv === undefined) throw new ApiError(400, 'invalid_request', 'Send the addresses as emails (a list) or csv (text).', 'emails');
   const parsed = input.csv !== undefined ? parseFollowerList(input.csv) : { emails: input.emails!.map((email) => email.trim()).filter(isEmail), skipped: input.emails!.filter((email) => !isEmail(email.trim())).length };
   if (parsed.emails.length > IMPORT_MAX) throw new ApiError(400, 'invalid_request', `at most ${IMPORT_MAX} addresses a request`, 'csv');
@@ -75,7 +85,7 @@ followersAdminRoute.post('/followers', async (c) => {
 });
 
 followersAdminRoute.delete('/followers', async (c) => {
-  const site = siteOrThrow(c.var.sites, c.req.query('site'));
+  const site = siteFor(c, c.req.query('site'), 'write');
   const id = c.req.query('id');
   if (id !== undefined && !/^[0-9a-f]{32}$/.test(id)) throw new ApiError(400, 'invalid_request', 'id must be a follower id', 'id');
   const email = id ? undefined : parseField(fields.requiredEmail, c.req.query('email') ?? '', 'email');
@@ -102,7 +112,7 @@ export const announceSchema = v.object({
 });
 
 followersAdminRoute.post('/sites/:site/posts', async (c) => {
-  const site = siteOrThrow(c.var.sites, c.req.param('site'));
+  const site = siteFor(c, c.req.param('site'), 'write');
   const input = parseOrThrow(announceSchema, await readJsonBody(c.req.raw, 256 * 1024));
   const result = await announcePost(c, site, { ...input, publishedAt: input.publishedAt ? new Date(input.publishedAt).toISOString() : null });
   const send = result.send === null ? null : await c.var.stores.followers.call(site.id, (stub) => stub.send(site.id, { id: result.send! }));
@@ -110,7 +120,7 @@ followersAdminRoute.post('/sites/:site/posts', async (c) => {
 });
 
 followersAdminRoute.get('/sites/:site/posts', async (c) => {
-  const site = siteOrThrow(c.var.sites, c.req.param('site'));
+  const site = siteFor(c, c.req.param('site'), 'read');
   const [activity, feed] = await Promise.all([
     c.var.stores.followers.call(site.id, (stub) => stub.activity(site.id, { limit: 50 })),
     c.var.stores.followers.call(site.id, (stub) => stub.feedState(site.id)),
@@ -119,13 +129,14 @@ followersAdminRoute.get('/sites/:site/posts', async (c) => {
 });
 
 followersAdminRoute.post('/sites/:site/sends/:id/retry', async (c) => {
-  const site = siteOrThrow(c.var.sites, c.req.param('site'));
+  const site = siteFor(c, c.req.param('site'), 'write');
   const id = Number(c.req.param('id'));
   if (!Number.isInteger(id) || id < 1) throw new ApiError(404, 'not_found', 'No such send.');
   return c.json({ queued: await retrySend(c, site, id) });
 });
 
 followersAdminRoute.get('/outbox', async (c) => {
+  requireOwner(c); // It holds every reader's and moderator's mail, sign-in links included.
   const limit = c.req.query('limit') ? Number(c.req.query('limit')) : 100;
   if (!(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) throw new ApiError(400, 'invalid_request', 'limit must be 1-1000', 'limit');
   const entries = await c.var.stores.outbox.read(limit);

@@ -1,4 +1,5 @@
 import type { AppEnv, Bindings } from '../app-env';
+import type { Principal } from '../team/model';
 
 /**
  * What a service needs from a request: the bindings, the request's stores and sites, and a way
@@ -7,7 +8,7 @@ import type { AppEnv, Bindings } from '../app-env';
  */
 export interface ServiceContext {
   env: Bindings;
-  var: Pick<AppEnv['Variables'], 'stores' | 'sites' | 'outbound'> & { actor?: string };
+  var: Pick<AppEnv['Variables'], 'stores' | 'sites' | 'outbound'> & { actor?: string; actorId?: string; principal?: Principal };
   executionCtx: Pick<ExecutionContext, 'waitUntil'>;
   req: { url: string; header(name: string): string | undefined };
 }

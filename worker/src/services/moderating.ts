@@ -11,13 +11,28 @@ import type { CommentStatus } from '../wire';
 import { fields, parseOrThrow } from '../lib/fields';
 import * as v from 'valibot';
 import { originOf, type ServiceContext } from './context';
+import { coversAllSites, requireSiteAccess } from '../team/access';
+import type { Principal } from '../team/model';
 
 /**
  * Every moderation action, shared by the JSON API, the dashboard and signed links, so each is
  * applied (by the comment's thread object, to the current record) and logged the same way
  * whatever the channel.
  */
-export type ModerationContext = ServiceContext & { var: ServiceContext['var'] & { actor: string } };
+export type ModerationContext = ServiceContext & { var: ServiceContext['var'] & { actor: string; actorId?: string; principal?: Principal } };
+
+/** Who acts, for the thread's audit log: the label and the verified id behind it. */
+function by(c: ModerationContext): { actor: string; actorId?: string } {
+  return c.var.actorId ? { actor: c.var.actor, actorId: c.var.actorId } : { actor: c.var.actor };
+}
+
+/** A list of bans as a principal may see them: every ban for whoever moderates every site, else only their sites' own. */
+export function bansInScope(c: ModerationContext, bans: Ban[]): Ban[] {
+  const principal = c.var.principal;
+  if (!principal) return [];
+  if (coversAllSites(principal)) return bans;
+  return bans.filter((ban) => ban.site && principal.sites.includes(ban.site));
+}
 
 export type { StatusAction };
 export const STATUS_ACTIONS: readonly StatusAction[] = ['approve', 'remove', 'spam', 'restore'];
@@ -55,9 +70,10 @@ async function tellFollowers(c: ModerationContext, change: Pick<StatusChange, 'a
  */
 export async function applyStatusAction(c: ModerationContext, id: string, action: StatusAction, options: { expect?: CommentStatus } = {}): Promise<CommentRecord> {
   const where = await locateComment(c, id);
+  requireSiteAccess(c, where.site, 'write');
   const change = await c.var.stores.threads
     .of(where.site, where.thread)
-    .call((stub, ref) => stub.moderate(ref, { id, action, actor: c.var.actor, keepDays: keepDays(c, where.site), ...(options.expect ? { expect: options.expect } : {}) }));
+    .call((stub, ref) => stub.moderate(ref, { id, action, ...by(c), keepDays: keepDays(c, where.site), ...(options.expect ? { expect: options.expect } : {}) }));
   await tellFollowers(c, change);
   return change.after;
 }
@@ -76,13 +92,15 @@ export async function applyBulk(c: ModerationContext, ids: string[], action: Sta
     const key = `${where.site}\n${where.thread}`;
     byThread.set(key, { where, ids: [...(byThread.get(key)?.ids ?? []), id] });
   }
+  // All or nothing across sites: one comment of a site the moderator does not moderate refuses the whole request.
+  for (const { where } of byThread.values()) requireSiteAccess(c, where.site, 'write');
   const done: CommentRecord[] = [];
   const queue = [...byThread.values()];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { where, ids: threadIds } = next;
       try {
-        const result = await threads.of(where.site, where.thread).call((stub, ref) => stub.moderateMany(ref, { ids: threadIds, action, actor: c.var.actor, keepDays: keepDays(c, where.site) }));
+        const result = await threads.of(where.site, where.thread).call((stub, ref) => stub.moderateMany(ref, { ids: threadIds, action, ...by(c), keepDays: keepDays(c, where.site) }));
         failed.push(...result.failed);
         for (const change of result.done) {
           done.push(change.after);
@@ -103,17 +121,23 @@ const moderatorChanges = v.object({ author: v.optional(fields.author), body: v.o
 /** "Edit before approving": a moderator corrects the body or name; the HTML is rendered again. */
 export async function editComment(c: ModerationContext, id: string, changes: { author?: string; body?: string }, approve = false): Promise<CommentRecord> {
   const current = await currentRecord(c, id);
+  requireSiteAccess(c, current.site, 'write');
   const { author = current.author, body = current.body } = parseOrThrow(moderatorChanges, changes);
   const change = await c.var.stores.threads
     .of(current.site, current.thread)
-    .call((stub, ref) => stub.moderatorEdit(ref, { id, author, body, html: renderMarkdown(body), approve, actor: c.var.actor, keepDays: keepDays(c, current.site) }));
+    .call((stub, ref) => stub.moderatorEdit(ref, { id, author, body, html: renderMarkdown(body), approve, ...by(c), keepDays: keepDays(c, current.site) }));
   await tellFollowers(c, change);
   return change.after;
 }
 
-/** Bans the email or the IP of a comment's author. `days` null is forever. */
+/**
+ * Bans the email or the IP of a comment's author. `days` null is forever. A ban by whoever
+ * moderates every site applies to every site; a moderator's applies to the comment's site only.
+ */
 export async function banAuthor(c: ModerationContext, id: string, kind: 'email' | 'ip', days: number | null, reason: string): Promise<Ban> {
   const record = await currentRecord(c, id);
+  requireSiteAccess(c, record.site, 'write');
+  const everywhere = c.var.principal ? coversAllSites(c.var.principal) : false;
   const hash = kind === 'email' ? await hashEmail(c.env, record.email) : (record.ipHash ?? null);
   if (!hash) throw new ApiError(400, 'invalid_request', kind === 'email' ? 'That comment has no email address to ban.' : 'That comment has no IP address on record.', 'kind');
   const now = new Date();
@@ -125,26 +149,33 @@ export async function banAuthor(c: ModerationContext, id: string, kind: 'email' 
     by: c.var.actor,
     createdAt: now.toISOString(),
     until: days === null ? null : new Date(now.getTime() + days * 86_400_000).toISOString(),
+    ...(everywhere ? {} : { site: record.site }),
+    ...(c.var.actorId ? { byId: c.var.actorId } : {}),
   };
   await c.var.stores.moderation.putBan(ban);
-  await c.var.stores.audit.append({ who: c.var.actor, action: `ban-${kind}`, commentId: id, site: record.site, thread: record.thread, detail: `${ban.label} until ${ban.until ?? 'forever'}${reason ? ` (${reason})` : ''}` });
+  await c.var.stores.audit.append({ who: c.var.actor, ...(c.var.actorId ? { by: c.var.actorId } : {}), action: `ban-${kind}`, commentId: id, site: record.site, thread: record.thread, detail: `${ban.label} until ${ban.until ?? 'forever'}${reason ? ` (${reason})` : ''}` });
   return ban;
 }
 
-export async function unban(c: ModerationContext, kind: 'email' | 'ip', hash: string): Promise<void> {
-  await c.var.stores.moderation.deleteBan(kind, hash);
-  await c.var.stores.audit.append({ who: c.var.actor, action: `unban-${kind}`, detail: hash.slice(0, 8) });
+/** Lifts a ban: one on every site (`site` absent: whoever moderates every site), or one site's. */
+export async function unban(c: ModerationContext, kind: 'email' | 'ip', hash: string, site?: string): Promise<void> {
+  if (site) requireSiteAccess(c, site, 'write');
+  else if (!c.var.principal || !coversAllSites(c.var.principal)) throw new ApiError(403, 'forbidden_site', 'A ban on every site can only be lifted by the owner.', 'site');
+  await c.var.stores.moderation.deleteBan(kind, hash, site);
+  await c.var.stores.audit.append({ who: c.var.actor, ...(c.var.actorId ? { by: c.var.actorId } : {}), action: `unban-${kind}`, ...(site ? { site } : {}), detail: hash.slice(0, 8) });
 }
 
 /** Locks or unlocks a thread. */
 export async function setThreadLock(c: ModerationContext, site: string, thread: string, locked: boolean): Promise<void> {
+  requireSiteAccess(c, site, 'write');
   if (!c.var.sites.has(site)) throw new ApiError(404, 'unknown_site', `No site "${site}" is configured on this server.`, 'site');
-  await c.var.stores.threads.of(site, thread).call((stub, ref) => stub.setLocked(ref, { locked, actor: c.var.actor }));
+  await c.var.stores.threads.of(site, thread).call((stub, ref) => stub.setLocked(ref, { locked, ...by(c) }));
 }
 
 /** Pins or unpins a comment in its thread. */
 export async function setPinned(c: ModerationContext, id: string, pinned: boolean): Promise<CommentRecord> {
   const where = await locateComment(c, id);
-  const { record } = await c.var.stores.threads.of(where.site, where.thread).call((stub, ref) => stub.setPinned(ref, { id, pinned, actor: c.var.actor }));
+  requireSiteAccess(c, where.site, 'write');
+  const { record } = await c.var.stores.threads.of(where.site, where.thread).call((stub, ref) => stub.setPinned(ref, { id, pinned, ...by(c) }));
   return record;
 }

@@ -12,6 +12,7 @@ import { moderationLink } from '../moderation/links';
 import { sendWebhook, waitingMessage } from '../moderation/notify';
 import { assess, normalizeForDuplicate } from '../moderation/spam-checks';
 import { verifyTurnstile } from '../moderation/turnstile';
+import { notifyModerators } from '../team/team-mail';
 import type { PosterActivity } from '../storage/moderation-store';
 import { toPublic, type CommentRecord } from '../storage/records';
 import type { CommentStatus, CreateCommentResponse } from '../wire';
@@ -40,7 +41,7 @@ export async function postComment(c: ServiceContext, input: CreateCommentInput, 
   // The per-client ceilings (Rate Limiting bindings) were checked before this (routes/comments.ts); the site's own limit is here.
   const limit = rateLimitFor(site, c.env.RATE_LIMIT);
   const { moderation, threads } = c.var.stores;
-  const [ban, activity] = await Promise.all([moderation.findBan(emailHash, ipHash), ipHash && limit > 0 ? moderation.getActivity(site.id, ipHash) : null]);
+  const [ban, activity] = await Promise.all([moderation.findBan(emailHash, ipHash, site.id), ipHash && limit > 0 ? moderation.getActivity(site.id, ipHash) : null]);
   if (ban) throw new ApiError(403, 'banned', 'You cannot comment on this site.');
   const now = Date.now();
   const nextActivity = ipHash && limit > 0 ? countPost(activity, limit, now) : null;
@@ -92,6 +93,8 @@ export async function postComment(c: ServiceContext, input: CreateCommentInput, 
   if (saved.confirm && emailHash) jobs.push(confirmationJob(thread.ref, emailHash, saved.record.id, origin));
   await queueMail(c, jobs);
   if (saved.record.status === 'pending' && site.webhook) notifyWaiting(c, site, saved.record);
+  // Each moderator of the site who chose mail "at once" (team/team-mail.ts).
+  if (saved.record.status === 'pending') notifyModerators(c, site, saved.record);
 
   // A comment judged spam is answered like any pending one: a spammer learns nothing.
   const shownStatus: CommentStatus = saved.record.status === 'spam' ? 'pending' : saved.record.status;

@@ -3,8 +3,8 @@ import type { CommentRecord } from '../storage/records';
 import type { ReconcileRun } from '../objects/site/protocol';
 import type { CommentStatus } from '../wire';
 import type { ServiceContext } from './context';
-import { siteOrThrow } from './sites';
 import { QUEUE_PAGE_MAX } from '../requests';
+import { sitesInScope } from '../team/access';
 
 export interface QueueFilter {
   status: CommentStatus;
@@ -21,8 +21,9 @@ export interface QueueFilter {
 export const QUEUE_PAGE = 50;
 export { QUEUE_PAGE_MAX };
 
+/** The site asked for, or every site the moderator moderates (403 for a site that is not theirs). */
 function sitesOf(c: ServiceContext, site: string | undefined): SiteConfig[] {
-  return site ? [siteOrThrow(c.var.sites, site)] : [...c.var.sites.values()];
+  return sitesInScope(c, site);
 }
 
 /**
@@ -51,7 +52,7 @@ export async function queueCounts(c: ServiceContext, site?: string): Promise<Rec
   return counts;
 }
 
-/** The reconciler's latest runs on each site (newest first). */
-export async function reconcilerRuns(c: ServiceContext, limit = 5): Promise<{ site: string; runs: ReconcileRun[] }[]> {
-  return Promise.all([...c.var.sites.values()].map(async (site) => ({ site: site.id, runs: await c.var.stores.sites.call(site.id, (stub) => stub.reconcileLog(site.id, { limit })) })));
+/** The reconciler's latest runs on each site the moderator moderates, or on the one asked for (newest first). */
+export async function reconcilerRuns(c: ServiceContext, limit = 5, site?: string): Promise<{ site: string; runs: ReconcileRun[] }[]> {
+  return Promise.all(sitesOf(c, site).map(async (one) => ({ site: one.id, runs: await c.var.stores.sites.call(one.id, (stub) => stub.reconcileLog(one.id, { limit })) })));
 }

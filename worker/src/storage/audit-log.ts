@@ -6,6 +6,12 @@ export interface AuditEntry {
   at: string;
   /** Who acted and through what, e.g. "Ada (dashboard)", "signed link", "author". */
   who: string;
+  /**
+   * The verified identity behind `who`, for filtering: a member's id, `admin-token` (the owner's
+   * break-glass token), `webhook` (a signed link posted to a site's webhook) or `author`.
+   * Absent on entries written before accounts.
+   */
+  by?: string;
   action: string;
   commentId?: string;
   site?: string;
@@ -23,6 +29,21 @@ export interface StoredAuditEntry {
   key: string;
   entry: AuditEntry;
   expiration?: number;
+}
+
+/** What the log may be filtered by. `sites` is every site the reader may see (`'*'`: every entry, even those of no site). */
+export interface AuditFilter {
+  by?: string;
+  site?: string;
+  sites: string[] | '*';
+}
+
+/** Whether an entry passes a filter: a moderator of some sites sees only entries of those sites. */
+export function auditMatches(entry: AuditEntry, filter: AuditFilter): boolean {
+  if (filter.by && entry.by !== filter.by) return false;
+  if (filter.site && entry.site !== filter.site) return false;
+  if (filter.sites !== '*' && !(entry.site && filter.sites.includes(entry.site))) return false;
+  return true;
 }
 
 const DAY = 86_400;
@@ -69,6 +90,39 @@ export class AuditLog {
   async read(limit = 200): Promise<AuditEntry[]> {
     const page = await this.kv.list<AuditEntry>({ prefix: PREFIX, limit });
     return page.keys.map((key) => key.metadata).filter((entry): entry is AuditEntry => !!entry);
+  }
+
+  /**
+   * The newest entries that pass a filter (who did it, which sites), from `cursor` on: one
+   * list() per 1,000 entries looked at, at most `pages` lists per call. `next` continues where
+   * this call stopped (null at the end of the log).
+   *
+   * @example
+   * await log.find({ by: member.id, sites: ['demo'] }); // { entries, next }
+   */
+  async find(filter: AuditFilter, options: { limit?: number; cursor?: string; pages?: number } = {}): Promise<{ entries: AuditEntry[]; next: string | null }> {
+    const limit = options.limit ?? 200;
+    // A cursor is "{entries to skip}.{KV cursor of the page}": a call may stop inside a page.
+    const [skipText, ...rest] = (options.cursor ?? '').split('.');
+    let skip = Number(skipText) || 0;
+    let pageCursor: string | undefined = rest.join('.') || undefined;
+    const entries: AuditEntry[] = [];
+    for (let pages = options.pages ?? 5; pages > 0; pages--) {
+      const page = await this.kv.list<AuditEntry>({ prefix: PREFIX, limit: 1000, cursor: pageCursor });
+      for (let index = skip; index < page.keys.length; index++) {
+        const entry = page.keys[index].metadata;
+        if (!entry || !auditMatches(entry, filter)) continue;
+        entries.push(entry);
+        if (entries.length === limit) {
+          const more = index + 1 < page.keys.length || !page.list_complete;
+          return { entries, next: more ? `${index + 1}.${pageCursor ?? ''}` : null };
+        }
+      }
+      skip = 0;
+      if (page.list_complete) return { entries, next: null };
+      pageCursor = page.cursor;
+    }
+    return { entries, next: `0.${pageCursor ?? ''}` };
   }
 
   /** The whole log, newest first, with keys and expiry: one list() per 1,000 entries. */

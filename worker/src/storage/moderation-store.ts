@@ -10,6 +10,10 @@ export interface Ban {
   createdAt: string;
   /** ISO time the ban ends, or null for never. */
   until: string | null;
+  /** The one site it applies to (a ban by a moderator of some sites), or absent: every site (the owner's). */
+  site?: string;
+  /** The verified identity of who banned (see AuditEntry.by). */
+  byId?: string;
 }
 
 /** A poster's recent activity on one site, for the rate limit and the duplicate check. */
@@ -26,7 +30,7 @@ const DAY = 86_400;
 const MIN_TTL = 60;
 
 const keys = {
-  ban: (kind: 'e' | 'i', hash: string) => `ban:${kind}:${hash}`,
+  ban: (kind: 'e' | 'i', hash: string, site?: string) => (site ? `ban:${kind}:${hash}:${site}` : `ban:${kind}:${hash}`),
   banPrefix: 'ban:',
   poster: (site: string, ipHash: string) => `who:${site}:${ipHash}`,
   usedLink: (nonce: string) => `once:${nonce}`,
@@ -43,15 +47,21 @@ export class ModerationStore {
   async putBan(ban: Ban): Promise<void> {
     const options: KVNamespacePutOptions = { metadata: ban };
     if (ban.until) options.expiration = Math.max(Math.ceil(Date.parse(ban.until) / 1000), Math.ceil(Date.now() / 1000) + MIN_TTL);
-    await this.kv.put(keys.ban(ban.kind === 'email' ? 'e' : 'i', ban.hash), JSON.stringify(ban), options);
+    await this.kv.put(keys.ban(ban.kind === 'email' ? 'e' : 'i', ban.hash, ban.site), JSON.stringify(ban), options);
   }
 
-  /** The first ban in force among the given hashes, or null. One read per hash, in parallel. */
-  async findBan(emailHash: string | null, ipHash: string | null): Promise<Ban | null> {
-    const found = await Promise.all([
-      emailHash ? this.kv.get<Ban>(keys.ban('e', emailHash), 'json') : null,
-      ipHash ? this.kv.get<Ban>(keys.ban('i', ipHash), 'json') : null,
-    ]);
+  /**
+   * The first ban in force among the given hashes, on every site or on this one, or null. One
+   * read per hash and scope (every site, this site), in parallel.
+   */
+  async findBan(emailHash: string | null, ipHash: string | null, site?: string): Promise<Ban | null> {
+    const scopes = site ? [undefined, site] : [undefined];
+    const found = await Promise.all(
+      scopes.flatMap((scope) => [
+        emailHash ? this.kv.get<Ban>(keys.ban('e', emailHash, scope), 'json') : null,
+        ipHash ? this.kv.get<Ban>(keys.ban('i', ipHash, scope), 'json') : null,
+      ]),
+    );
     const now = Date.now();
     return found.find((ban): ban is Ban => ban !== null && (ban.until === null || Date.parse(ban.until) > now)) ?? null;
   }
@@ -65,8 +75,9 @@ export class ModerationStore {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  async deleteBan(kind: 'email' | 'ip', hash: string): Promise<void> {
-    await this.kv.delete(keys.ban(kind === 'email' ? 'e' : 'i', hash));
+  /** Lifts a ban on every site (no `site`) or on one site. */
+  async deleteBan(kind: 'email' | 'ip', hash: string, site?: string): Promise<void> {
+    await this.kv.delete(keys.ban(kind === 'email' ? 'e' : 'i', hash, site));
   }
 
   async getActivity(site: string, ipHash: string): Promise<PosterActivity | null> {

@@ -7,6 +7,7 @@ import { ModerationStore } from './moderation-store';
 import { Outbox } from './outbox';
 import { PublishedStore } from './published';
 import { RecordStore } from './records';
+import { TeamDirectory } from '../team/team-directory';
 
 /** Every store a request uses, each the only code for its keys (or its objects). */
 export interface Stores {
@@ -28,6 +29,8 @@ export interface Stores {
   sites: SiteObjects;
   /** Each site's followers by email, its posts and their sends. */
   followers: FollowersObjects;
+  /** The moderation team's accounts, sessions and tokens (one object). */
+  team: TeamDirectory;
 }
 
 export interface StoreOptions {
@@ -58,5 +61,6 @@ export function createStores(env: Bindings, options: StoreOptions = {}): Stores 
     threads: new ThreadObjects(env.THREAD_OBJECTS, () => observe('thread')),
     sites: new SiteObjects(env.SITE_OBJECTS, () => observe('site')),
     followers: new FollowersObjects(env.FOLLOWER_OBJECTS, () => observe('followers')),
+    team: new TeamDirectory(env.TEAM_OBJECTS),
   };
 }

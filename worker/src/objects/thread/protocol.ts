@@ -78,6 +78,8 @@ export interface ModeratorAction {
   action: StatusAction;
   /** Who acts, for the audit log. */
   actor: string;
+  /** The verified identity behind `actor` (a member's id, `admin-token`, `webhook`), for filtering the log. */
+  actorId?: string;
   keepDays: number;
   /** Act only if the comment is still in this status (signed links); otherwise refuse with what happened. */
   expect?: CommentStatus;
@@ -90,6 +92,7 @@ export interface ModeratorEdit {
   html: string;
   approve: boolean;
   actor: string;
+  actorId?: string;
   keepDays: number;
 }
 
