@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { WIDGET_LANGUAGES, type WidgetLanguage } from '../wire';
 
 /**
  * One blog (or any site) this Worker serves comments for, declared in the `SITES` variable
@@ -38,9 +39,16 @@ export interface SiteConfig {
   editWindowMinutes: number;
   /** Show Gravatar images for commenters with an email (a request to gravatar.com per avatar); off by default. */
   gravatar: boolean;
+  /** Languages the widget may show on this site, the first being its fallback; empty: any it has (fallback English). */
+  languages: WidgetLanguage[];
 }
 
-const siteSchema = v.object({
+/**
+ * Every site setting, validated the same way wherever it comes from: the `SITES` variable, the
+ * dashboard's site pages, `PUT /api/admin/sites/:id` and `npm run deploy` (which checks SITES
+ * before uploading anything). Unset settings take their defaults.
+ */
+export const siteSchema = v.object({
   id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'site id: 1-64 of a-z, 0-9, _ and -')),
   name: v.optional(v.string()),
   origins: v.optional(v.array(v.pipe(v.string(), v.url())), []),
@@ -56,7 +64,16 @@ const siteSchema = v.object({
   turnstileSiteKey: v.optional(v.pipe(v.string(), v.minLength(1))),
   editWindowMinutes: v.optional(v.pipe(v.number(), v.minValue(0)), 15),
   gravatar: v.optional(v.boolean(), false),
+  languages: v.optional(v.array(v.picklist(WIDGET_LANGUAGES, `languages: each one of ${WIDGET_LANGUAGES.join(', ')}`)), []),
 });
+
+/** A site's settings as given (`SITES`, the dashboard): only what was set; the rest takes its default. */
+export type SiteSettings = v.InferInput<typeof siteSchema>;
+
+/** A site's settings, validated, with every default filled in. */
+export function toSiteConfig(site: v.InferOutput<typeof siteSchema>): SiteConfig {
+  return { ...site, name: site.name || site.id, origins: site.origins.map((origin) => new URL(origin).origin) };
+}
 
 let cached: { raw: string; sites: Map<string, SiteConfig> } | undefined;
 
@@ -76,13 +93,7 @@ export function loadSites(raw: string | undefined): Map<string, SiteConfig> {
   const result = v.safeParse(v.array(siteSchema), parsed);
   if (!result.success) throw new Error(`SITES is invalid: ${v.summarize(result.issues)}`);
   const sites = new Map<string, SiteConfig>();
-  for (const site of result.output) {
-    sites.set(site.id, {
-      ...site,
-      name: site.name ?? site.id,
-      origins: site.origins.map((origin) => new URL(origin).origin),
-    });
-  }
+  for (const site of result.output) sites.set(site.id, toSiteConfig(site));
   cached = { raw: text, sites };
   return sites;
 }

@@ -60,12 +60,13 @@ export function loginPage(error?: string) {
   );
 }
 
-function nav(name: string, current: string) {
+/** The dashboard's header: its pages, and who is signed in (wraps onto more lines on a phone). */
+export function nav(name: string, current: string) {
   const link = (href: string, label: string, id: string) => html`<a href="${href}"${id === current ? raw(' aria-current="page"') : ''}>${label}</a>`;
   return html`<header class="top">
   <a class="brand" href="/admin">Parley moderation</a>
-  <nav aria-label="Dashboard">${link('/admin', 'Queue', 'queue')} ${link('/admin/bans', 'Bans', 'bans')} ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/outbox', 'Outbox', 'outbox')}</nav>
-  <form method="post" action="/admin/logout"><span class="who">${name}</span> <button type="submit">Sign out</button></form>
+  <nav aria-label="Dashboard">${link('/admin', 'Queue', 'queue')} ${link('/admin/bans', 'Bans', 'bans')} ${link('/admin/audit', 'Audit log', 'audit')} ${link('/admin/outbox', 'Outbox', 'outbox')} ${link('/admin/sites', 'Sites', 'sites')}</nav>
+  <form method="post" action="/admin/logout" class="signout"><span class="who">${name}</span> <button type="submit">Sign out</button></form>
 </header>`;
 }
 

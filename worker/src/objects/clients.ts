@@ -78,7 +78,7 @@ export class SiteObjects {
 }
 
 /** Runs an RPC call; an exception from the object (or the way to it) becomes a 503 that leaks nothing. */
-async function reach<T>(call: () => Promise<T>): Promise<T> {
+export async function reach<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

@@ -69,6 +69,7 @@ const SITE_FIELDS = {
   turnstileSiteKey: true,
   editWindowMinutes: true,
   gravatar: true,
+  languages: true,
 } as const satisfies Record<keyof SiteConfig, boolean>;
 
 /** The exported form of a site's configuration. */
