@@ -39,7 +39,7 @@ export async function probe(origin, token, site) {
 /** Explains a probe that did not answer 200. */
 export function probeProblem(origin, result, site) {
   if (result.status === 401) return `${origin} refused the admin token (${result.error?.message ?? 'unauthorized'}). Pass --token, or set ADMIN_TOKEN.`;
-  if (result.status === 404 && result.error?.code === 'unknown_site') return `${origin} has no site "${site}". Declare it in SITES (wrangler.jsonc, see docs/configuration.md) first.`;
+  if (result.status === 404 && result.error?.code === 'unknown_site') return `${origin} has no site "${site}". Add it in the dashboard (${origin}/admin/sites) or in SITES (wrangler.jsonc, see docs/configuration.md) first.`;
   return `${origin} did not answer like a Parley server (HTTP ${result.status}).`;
 }
 
