@@ -23,6 +23,7 @@ const run = promisify(execFile);
 
 interface FakeState {
   dir: string;
+  noSubdomain?: boolean;
   loggedIn: boolean;
   accounts: { id: string; name: string }[];
   queues: string[];
@@ -202,6 +203,14 @@ describe('npm run deploy, other paths', () => {
     const state = await stateOf(statePath);
     expect(Object.keys(state.secrets)).toEqual(['LINK_SIGNING_KEY', 'HASH_KEY']);
     expect(`${result.stdout}${result.stderr}`).not.toContain(state.secrets.LINK_SIGNING_KEY);
+  });
+
+  it('tells a new account without a workers.dev subdomain where to choose one', async () => {
+    const statePath = await freshAccount('no-subdomain', { loggedIn: true, noSubdomain: true });
+    const result = await deploy(statePath);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Your Cloudflare account has no workers.dev subdomain yet (the address your Worker gets). Choose one at https://dash.cloudflare.com/acc-1/workers/onboarding, then run `npm run deploy` again.');
+    expect(commands(await stateOf(statePath)).at(-1)).toBe('deploy');
   });
 
   it('reports a live Worker whose secrets are not in effect, naming the one missing', async () => {

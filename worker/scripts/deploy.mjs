@@ -226,7 +226,11 @@ async function main() {
   // 5. Upload.
   step(5, total, 'Uploading the Worker (wrangler deploy): KV namespace, Durable Objects, Cron Trigger');
   const deployed = await wrangler.run(['deploy'], { show: true });
-  if (deployed.code !== 0) throw new DeployError(`wrangler deploy failed: ${wranglerError(deployed)}`);
+  if (deployed.code !== 0) {
+    const onboarding = `${deployed.stdout}\n${deployed.stderr}`.match(/register a workers\.dev subdomain[\s\S]*?(https:\/\/dash\.cloudflare\.com\/\S+\/workers\/onboarding)/);
+    if (onboarding) throw new DeployError(`Your Cloudflare account has no workers.dev subdomain yet (the address your Worker gets). Choose one at ${onboarding[1]}, then run \`npm run deploy\` again.`);
+    throw new DeployError(`wrangler deploy failed: ${wranglerError(deployed)}`);
+  }
   const url = options.url?.replace(/\/+$/, '') ?? deployedUrl(`${deployed.stdout}\n${deployed.stderr}`);
 
   // 6. Secrets. From here on, a new admin token is shown even if a later step fails.

@@ -96,6 +96,11 @@ switch (command) {
     const missingQueue = state.requiredQueues.find((queue) => !state.queues.includes(queue));
     if (missingQueue) fail(`Queue "${missingQueue}" does not exist. To create it, run: wrangler queues create ${missingQueue} [code: 11000]`);
     if (!/env\.PARLEY_KV\s/.test(real.output)) fail('fake wrangler: the bundle has no PARLEY_KV binding', 2);
+    if (state.noSubdomain) {
+      // A new account without a workers.dev subdomain, non-interactive: what Wrangler 4.86 says.
+      process.stderr.write('▲ [WARNING] You need to register a workers.dev subdomain before publishing to workers.dev\n\n? Would you like to register a workers.dev subdomain now?\n🤖 Using fallback value in non-interactive context: no\n');
+      fail(`You can either deploy your worker to one or more routes by specifying them in your wrangler.jsonc file, or register a workers.dev subdomain here:\nhttps://dash.cloudflare.com/${state.accounts[0].id}/workers/onboarding`);
+    }
     if (!state.kvNamespace) {
       // An id-less binding: Wrangler creates the namespace on the first deploy, and inherits it after.
       state.kvNamespace = 'parley-parley-kv';
