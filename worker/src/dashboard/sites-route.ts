@@ -3,7 +3,7 @@ import type { AppEnv } from '../app-env';
 import type { SiteSettings } from '../config/sites';
 import { ApiError, renderError } from '../errors';
 import { sameOriginRequest, sessionName } from '../lib/admin-auth';
-import { checkSiteSettings } from '../sites/check-settings';
+import { checkSiteSettings, SETTING_NAMES } from '../sites/check-settings';
 import { formValues, readSettingsForm } from '../sites/form';
 import { listSites, requireSiteManager, saveSite, siteView, type SiteView } from '../sites/service';
 import { loginPage, messagePage } from './views';
@@ -36,8 +36,8 @@ function seedEntry(raw: string | undefined, id: string): Partial<SiteSettings> |
     const list = JSON.parse(raw ?? '[]') as Partial<SiteSettings>[];
     const entry = list.find((one) => one.id === id);
     if (!entry) return undefined;
-    const { id: _id, ...settings } = entry;
-    return settings;
+    // Only real settings: SITES may carry keys its schema ignores, which a save would refuse.
+    return Object.fromEntries(Object.entries(entry).filter(([key]) => key !== 'id' && (SETTING_NAMES as string[]).includes(key))) as Partial<SiteSettings>;
   } catch {
     return undefined;
   }
