@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppEnv, Bindings } from './app-env';
 import { ApiError, renderError } from './errors';
-import { loadSites } from './config/sites';
+import { siteDirectory } from './sites/directory';
 import { createStores, type StoreOptions } from './storage/stores';
 import { commentsRoute } from './routes/comments';
 import { ownCommentsRoute } from './routes/own-comments';
@@ -27,6 +27,8 @@ import { handleFollowBatch } from './following/sending';
 import { runFollowing } from './following/schedule';
 import { adminTeamRoute } from './routes/admin-team';
 import { runScheduled } from './team/scheduled';
+import { siteConfigRoute } from './routes/site-config';
+import { adminSitesRoute } from './routes/admin-sites';
 
 export interface CreateAppOptions extends StoreOptions {
   /**
@@ -53,7 +55,8 @@ export function createApp(options: CreateAppOptions = {}) {
   app.use('*', async (c, next) => {
     c.set('stores', createStores(c.env, options));
     c.set('outbound', options.outbound ?? ((input, init) => fetch(input, init)));
-    c.set('sites', loadSites(c.env.SITES));
+    // From the isolate's memory: no KV read per request (sites/directory.ts, docs/configuration.md).
+    c.set('sites', await siteDirectory.sites(c.env, waitUntilOf(c)));
     await next();
   });
 
@@ -69,6 +72,7 @@ export function createApp(options: CreateAppOptions = {}) {
   app.use('/api/comments/*', commentsCors);
   app.use('/api/counts', cors({ origin: '*', allowMethods: ['GET'] }));
   app.use('/api/subscriptions', commentsCors);
+  app.use('/api/sites/*', cors({ origin: '*', allowMethods: ['GET'] }));
 
   // Following by email hashes the address and signs links: without the secrets, refused before anything is read or written.
   app.use('/api/subscriptions', requireSecrets(), limitPerClient({ binding: 'SUBSCRIBE_RATE_LIMITER', name: 'subscriptions', methods: ['POST'] }));
@@ -94,6 +98,8 @@ export function createApp(options: CreateAppOptions = {}) {
   app.route('/api/followers', followersApiRoute);
   app.route('/followers', followerPagesRoute);
   app.route('/api/webhooks', mailWebhooksRoute);
+  app.route('/api/admin', adminSitesRoute);
+  app.route('/api/sites', siteConfigRoute);
   app.route('/feeds', feedsRoute);
   app.route('/admin', dashboardRoute);
 
@@ -105,12 +111,23 @@ export function createApp(options: CreateAppOptions = {}) {
   return app;
 }
 
+/** The request's waitUntil, when it has an execution context (a test may call the app without one). */
+function waitUntilOf(c: { executionCtx: ExecutionContext }): ((work: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (work) => ctx.waitUntil(work);
+  } catch {
+    return undefined;
+  }
+}
+
 const app = createApp();
 
 export { ThreadObject } from './objects/thread-object';
 export { SiteObject } from './objects/site-object';
 export { FollowersObject } from './objects/followers-object';
 export { TeamObject } from './objects/team-object';
+export { SitesRegistry } from './objects/sites-registry';
 
 export default {
   fetch: app.fetch,

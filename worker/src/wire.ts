@@ -201,6 +201,28 @@ export interface AdminActionResponse {
   comment: ModeratedComment;
 }
 
+/**
+ * `GET /api/sites/:site/config`: what the widget needs from its site's settings, so no widget
+ * constant has to agree with a server setting by hand. Public (nothing secret in it), any
+ * origin may read it, cacheable for 60 s; it costs no KV read.
+ */
+export interface SiteConfigResponse {
+  site: string;
+  name: string;
+  /** `all`: every comment waits for a moderator; `first`: known commenters publish at once; `none`: all publish at once. */
+  moderation: 'all' | 'first' | 'none';
+  /** Minutes after posting during which the author may edit or delete the comment with its token (0: not at all). */
+  editWindowMinutes: number;
+  /** Languages the widget may use on this site, the first being the fallback; empty: any it has (fallback English). */
+  languages: WidgetLanguage[];
+  /** The Cloudflare Turnstile site key when the site requires Turnstile on posts, else null. */
+  turnstileSiteKey: string | null;
+  /** Whether comments may carry a Gravatar `avatarUrl`. */
+  gravatar: boolean;
+  /** Field limits, the same for every site (the server refuses longer fields). */
+  limits: typeof LIMITS;
+}
+
 /** Stable, machine-readable error codes. The `message` beside them is for humans and may change. */
 export type ErrorCode =
   | 'invalid_json'
@@ -238,6 +260,8 @@ export type ErrorCode =
   | 'invitation_used'
   | 'invitation_expired'
   | 'passkey_failed'
+  | 'site_exists'
+  | 'site_changed'
   | 'internal_error';
 
 /** Every error response: `{"error":{"code","message","field"?}}`. */
@@ -249,6 +273,10 @@ export interface ErrorBody {
     field?: string;
   };
 }
+
+/** The languages the widget has (`data-lang`, a site's `languages`). */
+export const WIDGET_LANGUAGES = ['en', 'de', 'fr', 'es', 'pt', 'zh', 'ja', 'ar'] as const;
+export type WidgetLanguage = (typeof WIDGET_LANGUAGES)[number];
 
 /** Field limits in characters (UTF-16 code units, as `String.length` counts). */
 export const LIMITS = {

@@ -1,4 +1,5 @@
-// Loads the Worker's portability modules (TypeScript) into Node for the import CLI.
+// Loads Worker modules (TypeScript) into Node: the portability core for the import CLI, the
+// sites schema for `npm run deploy`.
 import { register } from 'node:module';
 
 register('./ts-hooks.mjs', import.meta.url);
@@ -13,4 +14,9 @@ export async function loadPortability() {
     import('../../src/portability/xml-stream.ts'),
   ]);
   return { ...runImport, ...threadMap, ...parleyFormat, ...model, ...xml };
+}
+
+/** The sites schema (worker/src/config/sites.ts): `npm run deploy` checks SITES with it before uploading. */
+export async function loadSiteConfig() {
+  return import('../../src/config/sites.ts');
 }

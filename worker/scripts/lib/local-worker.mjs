@@ -37,7 +37,7 @@ export async function probe(origin, token, site) {
 export function probeProblem(origin, result, site) {
   if (result.status === 401) return `${origin} refused the token (${result.error?.message ?? 'unauthorized'}). Pass --token (an API token with write access, or ADMIN_TOKEN), or set ADMIN_TOKEN.`;
   if (result.status === 403) return `${origin} refused the token for site "${site}" (${result.error?.message ?? 'forbidden'}). Use an API token with write access to that site (dashboard: Your account → API tokens).`;
-  if (result.status === 404 && result.error?.code === 'unknown_site') return `${origin} has no site "${site}". Declare it in SITES (wrangler.jsonc, see docs/configuration.md) first.`;
+  if (result.status === 404 && result.error?.code === 'unknown_site') return `${origin} has no site "${site}". Add it in the dashboard (${origin}/admin/sites) or in SITES (wrangler.jsonc, see docs/configuration.md) first.`;
   return `${origin} did not answer like a Parley server (HTTP ${result.status}).`;
 }
 

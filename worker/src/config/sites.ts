@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { WIDGET_LANGUAGES, type WidgetLanguage } from '../wire';
 
 /**
  * One blog (or any site) this Worker serves comments for, declared in the `SITES` variable
@@ -44,13 +45,20 @@ export interface SiteConfig {
   language: SiteLanguage;
   /** What a mail to followers carries of a post: its summary (the default), or its full text. */
   followContent: 'summary' | 'full';
+  /** Languages the widget may show on this site, the first being its fallback; empty: any it has (fallback English). */
+  languages: WidgetLanguage[];
 }
 
 /** The widget's languages: also those of follower mail and pages. */
-export const SITE_LANGUAGES = ['en', 'de', 'fr', 'es', 'pt', 'zh', 'ja', 'ar'] as const;
-export type SiteLanguage = (typeof SITE_LANGUAGES)[number];
+export const SITE_LANGUAGES = WIDGET_LANGUAGES;
+export type SiteLanguage = WidgetLanguage;
 
-const siteSchema = v.object({
+/**
+ * Every site setting, validated the same way wherever it comes from: the `SITES` variable, the
+ * dashboard's site pages, `PUT /api/admin/sites/:id` and `npm run deploy` (which checks SITES
+ * before uploading anything). Unset settings take their defaults.
+ */
+export const siteSchema = v.object({
   id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'site id: 1-64 of a-z, 0-9, _ and -')),
   name: v.optional(v.string()),
   origins: v.optional(v.array(v.pipe(v.string(), v.url())), []),
@@ -69,7 +77,16 @@ const siteSchema = v.object({
   feed: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'feed must be an http(s) URL'))),
   language: v.optional(v.picklist(SITE_LANGUAGES, `language must be one of ${SITE_LANGUAGES.join(', ')}`), 'en'),
   followContent: v.optional(v.picklist(['summary', 'full'], 'followContent must be summary or full'), 'summary'),
+  languages: v.optional(v.array(v.picklist(WIDGET_LANGUAGES, `languages: each one of ${WIDGET_LANGUAGES.join(', ')}`)), []),
 });
+
+/** A site's settings as given (`SITES`, the dashboard): only what was set; the rest takes its default. */
+export type SiteSettings = v.InferInput<typeof siteSchema>;
+
+/** A site's settings, validated, with every default filled in. */
+export function toSiteConfig(site: v.InferOutput<typeof siteSchema>): SiteConfig {
+  return { ...site, name: site.name || site.id, origins: site.origins.map((origin) => new URL(origin).origin) };
+}
 
 let cached: { raw: string; sites: Map<string, SiteConfig> } | undefined;
 
@@ -89,13 +106,7 @@ export function loadSites(raw: string | undefined): Map<string, SiteConfig> {
   const result = v.safeParse(v.array(siteSchema), parsed);
   if (!result.success) throw new Error(`SITES is invalid: ${v.summarize(result.issues)}`);
   const sites = new Map<string, SiteConfig>();
-  for (const site of result.output) {
-    sites.set(site.id, {
-      ...site,
-      name: site.name ?? site.id,
-      origins: site.origins.map((origin) => new URL(origin).origin),
-    });
-  }
+  for (const site of result.output) sites.set(site.id, toSiteConfig(site));
   cached = { raw: text, sites };
   return sites;
 }

@@ -57,3 +57,55 @@ textarea { font: inherit; padding: .5rem; border: 1px solid var(--line); border-
 .mail pre { white-space: pre-wrap; overflow-wrap: anywhere; font: inherit; margin: .5rem 0 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
+
+/** The site pages (/admin/sites): cards, the settings form, the embed snippet. */
+export const DASHBOARD_CSS_SITES = `
+.sites { list-style: none; padding: 0; display: grid; gap: .75rem; }
+.site-card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; }
+.site-card h2 { margin: 0 0 .25rem; }
+.site-card dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .75rem; margin: 0; font-size: .95rem; }
+.site-card dt { color: var(--muted); }
+.site-card dd { margin: 0; overflow-wrap: anywhere; }
+.site-form { display: grid; gap: 1rem; max-width: 40rem; }
+.site-form .section { border: 1px solid var(--line); border-radius: 8px; padding: .5rem 1rem 1rem; display: grid; gap: .9rem; min-width: 0; }
+.site-form legend { font-weight: 700; padding: 0 .25rem; }
+.field { display: grid; gap: .25rem; min-width: 0; }
+.field .hint, .field .error { margin: 0; }
+.field input:not([type=checkbox]), .field select, .field textarea { width: 100%; }
+fieldset.field { border: 0; padding: 0; margin: 0; }
+fieldset.field legend { font-weight: 600; padding: 0; }
+.check { display: inline-flex; gap: .4rem; align-items: center; margin-right: .75rem; }
+.check input { width: 1.25rem; height: 1.25rem; }
+.check label { font-weight: normal; }
+input[aria-invalid=true], textarea[aria-invalid=true] { border-color: var(--bad); }
+.error-summary { border-left: 4px solid var(--bad); padding: .25rem .75rem; }
+pre.snippet { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+.crumbs { margin: 0 0 .25rem; }
+a.button.primary { background: var(--accent); color: var(--bg); border-color: var(--accent); }
+section { margin-top: 1.5rem; }
+`;
+
+/**
+ * Phones (360 px and up): the header wraps instead of pushing "Sign out" off the screen, and
+ * nothing is wider than the screen (long emails, URLs and ids wrap; tables fit).
+ */
+export const DASHBOARD_CSS_PHONE = `
+header.top { flex-wrap: wrap; gap: .5rem 1rem; }
+.top nav { flex-wrap: wrap; gap: .25rem 1rem; }
+.top nav a { display: inline-block; padding: .2rem 0; }
+.signout { display: flex; align-items: center; gap: .5rem; margin-left: auto; min-width: 0; }
+.who { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 12rem; }
+.comment header > *, .email, .website, .where, .mail header { min-width: 0; overflow-wrap: anywhere; }
+.filters input, .filters select { min-width: 0; max-width: 100%; }
+td, th { overflow-wrap: anywhere; }
+main { overflow-wrap: break-word; }
+@media (max-width: 40rem) {
+  main, header.top { padding: .75rem; }
+  .top nav { order: 3; flex-basis: 100%; }
+  .filters { display: grid; grid-template-columns: max-content 1fr; }
+  .filters button { grid-column: 1 / -1; }
+  .filters input { width: 100%; }
+  table { table-layout: fixed; font-size: .85rem; }
+  .actions button, .actions a.button, .bulk button { min-height: 2.75rem; }
+}
+`;

@@ -18,9 +18,10 @@ import { QUEUE_PAGE, QUEUE_PAGE_MAX, queueCounts, readQueue, reconcilerRuns } fr
 import { readModerationLink } from '../moderation/links';
 import { mailerFor } from '../mail/mailer';
 import type { CommentStatus } from '../wire';
-import { DASHBOARD_CSS, DASHBOARD_CSS_EXTRA } from './dashboard-css';
+import { DASHBOARD_CSS, DASHBOARD_CSS_EXTRA, DASHBOARD_CSS_PHONE, DASHBOARD_CSS_SITES } from './dashboard-css';
 import { DASHBOARD_JS } from './dashboard-js';
 import { followersDashboardRoute } from './followers-route';
+import { sitesDashboardRoute } from './sites-route';
 import { outboxPage, auditPage, bansPage, commentCard, confirmLinkPage, editPage, messagePage, queuePage, STATUS_LABELS } from './views';
 
 /**
@@ -55,7 +56,7 @@ dashboardRoute.onError((error, c) => {
 
 dashboardRoute.get('/dashboard.css', (c) => {
   c.header('Content-Type', 'text/css; charset=utf-8');
-  return c.body(DASHBOARD_CSS + DASHBOARD_CSS_EXTRA);
+  return c.body(DASHBOARD_CSS + DASHBOARD_CSS_EXTRA + DASHBOARD_CSS_SITES + DASHBOARD_CSS_PHONE);
 });
 dashboardRoute.get('/favicon.svg', (c) => {
   c.header('Content-Type', 'image/svg+xml');
@@ -245,6 +246,9 @@ dashboardRoute.get('/outbox', async (c) => {
   const entries = await c.var.stores.outbox.read();
   return c.html(outboxPage(viewer, entries, mailerFor(c.env, c.env.PARLEY_KV, c.var.outbound).name));
 });
+
+// Sites: add and change them without a redeploy (./sites-route.ts).
+dashboardRoute.route('/sites', sitesDashboardRoute);
 
 /**
  * One-click moderation links from notifications. GET only shows what the link will do, with

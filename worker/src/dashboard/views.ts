@@ -96,12 +96,13 @@ export interface Viewer {
   owner: boolean;
 }
 
+/** The dashboard's header: its pages, and who is signed in (wraps onto more lines on a phone). */
 export function nav(viewer: Viewer, current: string) {
   const link = (href: string, label: string, id: string) => html`<a href="${href}"${id === current ? raw(' aria-current="page"') : ''}>${label}</a>`;
   return html`<header class="top">
   <a class="brand" href="/admin">Parley moderation</a>
-  <nav aria-label="Dashboard">${link('/admin', 'Queue', 'queue')} ${link('/admin/bans', 'Bans', 'bans')} ${link('/admin/audit', 'Audit log', 'audit')} ${viewer.owner ? html`${link('/admin/team', 'Team', 'team')} ${link('/admin/outbox', 'Outbox', 'outbox')} ` : ''}${link('/admin/followers', 'Followers', 'followers')} ${link('/admin/posts', 'Posts', 'posts')} ${link('/admin/account', 'Your account', 'account')}</nav>
-  <form method="post" action="/admin/logout"><span class="who">${viewer.name}</span> <button type="submit">Sign out</button></form>
+  <nav aria-label="Dashboard">${link('/admin', 'Queue', 'queue')} ${link('/admin/bans', 'Bans', 'bans')} ${link('/admin/audit', 'Audit log', 'audit')} ${viewer.owner ? html`${link('/admin/team', 'Team', 'team')} ${link('/admin/outbox', 'Outbox', 'outbox')} ${link('/admin/sites', 'Sites', 'sites')} ` : ''}${link('/admin/followers', 'Followers', 'followers')} ${link('/admin/posts', 'Posts', 'posts')} ${link('/admin/account', 'Your account', 'account')}</nav>
+  <form method="post" action="/admin/logout" class="signout"><span class="who">${viewer.name}</span> <button type="submit">Sign out</button></form>
 </header>`;
 }
 

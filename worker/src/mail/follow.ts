@@ -1,6 +1,6 @@
 import type { Bindings } from '../app-env';
 import type { SiteConfig } from '../config/sites';
-import { loadSites } from '../config/sites';
+import { siteDirectory } from '../sites/directory';
 import { sign, verify } from '../lib/signing';
 import { signingKey } from '../moderation/identity';
 import { LegacyLayout } from '../storage/legacy';
@@ -115,7 +115,7 @@ export async function runMailJob(queued: MailJob | LegacyMailJob, deps: MailDeps
   const job = await currentJob(queued, deps.stores);
   if (!job) return;
   const { env, stores } = deps;
-  const sites = loadSites(env.SITES);
+  const sites = await siteDirectory.sites(env);
   const mailer = mailerFor(env, env.PARLEY_KV, deps.outbound);
   const ref = { site: job.site, thread: job.thread };
   const thread = stores.threads.of(ref.site, ref.thread);

@@ -73,6 +73,7 @@ const SITE_FIELDS = {
   feed: true,
   language: true,
   followContent: true,
+  languages: true,
 } as const satisfies Record<keyof SiteConfig, boolean>;
 
 /** The exported form of a site's configuration. */

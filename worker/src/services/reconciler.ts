@@ -1,5 +1,6 @@
 import type { Bindings } from '../app-env';
-import { loadSites } from '../config/sites';
+import { siteDirectory } from '../sites/directory';
+import { sitesRegistry } from '../sites/registry';
 import type { ReconcileRun } from '../objects/site/protocol';
 import { createStores } from '../storage/stores';
 
@@ -11,7 +12,13 @@ import { createStores } from '../storage/stores';
 export async function runReconciler(env: Bindings): Promise<{ site: string; run: ReconcileRun | null }[]> {
   const stores = createStores(env);
   const results: { site: string; run: ReconcileRun | null }[] = [];
-  for (const site of loadSites(env.SITES).keys()) {
+  try {
+    // The sites saved in the dashboard: KV must hold the registry's newest document.
+    await sitesRegistry(env).reconcile();
+  } catch (error) {
+    console.error('reconciler failed for the sites registry', error);
+  }
+  for (const site of (await siteDirectory.sites(env)).keys()) {
     try {
       results.push({ site, run: await stores.sites.call(site, (stub) => stub.reconcile(site)) });
     } catch (error) {
