@@ -215,6 +215,8 @@ export const exportedThreadSchema = v.object({
 export const auditEntrySchema = v.object({
   at: iso('at'),
   who: v.pipe(v.string('who is required'), v.maxLength(200)),
+  /** The member's id (or `admin-token`, `webhook`): the audit log's filter by moderator. */
+  by: v.optional(v.pipe(v.string('by must be text'), v.maxLength(200))),
   action: v.pipe(v.string('action is required'), v.maxLength(60)),
   commentId: v.optional(v.string()),
   site: v.optional(v.string()),
