@@ -10,6 +10,13 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  */
 const classicJsx: UserConfig['oxc'] = { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' }, jsxInject: "import { h, Fragment } from 'preact'" };
 
+/**
+ * JSX in widget-extra.js: `h(…)` too, but the `h` in scope, which is widget.js's (the forms are
+ * made by factories that receive it: features/forms.tsx, components/comment-form/); importing
+ * Preact there would bundle a second copy of it.
+ */
+const extraJsx: UserConfig['oxc'] = { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' } };
+
 /** Build options both files share. es2022 keeps class fields native (es2020 lowers them through a helper); every browser the widget supports has them. */
 const common = {
   outDir: here('../dist'),
@@ -17,7 +24,7 @@ const common = {
   reportCompressedSize: false,
   // Terser's compressor (two passes) makes widget.js ~130 B gzip smaller than the default minifier.
   minify: 'terser',
-  terserOptions: { ecma: 2020, compress: { passes: 3, pure_getters: true, unsafe_arrows: true } },
+  terserOptions: { ecma: 2020, compress: { passes: 3, pure_getters: true, unsafe_arrows: true }, mangle: { properties: { regex: /^__[a-zA-Z]?$/ } } },
 } as const;
 
 /**
@@ -45,6 +52,7 @@ function extraAndTranslations(): Plugin {
         root: here('.'),
         publicDir: false,
         logLevel: 'warn',
+        oxc: extraJsx,
         build: { ...common, emptyOutDir: false, lib: { entry: here('src/features/index.ts'), formats: ['es'], fileName: () => 'widget-extra.js' } },
       });
     },

@@ -9,7 +9,7 @@ import { formatViolations, runAxe, splitByWidget } from './support/axe';
 import { cspViolations, recordCspViolations, THEME_ACCENT, THEME_TEXT, widgetStyle } from './support/reader';
 import { seedComments } from '../support/seed';
 import { PROJECT_ROOT, startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
-import { commentById, LOADED_HEADING, postComment, widgetOn } from './support/widget';
+import { commentById, LOADED_HEADING, openForm, postComment, widgetOn } from './support/widget';
 
 /**
  * The widget embedded the way blogs embed it: pages on another origin (a small host server,
@@ -138,6 +138,7 @@ if (!chromium.path) {
           expect(response?.headers()['content-security-policy']).toBe(`default-src 'none'; script-src ${server.origin}; connect-src ${server.origin}; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
         }
         const widget = await loaded(page);
+        await openForm(widget);
 
         // It mounted, in a shadow root, in the theme asked for.
         expect(await page.evaluate(() => !!document.querySelector('#comments')?.shadowRoot?.querySelector('section'))).toBe(true);
@@ -232,8 +233,10 @@ if (!chromium.path) {
       await page.goto(`${host.origin}/strict-csp.html?data-thread=/host-strict-csp&data-lang=de-AT`);
       const widget = widgetOn(page);
       await widget.getByRole('heading', { name: /^\d+ Kommentare$/ }).waitFor();
-      await widget.getByRole('button', { name: 'Kommentar senden', exact: true }).waitFor();
       expect(await widget.getByLabel('Kommentar', { exact: true }).isVisible()).toBe(true);
+      // The comment form, in German, comes with widget-extra.js (script-src).
+      await widget.getByLabel('Kommentar', { exact: true }).focus();
+      await widget.getByRole('button', { name: 'Kommentar senden', exact: true }).waitFor();
       expect(paths().filter((p) => p.startsWith('/i18n/')), 'de-AT loads the German translation, once').toEqual(['/i18n/de.json']);
       await expectClean(page, 'the strict-CSP page in German');
       await page.close();
@@ -266,7 +269,8 @@ if (!chromium.path) {
       };
       const open = async (page: Page, file: string, query = '') => {
         await page.goto(`${host.origin}/${file}.html?data-thread=/themes${query}`);
-        await loaded(page);
+        // With the comment form (its Post button shows the accent).
+        await openForm(await loaded(page));
       };
       const light = { theme: 'light', text: THEME_TEXT.light, accent: THEME_ACCENT.light };
       const dark = { theme: 'dark', text: THEME_TEXT.dark, accent: THEME_ACCENT.dark };
@@ -329,7 +333,7 @@ if (!chromium.path) {
         host.cssDelayMs = 400; // A slow stylesheet: widget.js runs before the page's dark background applies.
         try {
           await page.goto(`${host.origin}/tailwind-preflight.html?data-thread=/themes`);
-          await loaded(page);
+          await openForm(await loaded(page));
           await page.waitForLoadState('load');
         } finally {
           host.cssDelayMs = 0;
@@ -353,7 +357,9 @@ if (!chromium.path) {
         return { dir: section.getAttribute('dir'), lang: section.getAttribute('lang'), direction: getComputedStyle(section).direction };
       });
       expect(root).toEqual({ dir: 'rtl', lang: 'ar', direction: 'rtl' });
-      // Arabic labels and buttons.
+      // Arabic labels and buttons (the form's, once the reader comes into the comment box).
+      await widget.getByLabel('التعليق', { exact: true }).focus();
+      await widget.getByRole('button', { name: 'نشر التعليق', exact: true }).waitFor();
       for (const label of ['التعليق', 'الاسم']) expect(await widget.getByLabel(label, { exact: true }).isVisible(), `the field labelled ${label}`).toBe(true);
       await widget.getByRole('button', { name: 'نشر التعليق', exact: true }).waitFor();
       await commentById(widget, ids['rtl-q']).getByRole('button', { name: 'ردّ', exact: true }).waitFor();

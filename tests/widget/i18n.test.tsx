@@ -34,11 +34,16 @@ describe('choosing the language', () => {
     const widget = await widgetIn();
     expect(await widget.findByRole('heading', { name: '1 Kommentar' })).toBeTruthy();
     expect(i18nRequests()).toEqual(['/i18n/de.json']);
-    expect(widget.getByRole('button', { name: 'Kommentar senden' })).toBeTruthy();
-    expect(widget.getByLabelText('E-Mail (optional)')).toBeTruthy();
     // Relative dates in German, by Intl.
     expect(widget.getByText('vor 3 Tagen')).toBeTruthy();
     expect(widget.getByRole('region').getAttribute('lang')).toBe('de');
+    // The comment box, and the form it brings (its words come with widget-extra.js, in German).
+    const box = widget.getByLabelText('Kommentar') as HTMLTextAreaElement;
+    expect(box.placeholder).toBe('Diskutieren Sie mit …');
+    fireEvent.focus(box);
+    expect(await widget.findByRole('button', { name: 'Kommentar senden' })).toBeTruthy();
+    expect(widget.getByLabelText('E-Mail (optional)')).toBeTruthy();
+    expect(i18nRequests()).toEqual(['/i18n/de.json']);
   });
 
   test('data-lang wins over <html lang>; only that language is fetched', async () => {
@@ -85,7 +90,9 @@ describe('the translations', () => {
   /** Every key path of an object, e.g. `count.one`. */
   const paths = (value: object, prefix = ''): string[] =>
     Object.entries(value).flatMap(([key, v]) => (v && typeof v === 'object' ? paths(v, `${prefix}${key}.`) : [`${prefix}${key}`]));
-  const plurals = Object.entries(en).filter(([, v]) => v && typeof v === 'object' && 'other' in v).map(([k]) => k);
+  const pluralsOf = (strings: object, prefix = '') => Object.entries(strings).filter(([, v]) => v && typeof v === 'object' && 'other' in v).map(([k]) => prefix + k);
+  // Plurals by path: widget.js's, and widget-extra.js's (`extra.left`).
+  const plurals = [...pluralsOf(en), ...pluralsOf(enExtra, 'extra.')];
   // English is split between widget.js (en.ts) and widget-extra.js (en-extra.ts: `extra`, rare errors, and the fields' errors).
   const { author, body, notify, email, website, ...rareErrors } = enErrors;
   const english = { ...en, extra: enExtra, errors: { ...en.errors, ...rareErrors }, fieldErrors: { author, body, notify, email, website } };
@@ -105,16 +112,16 @@ describe('the translations', () => {
     // Plurals: the forms the language needs (Intl's categories), each with the number where English has it.
     const categories = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
     for (const name of plurals) {
-      const forms = strings[name] as Plural;
+      const forms = get(strings, name) as Plural;
       expect(forms.other, `${lang} ${name}.other`).toContain('#');
       for (const category of categories) if (!['zero', 'one', 'two'].includes(category)) expect(forms[category] ?? forms.other, `${lang} ${name}.${category}`).toContain('#');
       for (const key of Object.keys(forms)) expect([...categories, 'zero'], `${lang} ${name}.${key}`).toContain(key);
-      if ('zero' in (en as unknown as Record<string, Plural>)[name]) expect(forms.zero, `${lang} ${name}.zero`).toBeTruthy();
+      if ('zero' in (get(english, name) as Plural)) expect(forms.zero, `${lang} ${name}.zero`).toBeTruthy();
     }
     expect(strings.inReplyTo).toContain('#');
     // Translated: no English left (names of things like Markdown aside).
-    const same = paths(english).filter((path) => !['locale', 'dir', 'name', 'website', 'preview', 'like'].includes(path) && get(strings, path) === get(english, path));
-    expect(same.filter((path) => !(lang === 'de' && ['name', 'email', 'website'].some((p) => path === p)))).toEqual([]);
+    const same = paths(english).filter((path) => !['locale', 'dir', 'extra.name', 'extra.website', 'extra.preview', 'like'].includes(path) && get(strings, path) === get(english, path));
+    expect(same.filter((path) => !(lang === 'de' && ['extra.name', 'extra.email', 'extra.website'].some((p) => path === p)))).toEqual([]);
   });
 
   test('plurals follow each language’s rules', () => {
@@ -129,7 +136,7 @@ describe('the translations', () => {
 
   test('a translated widget is translated throughout: errors of the server, and messages of the lazily loaded features', async () => {
     useStrings(translation('es'));
-    renderApp({ site: 'open' });
+    await renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: 'Todavía no hay comentarios' });
     const form = within(mainForm());
     fireEvent.input(form.getByLabelText('Nombre'), { target: { value: 'Ana' } });

@@ -3,7 +3,7 @@
 // included) raw, gzip and brotli, every file the widget loads lazily (translations in
 // dist/i18n/*.json, widget-extra.js), and the total a first paint downloads; and where widget.js's
 // bytes come from (Preact, the CSS, each module), from its source map. Fails the build when
-// widget.js passes its gzip budget. The demo page's own files (copied from demo/) are not the
+// widget.js passes its gzip limit, 11 KB (11,264 B). The demo page's own files (copied from demo/) are not the
 // widget's and are not counted.
 //
 //   node widget/scripts/size-report.mjs [DIST_DIR] [--json]
@@ -14,10 +14,10 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { decode } from '@jridgewell/sourcemap-codec';
 
-/** The issue's goal for widget.js (JS + CSS + Preact), gzipped: reported as met or missed. */
+/** Issue 14's goal for widget.js (JS + CSS + Preact, every current feature), gzipped: 11 KB. */
 export const WIDGET_GZIP_TARGET = 11 * 1024;
-/** The hard limit for widget.js, gzipped: the build fails above it (what it is today, so it cannot grow unnoticed). */
-export const WIDGET_GZIP_BUDGET = 12_900;
+/** The hard limit for widget.js, gzipped: the build fails above it. It is the goal itself (11,264 B). */
+export const WIDGET_GZIP_BUDGET = WIDGET_GZIP_TARGET;
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRY = 'widget.js';
@@ -50,9 +50,30 @@ function partName(source) {
 }
 
 /**
+ * Where the inlined stylesheet sits in the minified code, quotes included: the string literal
+ * that holds `:host{` (whichever quotes the minifier chose: it turns the template literal vite
+ * writes into a plain string), or null. Its bytes map to no source.
+ */
+export function stylesheetSpan(code) {
+  const at = code.indexOf(':host{');
+  if (at < 0) return null;
+  const escaped = (index) => {
+    let backslashes = 0;
+    while (code[index - 1 - backslashes] === '\\') backslashes++;
+    return backslashes % 2 === 1;
+  };
+  let start = at;
+  while (start > 0 && !(`"'\``.includes(code[start - 1]) && !escaped(start - 1))) start--;
+  const quote = code[start - 1];
+  let end = at;
+  while (end < code.length && !(code[end] === quote && !escaped(end))) end++;
+  return start > 0 && end < code.length ? { start: start - 1, end: end + 1 } : null;
+}
+
+/**
  * Where widget.js's bytes come from: each byte of the minified file belongs to the module its
- * source map names (the inlined stylesheet, which it maps to no module, is found by its text;
- * the rest, the bundle's own glue). Gzip bytes are attributed in file order: each run of bytes
+ * source map names (the inlined stylesheet, which it maps to no module, is found by its text:
+ * {@link stylesheetSpan}; the rest, the bundle's own glue). Gzip bytes are attributed in file order: each run of bytes
  * is charged what it adds to the gzip of everything before it, so the figures add up to the
  * file's gzip size. Gzip shares what it has seen: a module late in the file costs less than it
  * would alone (Preact, first, gets no such help).
@@ -69,9 +90,8 @@ export function attributeBytes(code, map) {
     });
     offset += length + 1;
   });
-  // The stylesheet is a string in the code: `…:host{…}…`.
-  const css = /`(?=[^`]*:host\{)[^`]*`/.exec(code);
-  if (css) owner.fill('styles/widget.css', css.index, css.index + css[0].length);
+  const css = stylesheetSpan(code);
+  if (css) owner.fill('styles/widget.css', css.start, css.end);
   const parts = new Map();
   let start = 0;
   let before = gzipSync('', { level: 9 }).length;
@@ -136,7 +156,7 @@ export function formatSizeReport(report) {
   const lines = [];
   const entry = report.files.find((file) => file.kind === 'entry');
   const left = report.budget.gzip - entry.gzip;
-  lines.push(`widget.js: ${sizes(entry)} (${entry.gzip} B gzip; budget ${report.budget.gzip} B, ${left >= 0 ? `${left} B left` : `${-left} B over`}; target ${report.budget.target} B, ${report.budget.overTarget ? `${report.budget.overTarget} B over` : 'met'})`);
+  lines.push(`widget.js: ${sizes(entry)} (${entry.gzip} B gzip; hard limit ${report.budget.gzip} B, ${left >= 0 ? `${left} B left` : `${-left} B over`})`);
   if (report.parts) lines.push(`  from: ${report.parts.map((part) => `${part.name} ${part.gzip}`).join(', ')} (B gzip)`);
   const lazy = report.files.filter((file) => file.kind === 'locale' || file.kind === 'lazy');
   for (const file of lazy) lines.push(`  ${file.kind === 'locale' ? 'translation' : 'lazy'} ${file.name}: ${sizes(file)}`);
@@ -162,7 +182,7 @@ export function sizeMarkdown(report) {
   const extra = report.files.find((file) => file.name === 'widget-extra.js');
   const rows = report.parts.map((part) => `| ${part.name === 'Preact' || part.name.startsWith('(') ? part.name : `\`${part.name}\``} | ${part.raw.toLocaleString('en')} | ${part.gzip.toLocaleString('en')} | ${((part.gzip / entry.gzip) * 100).toFixed(1)}% |`);
   return [
-    `widget.js is **${entry.gzip.toLocaleString('en')} B gzip** (${entry.raw.toLocaleString('en')} B raw, ${entry.brotli.toLocaleString('en')} B brotli): the build's hard limit is ${report.budget.gzip.toLocaleString('en')} B; the goal of 11 KB (${report.budget.target.toLocaleString('en')} B) is ${report.budget.overTarget ? `missed by ${report.budget.overTarget.toLocaleString('en')} B` : 'met'}.${extra ? ` widget-extra.js, loaded on first use (everything that writes, and the features only some readers use), is ${extra.gzip.toLocaleString('en')} B gzip.` : ''}`,
+    `widget.js is **${entry.gzip.toLocaleString('en')} B gzip** (${entry.raw.toLocaleString('en')} B raw, ${entry.brotli.toLocaleString('en')} B brotli): the build's hard limit is 11 KB (${report.budget.gzip.toLocaleString('en')} B), ${report.budget.over ? `passed by ${report.budget.over.toLocaleString('en')} B` : `${(report.budget.gzip - entry.gzip).toLocaleString('en')} B left`}.${extra ? ` widget-extra.js, loaded on first use (the comment form, everything that writes, and the features only some readers use), is ${extra.gzip.toLocaleString('en')} B gzip.` : ''}`,
     '',
     '| part of widget.js | raw B | gzip B | of the gzip |',
     '| --- | --- | --- | --- |',

@@ -1,4 +1,4 @@
-import { createElement, render } from 'preact';
+import { Component, createElement, render } from 'preact';
 import css from './styles/widget.css?inline';
 import { createClient } from './api/client';
 import { Widget } from './components/widget/widget';
@@ -11,7 +11,14 @@ import { WidgetStore } from './state/store';
 export const LANGUAGES = ['de', 'fr', 'es', 'pt', 'zh', 'ja', 'ar'];
 
 /** widget-extra.js, an ES module beside widget.js (same origin, so the same CSP allowance), imported on first use. */
-const importFeatures = (origin: string) => (): Promise<Features> => import(/* @vite-ignore */ `${origin}/widget-extra.js`).then((module) => module.createFeatures(createElement));
+const importFeatures = (origin: string) => (): Promise<Features> => import(/* @vite-ignore */ `${origin}/widget-extra.js`).then((module) => module.createFeatures({ h: createElement, Component }));
+
+/** A stylesheet for a shadow root: a constructed one needs no CSP allowance ('unsafe-inline'). */
+function styleSheet(css: string) {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  return sheet;
+}
 
 /**
  * Mounts the widget for its `<script>` tag (attributes in docs/widget.md):
@@ -40,26 +47,27 @@ export function mountWidget(script: HTMLScriptElement, loadFeatures?: () => Prom
   if (!site || (!host && target)) return console.error('Parley: no data-site, or no element for data-target');
   const origin = new URL(script.src || location.href).origin;
   const api = createClient(origin);
-  const features = featureLoader(loadFeatures ?? importFeatures(origin));
-  const code = lang.slice(0, 2).toLowerCase();
+  const load = loadFeatures ?? importFeatures(origin);
   let store: WidgetStore | undefined;
+  let root: ShadowRoot | undefined;
+  // The forms' stylesheet comes with them.
+  const features = featureLoader(() => load().then((loaded) => (root && (root.adoptedStyleSheets = [...root.adoptedStyleSheets, styleSheet(loaded.styles)]), loaded)));
+  const code = lang.slice(0, 2).toLowerCase();
   if (host && !host.shadowRoot) {
     store = new WidgetStore(api, site, thread, features);
     // The thread's first page, asked for at once (alongside the translation).
     store.load();
+    root = host.attachShadow({ mode: 'open' });
   }
-  const root = store && host!.attachShadow({ mode: 'open' });
   // A translation that fails to load leaves English.
   Promise.resolve(LANGUAGES.includes(code) ? api.strings(code) : undefined)
     .then(useStrings, () => useStrings())
     .then(() => {
       if (counts.length) features().then((loaded) => loaded.fillCounts(origin, site, counts, (count) => plural(strings.count, count)));
       if (!store || !root) return;
-      // A constructed stylesheet needs no CSP allowance ('unsafe-inline').
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      root.adoptedStyleSheets = [sheet];
-      if (turnstileSitekey) features().then((loaded) => (store.captcha = loaded.startTurnstile(turnstileSitekey, host!)));
+      root.adoptedStyleSheets = [styleSheet(css), ...root.adoptedStyleSheets];
+      // With Turnstile, widget-extra.js comes at once: so does the form, where the challenge shows.
+      if (turnstileSitekey) features().then((loaded) => ((store.captcha = loaded.startTurnstile(turnstileSitekey, host!)), store.openForm()));
       // The theme (it reads the page's styles) and the first render each get a task of their own:
       // the page's task that runs widget.js stays short, and so do they.
       setTimeout(() => {

@@ -49,6 +49,15 @@ export function commentById(widget: Locator, id: string): Locator {
   return widget.locator(`#comment-${id}`);
 }
 
+/**
+ * Comes into the comment box as a reader does (the first paint shows it alone): the comment form
+ * (widget-extra.js) replaces it. Resolves once the form is there.
+ */
+export async function openForm(widget: Locator): Promise<void> {
+  await widget.getByLabel('Comment', { exact: true }).first().focus();
+  await widget.getByRole('button', { name: 'Post comment', exact: true }).first().waitFor();
+}
+
 export interface CommentInput {
   name?: string;
   email?: string;
@@ -57,11 +66,12 @@ export interface CommentInput {
 }
 
 /**
- * Fills the form found in `scope` by its labels ("Comment", "Name", "Email (optional)", "Website (optional)"),
+ * Fills the form found in `scope` (bringing it first, {@link openForm}) by its labels ("Comment", "Name", "Email (optional)", "Website (optional)"),
  * clicks "Post comment", and resolves with the comment the server created (read from the
  * API's answer, for its id).
  */
 export async function postComment(page: Page, scope: Locator, input: CommentInput): Promise<OwnComment> {
+  await openForm(scope);
   await scope.getByLabel('Comment', { exact: true }).fill(input.body);
   if (input.name !== undefined) await scope.getByLabel('Name', { exact: true }).fill(input.name);
   if (input.email !== undefined) await scope.getByLabel('Email (optional)', { exact: true }).fill(input.email);

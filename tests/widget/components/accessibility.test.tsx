@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { seed } from '../helpers/server';
-import { commentBy, post, renderApp, resetBetweenTests, testThread } from '../helpers/render';
+import { commentBy, post, renderApp, resetBetweenTests, testThread, settled } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -21,11 +21,13 @@ describe('accessibility', () => {
   test('with every form open, every control has a name, every id is unique, and there is one live region', async () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada', likes: 2 }], 'open');
     await seed(testThread(), [1, 2, 3, 4].map((i) => ({ author: `R${i}`, parent: ada })), 'open');
-    renderApp({ site: 'open' });
+    await renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: '5 comments' });
     await post({ name: 'Me', comment: 'Mine' });
     fireEvent.click(within(commentBy('Ada')).getByRole('button', { name: 'Reply' }));
+    await settled();
     fireEvent.click(within(commentBy('Me')).getByRole('button', { name: 'Edit' }));
+    await settled();
     fireEvent.click(screen.getByRole('button', { name: 'Follow this thread' }));
     await screen.findByLabelText('Get new comments by email');
 
@@ -43,7 +45,7 @@ describe('accessibility', () => {
   });
 
   test('the honeypot is out of reach: hidden from assistive tech and out of the tab order', async () => {
-    renderApp();
+    await renderApp();
     const honeypot = document.querySelector<HTMLInputElement>('input[name="hp"]')!;
     expect(honeypot.tabIndex).toBe(-1);
     expect(honeypot.getAttribute('aria-hidden')).toBe('true');
@@ -53,14 +55,16 @@ describe('accessibility', () => {
   test('keyboard: Reply, Escape, Like and "Show more replies" all work from focus, and focus lands somewhere useful', async () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
     await seed(testThread(), [1, 2, 3, 4].map((i) => ({ author: `R${i}`, parent: ada })));
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '5 comments' });
     const reply = within(commentBy('Ada')).getByRole('button', { name: 'Reply' });
     reply.focus();
     fireEvent.click(reply);
+    await settled();
     const field = within(commentBy('Ada')).getByLabelText('Comment');
     expect(document.activeElement).toBe(field);
     fireEvent.keyDown(field, { key: 'Escape' });
+    await settled();
     await waitFor(() => expect(document.activeElement).toBe(within(commentBy('Ada')).getByRole('button', { name: 'Reply' })));
 
     const like = within(commentBy('Ada')).getByRole('button', { name: /^Like/ });
@@ -74,7 +78,7 @@ describe('accessibility', () => {
   });
 
   test('form errors are tied to their field and announced; the busy state is exposed while loading', async () => {
-    renderApp();
+    await renderApp();
     expect(screen.getByRole('region').getAttribute('aria-busy')).toBe('true');
     await screen.findByRole('heading', { name: 'No comments yet' });
     expect(screen.getByRole('region').getAttribute('aria-busy')).toBe('false');

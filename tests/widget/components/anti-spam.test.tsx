@@ -16,7 +16,7 @@ const held = async () => {
 
 describe('the honeypot', () => {
   test('is a field people cannot reach: off-screen, hidden from assistive tech, out of the tab order, never autofilled', async () => {
-    renderApp();
+    await renderApp();
     const honeypot = mainForm().querySelector<HTMLInputElement>('input[name="hp"]')!;
     expect(honeypot).toBeTruthy();
     expect(honeypot.getAttribute('aria-hidden')).toBe('true');
@@ -28,7 +28,7 @@ describe('the honeypot', () => {
   });
 
   test('is sent as `hp`: empty from a person; a bot that types into it is told its comment waits, and it goes to spam', async () => {
-    renderApp({ site: 'open' });
+    await renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Hello' });
     await published();
@@ -46,7 +46,7 @@ describe('elapsedMs', () => {
   test('is the time from the form appearing to sending it', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(1_000_000);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     vi.setSystemTime(1_000_000 + 4_321);
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Hello' });
@@ -58,7 +58,7 @@ describe('elapsedMs', () => {
 describe('proof (sites in `first` moderation)', () => {
   test('is not sent before one of my comments was seen approved; then it is, and the next comment is published at once', async () => {
     const [postA, postB] = [newThread(), newThread()];
-    const first = renderApp({ thread: postA, site: 'trusted' });
+    const first = await renderApp({ thread: postA, site: 'trusted' });
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', comment: 'My first comment here' });
     await held();
@@ -72,14 +72,14 @@ describe('proof (sites in `first` moderation)', () => {
 
     // A moderator approves the first; the widget sees it approved in the list.
     await admin.approve(approved.id);
-    const second = renderApp({ thread: postA, site: 'trusted' });
+    const second = await renderApp({ thread: postA, site: 'trusted' });
     // The approved one, and the second, still awaiting moderation.
     await screen.findByRole('heading', { name: '2 comments' });
     expect(screen.getAllByText('Awaiting moderation')).toHaveLength(1);
     second.unmount();
 
     // Proof is per site: it works on another post too.
-    renderApp({ thread: postB, site: 'trusted' });
+    await renderApp({ thread: postB, site: 'trusted' });
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Trusted now' });
     await published();
@@ -87,7 +87,7 @@ describe('proof (sites in `first` moderation)', () => {
   });
 
   test('a comment published at once is itself proof', async () => {
-    renderApp({ site: 'open' });
+    await renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', comment: 'One' });
     await published();
@@ -101,7 +101,7 @@ describe('proof (sites in `first` moderation)', () => {
 describe('the main form', () => {
   test('has a slot for the Turnstile challenge; reply forms do not', async () => {
     await seed(testThread(), [{ author: 'Ada' }]);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     expect(mainForm().querySelector('slot[name="turnstile"]')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Reply' }));

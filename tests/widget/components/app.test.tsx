@@ -12,7 +12,7 @@ describe('the thread', () => {
     await seed(testThread(), [{ author: 'Cy', parent: bob }]);
     await seed(newThread(), [{ author: 'Elsewhere' }]);
 
-    renderApp();
+    await renderApp({ box: true });
     expect(screen.getByText('Loading comments…')).toBeTruthy();
     expect(await screen.findByRole('heading', { name: '4 comments' })).toBeTruthy();
     expect(screen.queryByText('Loading comments…')).toBeNull();
@@ -36,14 +36,14 @@ describe('the thread', () => {
 
   test('counts one comment in the singular', async () => {
     await seed(testThread(), [{ author: 'Ada' }]);
-    renderApp();
+    await renderApp();
     expect(await screen.findByRole('heading', { name: '1 comment' })).toBeTruthy();
   });
 
   test('caps visual nesting: deeper replies stay at the cap and say whom they answer', async () => {
     let [parent] = await seed(testThread(), [{ author: 'Level0' }]);
     for (let depth = 1; depth <= 6; depth++) [parent] = await seed(testThread(), [{ author: `Level${depth}`, parent }]);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '7 comments' });
     // The page carries the conversation's first three replies; the rest come on demand.
     fireEvent.click(screen.getByRole('button', { name: 'Show 3 more replies' }));
@@ -60,7 +60,7 @@ describe('the thread', () => {
   });
 
   test('shows an empty state when nobody has commented', async () => {
-    renderApp();
+    await renderApp();
     expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
     expect(screen.getByText('Be the first to comment.')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Post comment' })).toBeTruthy();
@@ -68,7 +68,7 @@ describe('the thread', () => {
 
   test('shows author names and websites as text, never as HTML', async () => {
     await seed(testThread(), [{ author: '<img src=x onerror="alert(1)">Mallory', website: 'https://mallory.example/?a=<b>' }, { author: '<b>Bold</b>' }]);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
 
     const link = screen.getByRole('link', { name: '<img src=x onerror="alert(1)">Mallory' });
@@ -83,7 +83,7 @@ describe('the thread', () => {
   test('keeps the replies of a removed comment under a placeholder', async () => {
     const [gone] = await seed(testThread(), [{ author: 'Gone', status: 'removed' }]);
     await seed(testThread(), [{ author: 'Replier', parent: gone }, { author: 'Other' }]);
-    renderApp();
+    await renderApp();
     expect(await screen.findByRole('heading', { name: '2 comments' })).toBeTruthy();
 
     const placeholder = screen.getByText('[This comment was removed]').closest('article')!;
@@ -96,7 +96,7 @@ describe('the thread', () => {
   test('shows an error when the comments cannot be loaded, and "Try again" loads them', async () => {
     await seed(testThread(), [{ author: 'Ada' }]);
     network.offline = true;
-    renderApp();
+    await renderApp();
 
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain("Couldn't load comments.");
@@ -112,7 +112,7 @@ describe('the thread', () => {
   });
 
   test('tells the reader when the site is not configured on the server', async () => {
-    renderApp({ site: 'nowhere' as 'demo' });
+    await renderApp({ site: 'nowhere' as 'demo' });
     expect((await screen.findByRole('alert')).textContent).toContain('Comments are not set up for this site.');
   });
 });
@@ -120,7 +120,7 @@ describe('the thread', () => {
 describe('own comments after a reload', () => {
   test('a reloaded widget still shows my pending comment, until the list carries it approved', async () => {
     await seed(testThread(), [{ author: 'Ada' }]);
-    const first = renderApp();
+    const first = await renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     fillAndPost(mainForm(), { name: 'Me', comment: 'My first thoughts' });
     await screen.findByText(/awaiting moderation/);
@@ -128,7 +128,7 @@ describe('own comments after a reload', () => {
     first.unmount();
 
     // Reload: the server still lists only Ada, but I see my comment, marked.
-    const second = renderApp();
+    const second = await renderApp();
     expect(await screen.findByRole('heading', { name: '2 comments' })).toBeTruthy();
     const mine = commentBy('Me');
     expect(mine.id).toBe(`comment-${posted.id}`);
@@ -142,12 +142,12 @@ describe('own comments after a reload', () => {
     second.unmount();
 
     // Not on another thread.
-    renderApp({ thread: newThread() });
+    await renderApp({ thread: newThread() });
     expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
   });
 
   test('once approved, my comment is shown once, from the list, unmarked; if later removed it goes', async () => {
-    const first = renderApp();
+    const first = await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Me', comment: 'Hello there' });
     await screen.findByText(/awaiting moderation/);
@@ -155,7 +155,7 @@ describe('own comments after a reload', () => {
     first.unmount();
 
     await admin.approve(posted.id);
-    const second = renderApp();
+    const second = await renderApp();
     expect(await screen.findByRole('heading', { name: '1 comment' })).toBeTruthy();
     expect(screen.getAllByText('Me', { selector: '.author' })).toHaveLength(1);
     expect(screen.queryByText('Awaiting moderation')).toBeNull();
@@ -163,20 +163,20 @@ describe('own comments after a reload', () => {
     second.unmount();
 
     await admin.remove(posted.id);
-    renderApp();
+    await renderApp();
     expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
     expect(screen.queryByText('Me')).toBeNull();
   });
 
   test('my pending comment replaces the placeholder standing for it when it already has an approved reply', async () => {
-    const first = renderApp();
+    const first = await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Me', comment: 'Parent text' });
     await screen.findByText(/awaiting moderation/);
     first.unmount();
     await seed(testThread(), [{ author: 'Replier', parent: lastOwnComment() }]);
 
-    renderApp();
+    await renderApp();
     expect(await screen.findByRole('heading', { name: '2 comments' })).toBeTruthy();
     expect(screen.queryByText('[This comment was removed]')).toBeNull();
     expect(within(commentBy('Me')).getByText('Awaiting moderation')).toBeTruthy();
@@ -189,7 +189,7 @@ describe('locked and pinned', () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
     await seed(testThread(), [{ author: 'Bob', parent: ada }]);
     await admin.lock('demo', testThread());
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
     expect(screen.getByText('Comments are closed.')).toBeTruthy();
     expect(document.querySelector('form')).toBeNull();
@@ -199,7 +199,7 @@ describe('locked and pinned', () => {
 
   test('an open thread has the form and Reply buttons, and does not say it is closed', async () => {
     await seed(testThread(), [{ author: 'Ada' }]);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     expect(screen.queryByText('Comments are closed.')).toBeNull();
     expect(screen.getByRole('button', { name: 'Reply' })).toBeTruthy();
@@ -207,7 +207,7 @@ describe('locked and pinned', () => {
 
   test('a pinned comment comes first, with a "Pinned" badge', async () => {
     await seed(testThread(), [{ author: 'Ada' }, { author: 'Bob', pinned: true }]);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
     const authors = [...document.querySelectorAll('.thread > li > article .author')].map((a) => a.textContent);
     expect(authors).toEqual(['Bob', 'Ada']);

@@ -14,7 +14,7 @@ describe('avatars', () => {
       { author: 'Cy', avatar: '2c26b46b68ffc68f', avatarUrl: 'https://www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346?s=96&d=identicon' },
       { author: 'Dee', avatar: 'dee0' },
     ], 'gravatar');
-    renderApp({ site: 'gravatar' });
+    await renderApp({ site: 'gravatar' });
     await screen.findByRole('heading', { name: '4 comments' });
 
     const ada = commentBy('Ada').querySelector('svg.avatar')!;

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { admin, network, seed } from '../helpers/server';
-import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
+import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests, testThread, settled } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -14,7 +14,7 @@ async function withReplies(count: number) {
 describe('long reply lists', () => {
   test('show the first three replies and "Show N more replies"; it shows the rest and moves focus to the first of them', async () => {
     await withReplies(5);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '6 comments' });
     expect(repliesTo(commentBy('Ada'))).toEqual(['R1', 'R2', 'R3']);
     const more = screen.getByRole('button', { name: 'Show 2 more replies' });
@@ -27,13 +27,13 @@ describe('long reply lists', () => {
 
   test('one hidden reply is said in the singular; three replies are not collapsed', async () => {
     const { replies } = await withReplies(4);
-    const view = renderApp();
+    const view = await renderApp();
     await screen.findByRole('heading', { name: '5 comments' });
     expect(screen.getByRole('button', { name: 'Show 1 more reply' })).toBeTruthy();
     view.unmount();
 
     await admin.remove(replies[3].id);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '4 comments' });
     expect(repliesTo(commentBy('Ada'))).toEqual(['R1', 'R2', 'R3']);
     expect(screen.queryByRole('button', { name: /more repl/ })).toBeNull();
@@ -42,7 +42,7 @@ describe('long reply lists', () => {
   test('collapse at every level, each list on its own; a conversation\'s replies past its first three come on demand', async () => {
     const { replies } = await withReplies(2);
     await seed(testThread(), Array.from({ length: 4 }, (_, i) => ({ author: `S${i + 1}`, parent: replies[0] })));
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '7 comments' });
     // The page carries the conversation's first three replies (R1, R2, S1) and says it has six.
     expect(repliesTo(commentBy('Ada'))).toEqual(['R1', 'R2']);
@@ -57,9 +57,10 @@ describe('long reply lists', () => {
 
   test('my new reply to a collapsed list is shown, with focus', async () => {
     await withReplies(4);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '5 comments' });
     fireEvent.click(within(commentBy('Ada')).getByRole('button', { name: 'Reply' }));
+    await settled();
     fillAndPost(commentBy('Ada').querySelector('form')!, { name: 'Me', comment: 'Late to the party' });
     await waitFor(() => expect(document.activeElement).toBe(commentBy('Me')));
     expect(repliesTo(commentBy('Ada'))).toEqual(['R1', 'R2', 'R3', 'R4', 'Me']);

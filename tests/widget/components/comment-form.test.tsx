@@ -2,13 +2,34 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { LIMITS } from '../../../worker/src/wire';
 import { network, seed } from '../helpers/server';
-import { commentBy, fillAndPost, lastOwnComment, mainForm, renderApp, resetBetweenTests, testThread } from '../helpers/render';
+import { commentBy, fillAndPost, formShown, lastOwnComment, mainForm, renderApp, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
+describe('the comment box of the first paint', () => {
+  test('is the comment field alone; coming into it brings the form, which keeps what was typed, the caret and focus', async () => {
+    await renderApp({ box: true });
+    expect(mainForm()).toBeNull();
+    const box = screen.getByLabelText('Comment') as HTMLTextAreaElement;
+    expect(box.placeholder).toBe('Join the discussion…');
+    // The reader types at once, before widget-extra.js has come.
+    box.focus();
+    fireEvent.focus(box);
+    box.value = 'Hello there';
+    box.setSelectionRange(5, 5);
+    await formShown();
+    const field = within(mainForm()).getByLabelText('Comment') as HTMLTextAreaElement;
+    expect(field).not.toBe(box);
+    expect(field.value).toBe('Hello there');
+    expect(document.activeElement).toBe(field);
+    expect([field.selectionStart, field.selectionEnd]).toEqual([5, 5]);
+    expect(within(mainForm()).getByLabelText('Name')).toBeTruthy();
+  });
+});
+
 describe('the comment form', () => {
   test('has labelled fields, length limits, a Markdown hint and a "Post comment" button', async () => {
-    renderApp();
+    await renderApp();
     const form = within(mainForm());
     expect(form.getByLabelText('Name').getAttribute('maxlength')).toBe(String(LIMITS.author));
     expect(form.getByLabelText('Email (optional)').getAttribute('type')).toBe('email');
@@ -21,7 +42,7 @@ describe('the comment form', () => {
 
   test('posting shows "awaiting moderation" and the pending comment, marked, in the thread', async () => {
     await seed(testThread(), [{ author: 'Ada' }]);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
 
     fillAndPost(mainForm(), { name: 'Grace', email: 'grace@example.com', comment: 'A **fine** post' });
@@ -45,7 +66,7 @@ describe('the comment form', () => {
   });
 
   test('a comment published at once (no moderation) is shown unmarked', async () => {
-    renderApp({ site: 'open' });
+    await renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Straight in' });
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Thanks! Your comment is published.'));
@@ -54,7 +75,7 @@ describe('the comment form', () => {
   });
 
   test('shows a server validation error next to the field at fault', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: 'Grace', email: 'not-an-address', comment: 'Hello' });
 
@@ -77,7 +98,7 @@ describe('the comment form', () => {
   });
 
   test('asks for a name and a comment before sending anything', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
 
     fillAndPost(mainForm(), { comment: 'No name given' });
@@ -90,7 +111,7 @@ describe('the comment form', () => {
   });
 
   test('a failed post keeps the text and says why', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     network.offline = true;
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Important words' });
@@ -101,7 +122,7 @@ describe('the comment form', () => {
   });
 
   test('completes a website given without https:// and remembers name, email and website for next time', async () => {
-    const first = renderApp();
+    const first = await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fillAndPost(mainForm(), { name: '  Grace ', email: 'grace@example.com', website: 'grace.example', comment: 'Hi' });
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
@@ -109,7 +130,7 @@ describe('the comment form', () => {
     expect(screen.getByRole('link', { name: 'Grace' }).getAttribute('href')).toBe('https://grace.example');
     first.unmount();
 
-    renderApp();
+    await renderApp();
     const form = within(mainForm());
     expect((form.getByLabelText('Name') as HTMLInputElement).value).toBe('Grace');
     expect((form.getByLabelText('Email (optional)') as HTMLInputElement).value).toBe('grace@example.com');
@@ -117,7 +138,7 @@ describe('the comment form', () => {
   });
 
   test('Ctrl+Enter in the comment field posts', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     const form = within(mainForm());
     fireEvent.input(form.getByLabelText('Name'), { target: { value: 'Grace' } });

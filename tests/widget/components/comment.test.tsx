@@ -1,14 +1,14 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { admin, network, seed } from '../helpers/server';
-import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
+import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests, settled, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
 async function threadOfTwo() {
   const email = `ada-${testThread().replace(/\W/g, '')}@example.com`;
   const [ada, bob] = await seed(testThread(), [{ author: 'Ada', email }, { author: 'Bob' }]);
-  renderApp();
+  await renderApp();
   await screen.findByRole('heading', { name: '2 comments' });
   return { ada, bob };
 }
@@ -20,6 +20,7 @@ describe('replying', () => {
     const reply = within(bob).getByRole('button', { name: 'Reply' });
     expect(reply.getAttribute('aria-expanded')).toBe('false');
     fireEvent.click(reply);
+    await settled();
 
     expect(reply.getAttribute('aria-expanded')).toBe('true');
     const form = bob.querySelector('form')!;
@@ -35,6 +36,7 @@ describe('replying', () => {
   test('posting a reply sends its parentId and shows it nested and marked, with focus on it', async () => {
     const { bob } = await threadOfTwo();
     fireEvent.click(within(commentBy('Bob')).getByRole('button', { name: 'Reply' }));
+    await settled();
     fillAndPost(commentBy('Bob').querySelector('form')!, { name: 'Grace', comment: 'Agreed, Bob' });
 
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('awaiting moderation'));
@@ -50,6 +52,7 @@ describe('replying', () => {
   test('the name typed in a reply form is the one used everywhere', async () => {
     await threadOfTwo();
     fireEvent.click(within(commentBy('Ada')).getByRole('button', { name: 'Reply' }));
+    await settled();
     fireEvent.input(within(commentBy('Ada').querySelector('form')!).getByLabelText('Name'), { target: { value: 'Grace' } });
     expect((within(document.querySelector('form')!).getByLabelText('Name') as HTMLInputElement).value).toBe('Grace');
   });
@@ -58,16 +61,21 @@ describe('replying', () => {
     await threadOfTwo();
     const adaReply = within(commentBy('Ada')).getByRole('button', { name: 'Reply' });
     fireEvent.click(adaReply);
+    await settled();
     fireEvent.click(within(commentBy('Bob')).getByRole('button', { name: 'Reply' }));
+    await settled();
     expect(commentBy('Ada').querySelector('form')).toBeNull();
     expect(commentBy('Bob').querySelector('form')).toBeTruthy();
 
     fireEvent.click(within(commentBy('Bob')).getByRole('button', { name: 'Cancel' }));
+    await settled();
     expect(commentBy('Bob').querySelector('form')).toBeNull();
     expect(document.activeElement).toBe(within(commentBy('Bob')).getByRole('button', { name: 'Reply' }));
 
     fireEvent.click(adaReply);
+    await settled();
     fireEvent.keyDown(within(commentBy('Ada')).getByLabelText('Comment'), { key: 'Escape' });
+    await settled();
     expect(commentBy('Ada').querySelector('form')).toBeNull();
   });
 
@@ -76,6 +84,7 @@ describe('replying', () => {
     // Ada asks for her comments to be erased while the page is open.
     await admin.erase(ada.email!);
     fireEvent.click(within(commentBy('Ada')).getByRole('button', { name: 'Reply' }));
+    await settled();
     fillAndPost(commentBy('Ada').querySelector('form')!, { name: 'Grace', comment: 'Too late' });
     const alert = await within(commentBy('Ada')).findByRole('alert');
     expect(alert.textContent).toBe('The comment you are replying to is gone.');
@@ -85,7 +94,7 @@ describe('replying', () => {
     const [, bob] = await seed(testThread(), [{ author: 'Ada' }, { author: 'Bob' }]);
     location.hash = `#comment-${bob.id}`;
     try {
-      renderApp();
+      await renderApp();
       await screen.findByRole('heading', { name: '2 comments' });
       expect(document.activeElement).toBe(commentBy('Bob'));
     } finally {

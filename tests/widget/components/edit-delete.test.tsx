@@ -2,14 +2,14 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test, vi } from 'vitest';
 import type { TestSite } from '../setup/sites';
 import { admin, network, readThread, seed } from '../helpers/server';
-import { commentBy, lastOwnComment, post, renderApp, repliesTo, resetBetweenTests, status, testThread } from '../helpers/render';
+import { commentBy, lastOwnComment, post, renderApp, repliesTo, resetBetweenTests, status, testThread, settled } from '../helpers/render';
 
 resetBetweenTests();
 
 /** A thread with Ada's comment, where I (Me) posted one just now. */
 async function withMyComment(site: TestSite = 'demo') {
   await seed(testThread(), [{ author: 'Ada' }], site);
-  const view = renderApp({ site });
+  const view = await renderApp({ site });
   await screen.findByRole('heading', { name: '1 comment' });
   await post({ name: 'Me', comment: 'My *first* draft' });
   return { mine: lastOwnComment(), view };
@@ -30,12 +30,12 @@ describe('Edit and Delete buttons', () => {
     // 14 minutes later, still; at 16 minutes, gone.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 14 * 60_000);
-    const again = renderApp();
+    const again = await renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
     expect(editButton('Me')).toBeTruthy();
     again.unmount();
     vi.setSystemTime(Date.now() + 2 * 60_000);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
     expect(editButton('Me')).toBeNull();
     expect(deleteButton('Me')).toBeNull();
@@ -45,7 +45,7 @@ describe('Edit and Delete buttons', () => {
     const { view } = await withMyComment('open');
     view.unmount();
     localStorage.clear();
-    renderApp({ site: 'open' });
+    await renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: '2 comments' });
     expect(editButton('Me')).toBeNull();
   });
@@ -55,6 +55,7 @@ describe('editing my comment', () => {
   test('opens my Markdown in the form, sends PATCH with my token, shows the result marked "(edited)"', async () => {
     const { mine } = await withMyComment('open');
     fireEvent.click(editButton('Me')!);
+    await settled();
     const form = commentBy('Me').querySelector('form')!;
     const field = within(form).getByLabelText('Comment') as HTMLTextAreaElement;
     expect(field.value).toBe('My *first* draft');
@@ -81,11 +82,12 @@ describe('editing my comment', () => {
     const { mine, view } = await withMyComment('demo');
     await admin.approve(mine.id);
     view.unmount();
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
     expect(within(commentBy('Me')).queryByText('Awaiting moderation')).toBeNull();
 
     fireEvent.click(editButton('Me')!);
+    await settled();
     fireEvent.input(within(commentBy('Me')).getByLabelText('Comment'), { target: { value: 'Changed' } });
     fireEvent.click(within(commentBy('Me')).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(within(commentBy('Me')).getByText('Awaiting moderation')).toBeTruthy());
@@ -96,6 +98,7 @@ describe('editing my comment', () => {
     // A site whose edit window is 0 minutes: the widget offers Edit (its own 15-minute rule), the server refuses.
     await withMyComment('no-edits');
     fireEvent.click(editButton('Me')!);
+    await settled();
     fireEvent.input(within(commentBy('Me')).getByLabelText('Comment'), { target: { value: 'Too late' } });
     fireEvent.click(within(commentBy('Me')).getByRole('button', { name: 'Save' }));
     expect((await within(commentBy('Me')).findByRole('alert')).textContent).toBe('It is too late to change this comment.');
@@ -107,7 +110,9 @@ describe('editing my comment', () => {
   test('Cancel closes the form and gives focus back to Edit', async () => {
     await withMyComment('open');
     fireEvent.click(editButton('Me')!);
+    await settled();
     fireEvent.click(within(commentBy('Me')).getByRole('button', { name: 'Cancel' }));
+    await settled();
     expect(commentBy('Me').querySelector('form')).toBeNull();
     await waitFor(() => expect(document.activeElement).toBe(editButton('Me')));
   });
@@ -138,7 +143,7 @@ describe('deleting my comment', () => {
     const { mine, view } = await withMyComment('open');
     await seed(testThread(), [{ author: 'Bob', parent: mine }], 'open');
     view.unmount();
-    renderApp({ site: 'open' });
+    await renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: '3 comments' });
     vi.stubGlobal('confirm', () => true);
     fireEvent.click(deleteButton('Me')!);
@@ -151,7 +156,7 @@ describe('deleting my comment', () => {
     view.unmount();
     const stored = JSON.parse(localStorage.getItem(`parley:own:${mine.id}`)!);
     localStorage.setItem(`parley:own:${mine.id}`, JSON.stringify({ ...stored, token: 'wrong' }));
-    renderApp({ site: 'open' });
+    await renderApp({ site: 'open' });
     await screen.findByRole('heading', { name: '2 comments' });
     vi.stubGlobal('confirm', () => true);
     fireEvent.click(deleteButton('Me')!);

@@ -7,7 +7,7 @@ resetBetweenTests();
 
 describe('"Notify me of replies"', () => {
   test('is a checkbox in the form; checked, the post asks for it (notify: true)', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     const box = within(mainForm()).getByLabelText('Notify me of replies by email') as HTMLInputElement;
     expect(box.type).toBe('checkbox');
@@ -21,7 +21,7 @@ describe('"Notify me of replies"', () => {
   });
 
   test('needs an email: without one it says so at the email field, and sends nothing', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fireEvent.click(within(mainForm()).getByLabelText('Notify me of replies by email'));
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Tell me' });
@@ -37,7 +37,7 @@ describe('"Notify me of replies"', () => {
 describe('"Follow this thread"', () => {
   test('opens an email field (focused, filled from the profile); Follow subscribes and says to check the inbox', async () => {
     localStorage.setItem('parley:profile', JSON.stringify({ author: 'Grace', email: 'grace@example.com', website: '' }));
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fireEvent.click(screen.getByRole('button', { name: 'Follow this thread' }));
     const email = (await screen.findByLabelText('Get new comments by email')) as HTMLInputElement;
@@ -52,7 +52,7 @@ describe('"Follow this thread"', () => {
   });
 
   test('a refused address is said in the live region', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fireEvent.click(screen.getByRole('button', { name: 'Follow this thread' }));
     const email = await screen.findByLabelText('Get new comments by email');
@@ -62,25 +62,25 @@ describe('"Follow this thread"', () => {
   });
 
   test('shows how many already follow: "Join N other followers."', async () => {
-    const none = renderApp();
+    const none = await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     expect(screen.queryByText(/Join/)).toBeNull();
     none.unmount();
 
     const unique = testThread().replace(/\W/g, '');
     await admin.addFollowers('demo', testThread(), [`ada-${unique}@example.com`]);
-    const one = renderApp();
+    const one = await renderApp();
     expect(await screen.findByText('Join 1 other follower.')).toBeTruthy();
     one.unmount();
 
     await admin.addFollowers('demo', testThread(), [`bob-${unique}@example.com`, `cy-${unique}@example.com`]);
-    renderApp();
+    await renderApp();
     expect(await screen.findByText('Join 3 other followers.')).toBeTruthy();
   });
 
   test('is not offered on a closed thread', async () => {
     await admin.lock('demo', testThread());
-    renderApp();
+    await renderApp();
     await screen.findByText('Comments are closed.');
     expect(screen.queryByRole('button', { name: 'Follow this thread' })).toBeNull();
   });

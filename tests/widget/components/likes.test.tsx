@@ -10,7 +10,7 @@ const likeButton = (name: string) => within(commentBy(name)).getByRole('button',
 describe('likes', () => {
   test('a Like button shows the count; pressing it likes (POST), pressing again unlikes (DELETE), counting at once', async () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada', likes: 3 }, { author: 'Bob' }]);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
     const like = likeButton('Ada');
     expect(like.textContent).toBe('Like 3');
@@ -31,7 +31,7 @@ describe('likes', () => {
 
   test('are remembered: after a reload my like shows, counted once whether or not the server’s count has it yet', async () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada', likes: 3 }]);
-    const first = renderApp();
+    const first = await renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     fireEvent.click(likeButton('Ada'));
     await waitFor(() => expect(network.sent(`/api/comments/${ada.id}/like`, 'POST')).toHaveLength(1));
@@ -39,7 +39,7 @@ describe('likes', () => {
     first.unmount();
 
     // Right away (the server's count may still say 3): mine is counted once.
-    const second = renderApp();
+    const second = await renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     expect(likeButton('Ada').getAttribute('aria-pressed')).toBe('true');
     expect(likeButton('Ada').textContent).toBe('Like 4');
@@ -55,7 +55,7 @@ describe('likes', () => {
       },
       { timeout: 10_000, interval: 200 },
     );
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     expect(likeButton('Ada').getAttribute('aria-pressed')).toBe('true');
     expect(likeButton('Ada').textContent).toBe(`Like ${counted}`);
@@ -63,7 +63,7 @@ describe('likes', () => {
 
   test('a refused like is taken back and the reason said', async () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada', likes: 1 }]);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     // A moderator removes it while the page is open.
     await admin.remove(ada.id);
@@ -75,7 +75,7 @@ describe('likes', () => {
   });
 
   test('my comment awaiting moderation cannot be liked yet', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     await post({ name: 'Me', comment: 'Mine' });
     expect(within(commentBy('Me')).queryByRole('button', { name: /^Like/ })).toBeNull();

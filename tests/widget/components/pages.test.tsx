@@ -41,7 +41,7 @@ async function loadAll(): Promise<string[]> {
 describe('Load more comments', () => {
   test('asks for the next page with the same sort, appends it, and moves focus to the first new comment', async () => {
     const ids = await longThread();
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '131 comments' });
     await waitFor(() => expect(topLevel()).toEqual(names(0, 19)), long);
 
@@ -60,7 +60,7 @@ describe('Load more comments', () => {
 
   test('is not there when the thread fits one page', async () => {
     await seed(testThread(), [{ author: 'A' }]);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     expect(screen.queryByRole('button', { name: 'Load more comments' })).toBeNull();
   });
@@ -69,7 +69,7 @@ describe('Load more comments', () => {
 describe('sorting', () => {
   test('a "Sort by" select offers Oldest, Newest and Top; choosing one reloads in that order', async () => {
     await longThread();
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '131 comments' });
     const select = screen.getByLabelText('Sort by') as HTMLSelectElement;
     expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
@@ -96,7 +96,7 @@ describe('sorting', () => {
 
   test('Top shows the most liked first; later pages (oldest order) skip threads already shown', async () => {
     const ids = await longThread();
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '131 comments' });
     fireEvent.change(screen.getByLabelText('Sort by'), { target: { value: 'top' } });
     // The most liked, then (as many are liked alike) the newest.
@@ -118,7 +118,7 @@ describe('sorting', () => {
 
   test('is offered only when there is something to sort', async () => {
     await seed(testThread(), [{ author: 'A' }]);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     expect(screen.queryByLabelText('Sort by')).toBeNull();
   });
@@ -129,7 +129,7 @@ describe('a long first page', () => {
     // A full first page: 20 top-level comments, each with the three replies a page carries.
     const roots = await seed(testThread(), names(0, 19).map((author) => ({ author })));
     await seed(testThread(), roots.flatMap((root) => [1, 2, 3].map((n) => ({ author: `${root.author}-r${n}`, parent: root }))));
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '80 comments' });
     // The first task shows only the first slice: the rest follows in later tasks, the list busy meanwhile.
     expect(topLevel().length).toBeLessThan(20);

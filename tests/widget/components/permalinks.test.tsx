@@ -13,7 +13,7 @@ function prefersReducedMotion(reduce: boolean) {
 describe('permalinks', () => {
   test('every comment is #comment-ID, and its date links there', async () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '1 comment' });
     const article = commentBy('Ada');
     expect(article.id).toBe(`comment-${ada.id}`);
@@ -27,7 +27,7 @@ describe('permalinks', () => {
     const scroll = vi.spyOn(HTMLElement.prototype, 'scrollIntoView');
     const [, bob] = await seed(testThread(), [{ author: 'Ada' }, { author: 'Bob' }]);
     location.hash = `#comment-${bob.id}`;
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
     await waitFor(() => expect(document.activeElement).toBe(commentBy('Bob')));
     expect(commentBy('Bob').classList.contains('hl')).toBe(true);
@@ -42,7 +42,7 @@ describe('permalinks', () => {
     const scroll = vi.spyOn(HTMLElement.prototype, 'scrollIntoView');
     const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
     location.hash = `#comment-${ada.id}`;
-    renderApp();
+    await renderApp();
     await waitFor(() => expect(scroll).toHaveBeenCalledWith({ block: 'center', behavior: 'auto' }));
     scroll.mockRestore();
   });
@@ -50,7 +50,7 @@ describe('permalinks', () => {
   test('when the address changes to another comment, that one is highlighted and focused', async () => {
     const [ada, bob] = await seed(testThread(), [{ author: 'Ada' }, { author: 'Bob' }]);
     location.hash = `#comment-${ada.id}`;
-    renderApp();
+    await renderApp();
     await waitFor(() => expect(document.activeElement).toBe(commentBy('Ada')));
     location.hash = `#comment-${bob.id}`;
     window.dispatchEvent(new HashChangeEvent('hashchange'));
@@ -63,7 +63,7 @@ describe('permalinks', () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
     const replies = await seed(testThread(), ['R1', 'R2', 'R3', 'R4', 'R5'].map((author) => ({ author, parent: ada })));
     location.hash = `#comment-${replies[4].id}`;
-    renderApp();
+    await renderApp();
     await waitFor(() => expect(document.activeElement).toBe(commentBy('R5')));
     expect(screen.queryByRole('button', { name: /more repl/ })).toBeNull();
   });

@@ -11,7 +11,7 @@ const field = () => form().getByLabelText('Comment') as HTMLTextAreaElement;
 
 describe('Preview', () => {
   test('renders the comment on the server (POST /api/comments/preview); "Write" goes back to the text', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     fireEvent.input(field(), { target: { value: 'Is <b>this</b> *right*?' } });
     fireEvent.click(form().getByRole('button', { name: 'Preview' }));
@@ -31,7 +31,7 @@ describe('Preview', () => {
   });
 
   test('a failed preview says why in the form', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     network.offline = true;
     fireEvent.click(form().getByRole('button', { name: 'Preview' }));
@@ -41,7 +41,7 @@ describe('Preview', () => {
 
 describe('the character counter', () => {
   test('appears only in the last 10% of the limit, and is announced in the live region as it goes down', async () => {
-    renderApp();
+    await renderApp();
     await screen.findByRole('heading', { name: 'No comments yet' });
     const type = (length: number) => fireEvent.input(field(), { target: { value: 'x'.repeat(length) } });
 

@@ -24,7 +24,7 @@ describe('loading widget-extra.js', () => {
     const features = featureLoader(load as () => Promise<Features>);
     await expect(features()).rejects.toThrow('Failed to fetch');
     online = true;
-    expect(typeof (await features()).post).toBe('function');
+    expect(typeof (await features()).openForm).toBe('function');
     expect(load).toHaveBeenCalledTimes(2);
   });
 });

@@ -1,5 +1,5 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
-import { h } from 'preact';
+import { Component, h } from 'preact';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { createClient } from '../../../widget/src/api/client';
 import { Widget } from '../../../widget/src/components/widget/widget';
@@ -15,14 +15,27 @@ let thread = '';
 export const testThread = () => thread;
 
 /** widget-extra.js, from its source (the embed imports the built file from the server). */
-export const loadFeatures = () => import('../../../widget/src/features').then((module) => module.createFeatures(h));
+export const loadFeatures = () => import('../../../widget/src/features').then((module) => module.createFeatures({ h, Component }));
 
-/** Mounts the widget as the embed does (minus the shadow root), against the Worker. */
-export function renderApp(options: { thread?: string; site?: TestSite } = {}) {
+/**
+ * Mounts the widget as the embed does (minus the shadow root), against the Worker. Then, as a
+ * reader who comes into the comment box, brings the comment form (widget-extra.js), which
+ * replaces the box, and resolves once it has (unless `box` is set: the box stays, alone).
+ */
+export async function renderApp(options: { thread?: string; site?: TestSite; box?: boolean } = {}) {
   const store = new WidgetStore(createClient(API), options.site ?? 'demo', options.thread ?? thread, featureLoader(loadFeatures));
   store.load();
-  return render(<Widget store={store} />);
+  const rendered = render(<Widget store={store} />);
+  if (!options.box) {
+    fireEvent.focus(rendered.container.querySelector('textarea#box')!);
+    // The form is in the store, and the box gone (replaced by it, or by "Comments are closed").
+    await waitFor(() => expect(!!store.state.form && !rendered.container.querySelector('textarea#box')).toBe(true));
+  }
+  return rendered;
 }
+
+/** Waits for the main comment form (it comes with widget-extra.js). */
+export const formShown = () => waitFor(() => expect(mainForm()).toBeTruthy());
 
 /**
  * A fresh page for every test: nothing mounted, nothing stored, English, no address fragment,
@@ -50,6 +63,7 @@ export const status = () => screen.getByRole('status').textContent;
 
 /** Fills the main form, posts, and waits for the server's answer to show (and the form to be ready for another). */
 export async function post(fields: { name?: string; email?: string; website?: string; comment?: string }) {
+  await formShown();
   const before = status();
   fillAndPost(mainForm(), fields);
   await waitFor(() => expect(status()).not.toBe(before));
@@ -101,3 +115,9 @@ export function lastOwnComment(): { id: string; token: string } {
   if (!last) throw new Error('no own comment in localStorage');
   return last;
 }
+
+/**
+ * Lets what a click started finish: opening or closing a reply or edit form runs in
+ * widget-extra.js (a promise, even once it is loaded), then the widget renders again.
+ */
+export const settled = () => new Promise((resolve) => setTimeout(resolve, 0));

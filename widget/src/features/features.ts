@@ -1,19 +1,24 @@
-import type { Draft } from '../components/comment-form/comment-form';
+import type { Component, createElement } from 'preact';
 import { rareErrors } from '../lib/i18n';
 import type { WidgetStore } from '../state/store';
 
 /**
  * Everything that writes, and the features only some readers use, loaded on first use as
- * widget-extra.js: an ES module built from ./index.ts, whose `createFeatures(h)` implements this
- * interface with widget.js's Preact. widget.js never imports it: it asks for it through the loader
- * it was given (the embed's imports `widget-extra.js` from widget.js's origin), and the features
- * change what the widget shows only through the store's actions ({@link FeatureHost}).
+ * widget-extra.js: an ES module built from ./index.ts, whose `createFeatures(preact)` implements
+ * this interface with widget.js's Preact (the forms it brings are made of widget.js's elements and
+ * components). widget.js never imports it: it asks for it through the loader it was given (the
+ * embed imports `widget-extra.js` from widget.js's origin), and the features change what the
+ * widget shows only through the store's actions ({@link FeatureHost}).
  */
 export interface Features {
   /** English messages of rare errors, by code or by field (translations carry them in `errors` and `fieldErrors`). */
   errors: Partial<Record<string, string>>;
-  /** Checks and posts a comment, or a reply to `parentId`; rejects with a FormError (what is missing) or the ApiError. */
-  post(host: FeatureHost, draft: Draft, parentId: string | null): Promise<void>;
+  /** The stylesheet of what these features bring (styles/extra.css), for the widget's shadow root. */
+  styles: string;
+  /** Brings the comment form ({@link FormSlotProps}): the main form replaces the comment box, and reply and edit forms can open. */
+  openForm(host: FeatureHost): Promise<void>;
+  /** Opens comment `id`'s reply (or edit) form, closing any other; or closes it, focus going back to its button. */
+  toggleForm(host: FeatureHost, id: string, form: 'reply' | 'edit'): Promise<void>;
   /** "Load more comments": the next page of the thread with something new in it. */
   loadMore(host: FeatureHost): Promise<void>;
   /** "Show N more replies" of top-level comment `id`: its pages of replies, then all shown. */
@@ -22,24 +27,43 @@ export interface Features {
   reveal(host: FeatureHost, id: string): Promise<void>;
   /** Likes comment `id`, or takes the like back: counted at once, reverted if the server refuses. */
   like(host: FeatureHost, id: string): Promise<void>;
-  /** Saves an edit of the reader's own comment; rejects with a FormError (nothing written) or the ApiError. */
-  saveEdit(host: FeatureHost, id: string, body: string): Promise<void>;
   /** Deletes the reader's own comment, after asking. */
   remove(host: FeatureHost, id: string): Promise<void>;
   /** Opens "Follow this thread" (its words come with these features). */
   openFollow(host: FeatureHost): Promise<void>;
   /** "Follow this thread": asks the server to mail a confirmation link. */
   follow(host: FeatureHost, email: string): Promise<void>;
-  /** The comment rendered by the server exactly as it would be published (HTML). */
-  preview(host: FeatureHost, body: string): Promise<string>;
   /** Opt-in Cloudflare Turnstile: loads it into a box slotted into the main form. */
   startTurnstile(sitekey: string, host: HTMLElement): Captcha;
   /** Fills `[data-parley-count]` elements with their threads' counts, worded by `format`. */
   fillCounts(base: string, site: string, elements: NodeListOf<HTMLElement>, format: (count: number) => string): void;
 }
 
+/** What widget-extra.js builds its forms with: widget.js's Preact. */
+export interface Preact {
+  h: typeof createElement;
+  Component: typeof Component;
+}
+
+/**
+ * Where the comment form of widget-extra.js (bound to its widget's store) goes: the main form (no
+ * `replyTo` nor `edit`: it replaces the comment `box`, taking over what was typed in it), the
+ * reply form under comment `replyTo`, or the edit form of the reader's own comment `edit`.
+ */
+export interface FormSlotProps {
+  replyTo?: string;
+  edit?: string;
+  /**
+   * The comment box the main form replaces, as the form first renders (null or undefined later,
+   * and when the form came before the box was shown): the form takes over its text.
+   */
+  box?: HTMLTextAreaElement | null;
+  /** The box had focus (read while it was on the page): the form's comment field takes it, with the box's caret or selection. */
+  focused?: boolean;
+}
+
 /** What a feature may use of the widget: its place and API, its state, and the actions that change what it shows. */
-export type FeatureHost = Pick<WidgetStore, 'api' | 'site' | 'thread' | 'strings' | 'captcha' | 'state' | 'node' | 'set' | 'setProfile' | 'change' | 'append' | 'removeNode' | 'say' | 'highlight'>;
+export type FeatureHost = Pick<WidgetStore, 'api' | 'site' | 'thread' | 'strings' | 'captcha' | 'state' | 'roots' | 'nodes' | 'set' | 'change' | 'append' | 'say' | 'highlight' | 'explain'>;
 
 /** A Turnstile challenge: its current token ('' until solved, and after each use). */
 export interface Captcha {

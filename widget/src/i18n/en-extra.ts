@@ -1,10 +1,25 @@
 import type { ClientErrorCode } from '../api/transport';
+import type { Plural } from './en';
 
 /**
  * English strings of the features in widget-extra.js, shipped with them rather than in
- * widget.js. Translations carry them under `extra` (widget/src/i18n/LANG.json).
+ * widget.js: the comment form (but its box's label and placeholder, which the first paint
+ * shows), and the messages of what writes. Translations carry them under `extra`
+ * (widget/src/i18n/LANG.json).
  */
 export const enExtra = {
+  name: 'Name',
+  email: 'Email (optional)',
+  website: 'Website (optional)',
+  hint: 'Markdown supported. Your email is never shown.',
+  notify: 'Notify me of replies by email',
+  preview: 'Preview',
+  write: 'Write',
+  left: { one: '# character left', other: '# characters left' } as Plural,
+  post: 'Post comment',
+  posting: 'Posting…',
+  save: 'Save',
+  cancel: 'Cancel',
   thanksPending: 'Thanks! Your comment is awaiting moderation; until then only you can see it.',
   thanksApproved: 'Thanks! Your comment is published.',
   confirmDelete: 'Delete this comment? This cannot be undone.',

@@ -2,11 +2,10 @@ import type { ComponentType } from 'preact';
 import type { ListCommentsResponse, ThreadSort } from '../../../worker/src/wire';
 import type { Client } from '../api/client';
 import type { ApiError } from '../api/transport';
-import type { Draft, FormError } from '../components/comment-form/comment-form';
-import type { Captcha, FeatureHost, Features } from '../features/features';
+import type { Captcha, FeatureHost, Features, FormSlotProps } from '../features/features';
 import type { FollowFormProps } from '../components/follow-form/follow-form';
-import { errorText, fieldText, strings } from '../lib/i18n';
-import { loadLikes, loadOwn, loadProfile, type Like, type OwnEntry, type Profile } from '../lib/own-comments';
+import { errorText, strings } from '../lib/i18n';
+import { loadLikes, loadOwn, type Like, type OwnEntry, type Profile } from '../lib/own-comments';
 import { buildTree, likeOf, markListed, mergeOwn, touch, type CommentNode, type ShownComment } from './thread';
 
 /** The thread as the server described it, with the reader's own comments counted. */
@@ -38,10 +37,12 @@ export interface WidgetState {
   loadError: string | null;
   /** A later page is loading. */
   loadingMore: boolean;
-  /** The name, email and website every form shares. */
-  profile: Profile;
+  /** The name, email and website every form shares: widget-extra.js reads them (from local storage) when it first brings a form. */
+  profile?: Profile;
   /** The one polite live region's message: thanks, awaiting moderation, errors of buttons… */
   notice: string;
+  /** The comment form, once widget-extra.js has brought it (until then the main form is a comment box alone). */
+  form: ComponentType<FormSlotProps> | null;
   /** "Follow this thread" is open: its form (it comes with widget-extra.js). */
   following: ComponentType<FollowFormProps> | null;
   /** The reader's own comments on this site (from local storage), and likes, as last set here. */
@@ -51,11 +52,11 @@ export interface WidgetState {
 
 /**
  * The widget's state and the only code that changes it, one store per mounted widget. Components
- * call its named actions through their callbacks. Reading is built in; what writes (posting,
- * editing, deleting, liking, following, "Load more", previews) is in widget-extra.js, loaded on
- * first use, which changes what is shown through the store's typed {@link FeatureHost} actions
- * (`set`, `change`, `append`, `removeNode`). Every change calls `onChange`: the widget renders
- * again, and of the comments only those whose node changed (state/thread.ts).
+ * call its named actions through their callbacks. Reading is built in; what writes (the comment
+ * form, posting, editing, deleting, liking, following, "Load more", previews) is in
+ * widget-extra.js, loaded on first use, which changes what is shown through the store's typed
+ * {@link FeatureHost} actions (`set`, `change`, `append`). Every change calls `onChange`: the
+ * widget renders again, and of the comments only those whose node changed (state/thread.ts).
  */
 export class WidgetStore {
   state: WidgetState;
@@ -69,8 +70,8 @@ export class WidgetStore {
   captcha?: Captcha;
   /** The strings in use (the lazily loaded features carry no translation of their own). */
   strings = strings;
-  /** Every comment shown, by id. */
-  #nodes = new Map<string, CommentNode>();
+  /** Every comment shown, by id (changed only here and by widget-extra.js, through `change`, `append` and touch). */
+  readonly nodes = new Map<string, CommentNode>();
   /** The comment the page's address names. */
   #highlighted?: string;
 
@@ -80,7 +81,7 @@ export class WidgetStore {
     readonly thread: string,
     readonly features: () => Promise<Features>,
   ) {
-    this.state = { sort: 'oldest', info: null, loads: 0, loadError: null, loadingMore: false, profile: loadProfile(), notice: '', following: null, own: loadOwn(site), likes: loadLikes() };
+    this.state = { sort: 'oldest', info: null, loads: 0, loadError: null, loadingMore: false, notice: '', form: null, following: null, own: loadOwn(site), likes: loadLikes() };
   }
 
   /** Changes what the widget shows (and where focus goes next). */
@@ -90,12 +91,9 @@ export class WidgetStore {
     this.onChange();
   };
 
-  /** The node shown for comment `id`. */
-  node = (id: string) => this.#nodes.get(id);
-
   /** Changes what comment `id` shows. */
   change = (id: string, changes: Partial<CommentNode>, focus?: string) => {
-    const node = this.#nodes.get(id);
+    const node = this.nodes.get(id);
     if (node) touch(Object.assign(node, changes));
     this.set({}, focus);
   };
@@ -108,17 +106,8 @@ export class WidgetStore {
 
   /** Shows comments (with their replies): replies to shown comments under them, the rest at the end of the thread. */
   append = (comments: ShownComment[], focus?: string) => {
-    this.roots.push(...buildTree(comments, this.#node, this.#nodes));
+    this.roots.push(...buildTree(comments, this.#node, this.nodes));
     this.set({}, focus);
-  };
-
-  /** Takes comment `id` (and its replies) off the thread. */
-  removeNode = (id: string) => {
-    const node = this.#nodes.get(id)!;
-    const siblings = node.parent?.replies ?? this.roots;
-    siblings.splice(siblings.indexOf(node), 1);
-    if (node.parent) touch(node.parent);
-    this.#nodes.delete(id);
   };
 
   /** Loads the first page in `sort` order (the comments shown stay until the new ones arrive). */
@@ -126,7 +115,7 @@ export class WidgetStore {
     this.set({ loadError: null, sort });
     this.api.list(this.site, this.thread, sort).then(
       (page) => sort === this.state.sort && this.#show(page),
-      (error: ApiError) => this.explain(error).then(({ text }) => this.set({ loadError: text })),
+      (error: ApiError) => this.explain(error).then((text) => this.set({ loadError: text })),
     );
   };
 
@@ -137,31 +126,13 @@ export class WidgetStore {
       own.filter((entry) => entry.thread === this.thread),
     );
     const { total, locked, followers, next } = page;
-    this.#nodes.clear();
+    this.nodes.clear();
     this.roots = [];
     this.state = { ...this.state, own, info: { total: total + extra, locked, followers, next }, loads: this.state.loads + 1 };
     this.append(comments);
     // The comment the address names: shown (also when folded away) and focused.
     if (this.#highlighted) this.highlight(this.#highlighted);
   }
-
-  /** Comments whose `flag` is set (at most one: the open reply form, the open edit form). */
-  #flagged = (flag: 'replying' | 'editing') => [...this.#nodes.values()].filter((node) => node[flag]);
-
-  setProfile = (profile: Profile) => {
-    // The open reply form shows the profile too: its comment renders again.
-    this.#flagged('replying').forEach(touch);
-    this.set({ profile });
-  };
-
-  /** Opens comment `id`'s reply (or edit) form, closing any other; or closes it, focus going back to its button. */
-  toggleForm = (id: string, form: 'reply' | 'edit') => {
-    const flag = form === 'reply' ? 'replying' : 'editing';
-    const open = this.#nodes.get(id)?.[flag];
-    for (const node of this.#flagged(flag)) this.change(node.comment.id, { [flag]: false });
-    if (open) this.focus = `#comment-${id} .${form}`;
-    else this.change(id, { [flag]: true });
-  };
 
   /** "Show N more replies": shows them all, and moves focus to the first that was hidden. */
   expand = (id: string, firstHidden: string) => this.change(id, { expanded: true }, `#comment-${firstHidden}`);
@@ -171,34 +142,27 @@ export class WidgetStore {
    * to it; one not shown yet (on a later page, or a page of replies) is fetched first.
    */
   highlight = (id: string) => {
-    if (!this.#nodes.has(id)) {
+    if (!this.nodes.has(id)) {
       this.#highlighted = id;
       if (this.state.info) this.#reveal(id);
       return;
     }
     if (this.#highlighted) this.change(this.#highlighted, { highlighted: false });
-    for (let above = this.#nodes.get((this.#highlighted = id))?.parent; above; above = above.parent) above.expanded = true;
+    for (let above = this.nodes.get((this.#highlighted = id))?.parent; above; above = above.parent) above.expanded = true;
     this.change(id, { highlighted: true }, `#comment-${id}`);
   };
 
   /** Puts a message in the live region. */
   say = (notice: string) => this.set({ notice });
 
-  /**
-   * What an error means to a reader, with the messages of rare errors widget-extra.js brings;
-   * for a form, also which field is at fault.
-   */
-  explain = (error?: ApiError, form?: boolean): Promise<FormError> => {
-    const describe = () => {
-      const { code, field = '' } = error ?? {};
-      const problem = form && code === 'invalid_request' && fieldText(field);
-      return problem ? { field, text: problem } : { text: errorText(code) };
-    };
+  /** What an error means to a reader, with the messages of rare errors widget-extra.js brings (when it can be loaded). */
+  explain = (error?: ApiError): Promise<string> => {
+    const describe = () => errorText(error?.code);
     return this.features().then(describe, describe);
   };
 
   /** Says in the live region what went wrong. */
-  fail = (error: ApiError) => this.explain(error).then(({ text }) => this.say(text));
+  fail = (error: ApiError) => this.explain(error).then(this.say);
 
   /** Runs feature `name` of widget-extra.js on this widget (loading it first); what fails is said in the live region. */
   #use =
@@ -208,24 +172,11 @@ export class WidgetStore {
         .then((features): Promise<unknown> => (features[name] as unknown as (host: FeatureHost, ...rest: ArgumentsOf<K>) => Promise<unknown>)(this, ...args))
         .catch(this.fail);
 
-  /** Runs feature `name` for a form; rejects with what the form should say. */
-  #submit =
-    <K extends HostFeature>(name: K) =>
-    (...args: ArgumentsOf<K>): ReturnType<Features[K]> =>
-      this.features()
-        .then((features): Promise<unknown> => (features[name] as unknown as (host: FeatureHost, ...rest: ArgumentsOf<K>) => Promise<unknown>)(this, ...args))
-        .catch(async (error: ApiError | FormError) => {
-          throw 'text' in error ? error : await this.explain(error, true);
-        }) as ReturnType<Features[K]>;
+  /** Brings the comment form: the reader is in the comment box. */
+  openForm = this.#use('openForm');
 
-  /** Checks and posts a comment, or a reply to `parentId`. */
-  post = this.#submit('post');
-
-  /** Saves an edit of the reader's own comment `id`. */
-  saveEdit = this.#submit('saveEdit');
-
-  /** The server's rendering of `body`, for "Preview". */
-  preview = this.#submit('preview');
+  /** Opens comment `id`'s reply (or edit) form, closing any other; or closes it. */
+  toggleForm = this.#use('toggleForm');
 
   /** "Load more comments". */
   loadMore = this.#use('loadMore');

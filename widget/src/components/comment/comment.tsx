@@ -1,10 +1,9 @@
-import type { ComponentChildren, VNode } from 'preact';
+import type { ComponentChildren, ComponentType, VNode } from 'preact';
+import type { FormSlotProps } from '../../features/features';
 import { fill, plural, strings } from '../../lib/i18n';
 import { identicon } from '../../lib/identicon';
-import type { Profile } from '../../lib/own-comments';
 import { readableDate } from '../../lib/time';
 import type { CommentNode } from '../../state/thread';
-import { CommentForm, type Draft } from '../comment-form/comment-form';
 
 /** Replies are indented up to this depth; deeper ones are shown at this depth, saying whom they answer. */
 export const MAX_DEPTH = 4;
@@ -25,19 +24,14 @@ export interface CommentActions {
   expand(id: string, firstHidden: string): void;
   /** Fetches the replies of top-level comment `id` not here yet, then shows them all. */
   loadReplies(id: string): void;
-  post(draft: Draft, parentId: string): Promise<void>;
-  saveEdit(id: string, body: string): Promise<void>;
-  preview(body: string): Promise<string>;
-  setProfile(profile: Profile): void;
-  say(text: string): void;
 }
 
 /** What every comment of a thread shares. */
 export interface ThreadView {
   /** The thread takes no new comments: no Reply buttons. */
   locked: boolean;
-  /** For the reply form. */
-  profile: Profile;
+  /** The reply and edit forms, once widget-extra.js has brought them (the comment a form is open under shows it then). */
+  Form: ComponentType<FormSlotProps> | null;
   actions: CommentActions;
 }
 
@@ -79,7 +73,7 @@ export function commentItem(node: CommentNode, depth: number, view: ThreadView, 
 
 /** A comment, its actions and open form, and its replies. Author and website are text, never HTML. */
 export function Comment({ node, depth, parentAuthor, view }: CommentProps) {
-  const { locked, profile, actions } = view;
+  const { locked, Form, actions } = view;
   const { comment, replies, own } = node;
   const { author, id } = comment;
   // Replies not here yet: a top-level comment says how many it has; its page carries the first few.
@@ -115,14 +109,8 @@ export function Comment({ node, depth, parentAuthor, view }: CommentProps) {
               {comment.pinned && <span class="badge pin">{strings.pinned}</span>}
               {comment.pending && <span class="badge">{strings.pending}</span>}
             </header>
-            {node.editing && own ? (
-              <CommentForm
-                body={own.body ?? ''}
-                onSubmit={(draft) => actions.saveEdit(id, draft.body)}
-                onPreview={actions.preview}
-                onAnnounce={actions.say}
-                onCancel={() => actions.toggleForm(id, 'edit')}
-              />
+            {node.editing && own && Form ? (
+              <Form edit={id} />
             ) : (
               <div class="body" dir="auto" dangerouslySetInnerHTML={{ __html: comment.html }} />
             )}
@@ -144,16 +132,7 @@ export function Comment({ node, depth, parentAuthor, view }: CommentProps) {
                 </>
               )}
             </div>
-            {node.replying && (
-              <CommentForm
-                profile={profile}
-                onProfileChange={actions.setProfile}
-                onSubmit={(draft) => actions.post(draft, id)}
-                onPreview={actions.preview}
-                onAnnounce={actions.say}
-                onCancel={() => actions.toggleForm(id, 'reply')}
-              />
-            )}
+            {node.replying && Form && <Form replyTo={id} />}
           </>
         )}
       </article>

@@ -2,8 +2,6 @@ import type { ComponentType, createElement } from 'preact';
 import type { ExtraStrings } from '../../i18n/en-extra';
 
 export interface FollowFormProps {
-  /** The address to start from (the one the reader gave before, if any). */
-  email: string;
   onFollow: (email: string) => void;
 }
 
@@ -11,10 +9,11 @@ export interface FollowFormProps {
  * "Follow this thread", opened: an email field and a button. The server mails a confirmation
  * link (double opt-in) and answers the same whether or not the address already follows.
  *
- * It comes with widget-extra.js, made with widget.js's Preact (`h`), in `strings`' words.
+ * It comes with widget-extra.js, made with widget.js's Preact (`h`), in `strings`' words, its
+ * field filled with `email` (the one the reader gave before, if any).
  */
-export function followForm(h: typeof createElement, strings: Pick<ExtraStrings, 'followEmail' | 'followButton'>): ComponentType<FollowFormProps> {
-  return ({ email, onFollow }) =>
+export function followForm(h: typeof createElement, strings: Pick<ExtraStrings, 'followEmail' | 'followButton'>, email: string): ComponentType<FollowFormProps> {
+  return ({ onFollow }) =>
     h(
       'form',
       {

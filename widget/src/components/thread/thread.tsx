@@ -28,19 +28,19 @@ const shownIn = (node: CommentNode): number => (node.expanded ? node.replies : n
  */
 export class Thread extends Component<ThreadProps, { shown: number }> {
   /** Top-level comments rendered: the first step is small, so the first comments show at once. */
-  state: { shown: number } = { shown: this.fit(4) };
+  state: { shown: number } = { shown: this.#fit(4) };
   /** Script time per comment rendered (ms), as measured; when the step being rendered started, and its comments. */
-  perComment = 1;
-  started = 0;
-  rendering = 0;
+  #perComment = 1;
+  #started = 0;
+  #rendering = 0;
   /** A step is scheduled; the thread is gone. */
-  waiting = false;
-  gone = false;
+  #waiting = false;
+  #gone = false;
   /** Each chunk's element, with the nodes and versions it shows. */
-  chunks: { nodes: CommentNode[]; versions: number[]; item: VNode }[] = [];
+  #chunks: { nodes: CommentNode[]; versions: number[]; item: VNode }[] = [];
 
   /** How many more top-level comments (at least one) hold about `comments` comments. */
-  fit(comments: number): number {
+  #fit(comments: number): number {
     const { roots } = this.props;
     let end: number = this.state?.shown ?? 0;
     for (let count = 0; end < roots.length && (count === 0 || count + shownIn(roots[end]) <= comments); end++) count += shownIn(roots[end]);
@@ -52,28 +52,28 @@ export class Thread extends Component<ThreadProps, { shown: number }> {
   }
 
   componentDidUpdate() {
-    if (this.started) {
-      this.perComment = Math.max(0.05, (performance.now() - this.started) / this.rendering);
-      this.started = 0;
+    if (this.#started) {
+      this.#perComment = Math.max(0.05, (performance.now() - this.#started) / this.#rendering);
+      this.#started = 0;
     }
     this.props.onRendered();
-    if (this.state.shown >= this.props.roots.length || this.waiting) return;
-    this.waiting = true;
+    if (this.state.shown >= this.props.roots.length || this.#waiting) return;
+    this.#waiting = true;
     // The next step once this one is painted: a frame, then a task.
     requestAnimationFrame(() =>
       setTimeout(() => {
-        this.waiting = false;
-        if (this.gone) return;
-        const shown = this.fit(STEP_BUDGET_MS / this.perComment);
-        this.rendering = this.props.roots.slice(this.state.shown, shown).reduce((count, root) => count + shownIn(root), 0);
-        this.started = performance.now();
+        this.#waiting = false;
+        if (this.#gone) return;
+        const shown = this.#fit(STEP_BUDGET_MS / this.#perComment);
+        this.#rendering = this.props.roots.slice(this.state.shown, shown).reduce((count, root) => count + shownIn(root), 0);
+        this.#started = performance.now();
         this.setState({ shown });
       }),
     );
   }
 
   componentWillUnmount() {
-    this.gone = true;
+    this.#gone = true;
   }
 
   render({ roots, view }: ThreadProps, { shown }: { shown: number }) {
@@ -82,10 +82,10 @@ export class Thread extends Component<ThreadProps, { shown: number }> {
     const items = [];
     for (let start = 0; start < end; start += CHUNK) {
       const nodes = roots.slice(start, Math.min(end, start + CHUNK));
-      const last = this.chunks[start / CHUNK];
+      const last = this.#chunks[start / CHUNK];
       const same = last && last.nodes.length === nodes.length && nodes.every((node, i) => node === last.nodes[i] && node.version === last.versions[i]);
-      if (!same) this.chunks[start / CHUNK] = { nodes, versions: nodes.map((node) => node.version), item: <Chunk key={start}>{nodes.map((node) => commentItem(node, 0, view))}</Chunk> };
-      items.push(this.chunks[start / CHUNK].item);
+      if (!same) this.#chunks[start / CHUNK] = { nodes, versions: nodes.map((node) => node.version), item: <Chunk key={start}>{nodes.map((node) => commentItem(node, 0, view))}</Chunk> };
+      items.push(this.#chunks[start / CHUNK].item);
     }
     // Busy until every comment is there (assistive tech waits for the list to be complete).
     return (

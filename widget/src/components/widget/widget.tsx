@@ -2,7 +2,7 @@ import { Component } from 'preact';
 import type { ThreadSort } from '../../../../worker/src/wire';
 import { plural, strings } from '../../lib/i18n';
 import type { WidgetStore } from '../../state/store';
-import { CommentForm } from '../comment-form/comment-form';
+import { CommentBox } from '../comment-box/comment-box';
 import { Thread } from '../thread/thread';
 
 export interface WidgetProps {
@@ -12,38 +12,37 @@ export interface WidgetProps {
 const commentInAddress = () => /^#comment-(\w+)$/.exec(location.hash)?.[1];
 
 /**
- * The whole widget: the form, the count and sort, the thread, "Load more", "Follow this thread".
+ * The whole widget: the form (a comment box until it is used), the count and sort, the thread, "Load more", "Follow this thread".
  * It renders what the store holds (whoever asked it to load), after every change of it; the
  * thread below it renders only the comments that changed.
  */
 export class Widget extends Component<WidgetProps> {
   /** The widget's root element. */
-  root?: HTMLElement | null;
+  #root?: HTMLElement | null;
 
   componentDidMount() {
     const { store } = this.props;
     store.onChange = () => this.forceUpdate();
-    addEventListener('hashchange', this.showLinked);
-    const linked = commentInAddress();
-    if (linked) store.highlight(linked);
-    else this.forceUpdate();
+    addEventListener('hashchange', this.#showLinked);
+    if (!this.#showLinked()) this.forceUpdate();
   }
 
   componentWillUnmount() {
-    removeEventListener('hashchange', this.showLinked);
+    removeEventListener('hashchange', this.#showLinked);
     this.props.store.onChange = () => {};
   }
 
-  /** The page's address now names a comment: show it. */
-  showLinked = () => {
+  /** Shows the comment the page's address names, if it names one (and says whether it did). */
+  #showLinked = () => {
     const linked = commentInAddress();
     if (linked) this.props.store.highlight(linked);
+    return !!linked;
   };
 
   /** Scrolls to and focuses the element the store asked for, once it is there (without motion if the reader prefers). */
   componentDidUpdate = () => {
     const { store } = this.props;
-    const element = store.focus && this.root?.querySelector<HTMLElement>(store.focus);
+    const element = store.focus && this.#root?.querySelector<HTMLElement>(store.focus);
     if (!element) return;
     store.focus = '';
     element.scrollIntoView({ block: 'center', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
@@ -51,15 +50,15 @@ export class Widget extends Component<WidgetProps> {
   };
 
   render({ store }: WidgetProps) {
-    const { info, loads, loadError, sort, loadingMore, profile, notice, following: FollowForm } = store.state;
+    const { info, loads, loadError, sort, loadingMore, notice, form, following: FollowForm } = store.state;
     const { roots } = store;
     const locked = info?.locked;
     return (
-      <section ref={(root) => void (this.root = root)} lang={strings.locale} dir={strings.dir} aria-label={strings.comments} aria-busy={!info && !loadError}>
+      <section ref={(root) => void (this.#root = root)} lang={strings.locale} dir={strings.dir} aria-label={strings.comments} aria-busy={!info && !loadError}>
         {locked ? (
           <p class="notice">{strings.closed}</p>
         ) : (
-          <CommentForm main profile={profile} onProfileChange={store.setProfile} onSubmit={(draft) => store.post(draft, null)} onPreview={store.preview} onAnnounce={store.say} />
+          <CommentBox form={form} onOpen={store.openForm} />
         )}
         <p class="notice" role="status">
           {notice}
@@ -89,7 +88,7 @@ export class Widget extends Component<WidgetProps> {
         ) : !info ? (
           <p class="muted">{strings.loading}</p>
         ) : roots.length ? (
-          <Thread key={loads} roots={roots} view={{ locked: !!locked, profile, actions: store }} onRendered={this.componentDidUpdate} />
+          <Thread key={loads} roots={roots} view={{ locked: !!locked, Form: form, actions: store }} onRendered={this.componentDidUpdate} />
         ) : (
           <p class="muted">{strings.empty}</p>
         )}
@@ -101,7 +100,7 @@ export class Widget extends Component<WidgetProps> {
         {info && !locked && (
           <div class="row follow">
             {FollowForm ? (
-              <FollowForm email={profile.email} onFollow={store.follow} />
+              <FollowForm onFollow={store.follow} />
             ) : (
               <button type="button" onClick={store.openFollow}>
                 {strings.follow}
