@@ -37,15 +37,18 @@ export function mountWidget(script: HTMLScriptElement, loadFeatures?: () => Prom
   if (document.readyState === 'loading') return document.addEventListener('DOMContentLoaded', () => mountWidget(script, loadFeatures));
   const { site, thread = location.pathname, target, theme, lang = document.documentElement.lang, turnstileSitekey } = script.dataset;
   const counts = document.querySelectorAll<HTMLElement>('[data-parley-count]');
+  // The Follow box comes in a chunk of its own, widget-follow.js (src/follow/), on pages that have one.
+  const follow = document.querySelector('[data-parley-follow]');
   let host: HTMLElement | null = null;
   try {
     host = document.querySelector(target || '#comments');
   } catch {
     // An invalid selector: reported below.
   }
-  if (!host && !target && !counts.length) script.after((host = document.createElement('div')));
-  if (!site || (!host && target)) return console.error('Parley: no data-site, or no element for data-target');
+  if (!host && !target && !counts.length && !follow) script.after((host = document.createElement('div')));
+  if (!site || (!host && target)) return console.error('Parley: no data-site, or no data-target element');
   const origin = new URL(script.src || location.href).origin;
+  if (follow) import(/* @vite-ignore */ `${origin}/widget-follow.js`).then((module) => module.default(script));
   const api = createClient(origin);
   const load = loadFeatures ?? importFeatures(origin);
   let store: WidgetStore | undefined;
