@@ -5,7 +5,8 @@
 // the consumer counted itself (KV reads, writes and lists, queue messages, object calls) per
 // follower. Nothing here asserts a timing.
 import { join } from 'node:path';
-import { PROJECT_ROOT, serverCpuMs, startWranglerDev } from './wrangler-dev.mjs';
+import { PROJECT_ROOT, startWranglerDev } from '../../../worker/scripts/lib/wrangler-dev.mjs';
+import { serverCpuMs } from './process-stats.mjs';
 import { round } from './stats.mjs';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };

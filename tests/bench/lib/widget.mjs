@@ -258,7 +258,7 @@ export async function widgetCase(browser, url, { runs = 5, cpuSlowdown = 1, trac
  * away or `maxClicks`, and times each click to the new comments painted, with the longest task
  * meanwhile (`cpuSlowdown` > 1 throttles the CPU). Null when there is no such button.
  */
-export async function measureLoadMore(browser, url, { maxClicks = 40, cpuSlowdown = 1 } = {}) {
+export async function measureLoadMore(browser, url, { maxClicks = 60, cpuSlowdown = 1 } = {}) {
   const context = await browser.newContext();
   try {
     await context.addInitScript({ content: INIT_SCRIPT });
