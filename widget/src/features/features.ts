@@ -63,7 +63,7 @@ export interface FormSlotProps {
 }
 
 /** What a feature may use of the widget: its place and API, its state, and the actions that change what it shows. */
-export type FeatureHost = Pick<WidgetStore, 'api' | 'site' | 'thread' | 'strings' | 'captcha' | 'state' | 'roots' | 'nodes' | 'set' | 'change' | 'append' | 'say' | 'highlight' | 'explain'>;
+export type FeatureHost = Pick<WidgetStore, 'api' | 'element' | 'site' | 'thread' | 'strings' | 'captcha' | 'state' | 'roots' | 'nodes' | 'set' | 'change' | 'append' | 'say' | 'highlight' | 'explain'>;
 
 /** A Turnstile challenge: its current token ('' until solved, and after each use). */
 export interface Captcha {

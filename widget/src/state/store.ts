@@ -80,6 +80,8 @@ export class WidgetStore {
     readonly site: string,
     readonly thread: string,
     readonly features: () => Promise<Features>,
+    /** The element the widget is mounted on (Turnstile's box goes in it). */
+    readonly element?: HTMLElement,
   ) {
     this.state = { sort: 'oldest', info: null, loads: 0, loadError: null, loadingMore: false, notice: '', form: null, following: null, own: loadOwn(site), likes: loadLikes() };
   }
