@@ -43,7 +43,7 @@ function extraAndTranslations(): Plugin {
         this.emitFile({ type: 'asset', fileName: `i18n/${file}`, source: JSON.stringify(JSON.parse(readFileSync(here(`src/i18n/${file}`), 'utf8'))) });
       }
       const shared = '  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=3600\n';
-      this.emitFile({ type: 'asset', fileName: '_headers', source: `/i18n/*\n${shared}/widget-extra.js\n${shared}/widget-embed.js\n${shared}` });
+      this.emitFile({ type: 'asset', fileName: '_headers', source: `/i18n/*\n${shared}/widget-extra.js\n${shared}/widget-embed.js\n${shared}/widget-follow.js\n${shared}/widget-follow/*\n${shared}` });
       this.emitFile({ type: 'asset', fileName: '.assetsignore', source: '*.map\n' });
     },
     async closeBundle() {
@@ -55,13 +55,27 @@ function extraAndTranslations(): Plugin {
         oxc: extraJsx,
         build: { ...common, emptyOutDir: false, lib: { entry: here('src/features/index.ts'), formats: ['es'], fileName: () => 'widget-extra.js' } },
       });
-      // widget-embed.js: <parley-comments> and window.Parley (src/embed/), imported by widget.js.
+      // widget-embed.js: <parley-comments> and window.Parley (src/embed/), imported by widget.js only on pages that use them.
       await build({
         configFile: false,
         root: here('.'),
         publicDir: false,
         logLevel: 'warn',
         build: { ...common, emptyOutDir: false, lib: { entry: here('src/embed/index.ts'), formats: ['es'], fileName: () => 'widget-embed.js' } },
+      });
+      // The Follow box (src/follow/): plain DOM, its stylesheet and English words included; needs nothing of widget.js.
+      await build({
+        configFile: false,
+        root: here('.'),
+        publicDir: false,
+        logLevel: 'warn',
+        build: {
+          ...common,
+          emptyOutDir: false,
+          lib: { entry: here('src/follow/index.ts'), formats: ['es'], fileName: () => 'widget-follow.js' },
+          // Its translations (src/follow/i18n/LANG.ts): one small module each, imported on a page in that language.
+          rollupOptions: { output: { chunkFileNames: 'widget-follow/[name].js' } },
+        },
       });
     },
   };

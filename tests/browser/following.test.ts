@@ -8,11 +8,12 @@ import { startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wra
 
 /**
  * Following the demo blog by email, in headless Chromium against `wrangler dev` (its real follow
- * queue and consumer, mail kept in the outbox): a reader asks to follow (the request the Follow
- * box sends, from the demo page), confirms from the link in the mail the dashboard's Outbox shows,
- * the live count rises, the owner announces a post, the reader receives it and leaves with one
- * click. axe checks the follower's pages and the dashboard's Followers and Posts pages. (The
- * Follow box itself is the widget's; its own Chromium test comes with it.)
+ * queue and consumer, mail kept in the outbox): a reader types an address into the Follow box on
+ * the demo page (widget.js notices `[data-parley-follow]` and imports widget-follow.js, which
+ * renders the box in its shadow root) and presses Follow, confirms from the link in the mail the
+ * dashboard's Outbox shows, the live count rises (also in a box on a page without comments), the
+ * owner announces a post, the reader receives it and leaves with one click. axe checks the box,
+ * the follower's pages and the dashboard's Followers and Posts pages.
  */
 
 const chromium = findChromium(); // Throws under CI when there is no Chromium.
@@ -71,17 +72,31 @@ if (!chromium.path) {
       reader.context.setDefaultTimeout(20_000);
       owner.context.setDefaultTimeout(20_000);
 
-      // The demo page has the Follow box's place under the comments.
+      // The demo page has the Follow box under the comments: widget.js brings it (widget-follow.js).
       await reader.page.goto(`${server.origin}/`);
-      expect(await reader.page.locator('[data-parley-follow]').count()).toBe(1);
+      const box = reader.page.locator('[data-parley-follow]');
+      await box.getByRole('heading', { name: 'Follow' }).waitFor();
       const before = await count();
+      await box.getByText(before ? new RegExp(`^Join ${before} other followers?\\.$`) : 'Be the first to follow.').waitFor();
+      expect(await reader.page.evaluate(() => document.querySelectorAll('[data-parley-follow]')[0].shadowRoot?.mode)).toBe('open');
+      const field = box.getByLabel('Email address');
+      const button = box.getByRole('button', { name: 'Follow' });
+      await expectAccessible(reader.page, 'the demo page with the Follow box');
 
-      // What the box sends, from the page (its origin, its CSP): 202, the same for anyone.
-      const answer = await reader.page.evaluate(async (address) => {
-        const response = await fetch('/api/followers', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'demo', email: address }) });
-        return { status: response.status, body: await response.json() };
-      }, email);
-      expect(answer).toEqual({ status: 202, body: { status: 'confirmation_sent' } });
+      // An address the server refuses: the field's error, focus on the field, which is marked invalid.
+      await field.fill('not-an-address');
+      await button.click();
+      await box.getByText('Enter a valid email address.').waitFor();
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      expect(await field.evaluate((input) => input.getRootNode() instanceof ShadowRoot && (input.getRootNode() as ShadowRoot).activeElement === input)).toBe(true);
+      await expectAccessible(reader.page, 'the Follow box showing a field error');
+
+      // The reader types the address and presses Follow (the keyboard works too: Enter submits).
+      await field.fill(email);
+      await button.click();
+      await box.getByRole('status').getByText('Check your inbox: confirm with the link in the email we just sent.').waitFor();
+      expect(await field.getAttribute('aria-invalid')).toBeNull();
+      await expectAccessible(reader.page, 'the Follow box after following');
 
       // The owner's dashboard keeps the confirmation mail; the reader opens its link.
       await signInToDashboard(owner.page, server.origin, server.adminToken);
@@ -94,6 +109,17 @@ if (!chromium.path) {
       await reader.page.getByRole('button', { name: 'Confirm' }).click();
       await reader.page.getByRole('heading', { name: 'You follow Parley demo blog' }).waitFor();
       await expect.poll(count, { timeout: 10_000 }).toBe(before + 1);
+
+      // A page without comments (an index page) shows the box alone, with the new count.
+      await owner.page.route(`${server.origin}/index-only/`, (route) =>
+        route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en"><head><title>Index</title></head><body><main><h1>All posts</h1><div data-parley-follow data-pitch="New posts by email."></div></main><script src="/widget.js" data-site="demo" async></script></body></html>` }),
+      );
+      await owner.page.goto(`${server.origin}/index-only/`);
+      const alone = owner.page.locator('[data-parley-follow]');
+      await alone.getByText('New posts by email.').waitFor();
+      await alone.getByText(new RegExp(`^Join ${before + 1} other followers?\\.$`)).waitFor();
+      expect(await owner.page.evaluate(() => document.body.querySelectorAll(':scope > div').length)).toBe(0);
+      await expectAccessible(owner.page, 'an index page with only the Follow box');
 
       // The owner announces a post; it reaches the reader, through the follow queue.
       await admin('/api/admin/sites/demo/posts', { method: 'POST', body: JSON.stringify({ url: `${server.origin}/posts/${run}/`, title: `Run ${run}: a new post`, summary: 'What it is about.', author: 'Maren Okafor' }) });

@@ -2,7 +2,8 @@
 // Reports, after every build, what Parley costs a host page: widget.js (its CSS is inlined, Preact
 // included) raw, gzip and brotli, every file the widget loads lazily (translations in
 // dist/i18n/*.json, widget-extra.js), and the total a first paint downloads; and where widget.js's
-// bytes come from (Preact, the CSS, each module), from its source map. Fails the build when
+// bytes come from (Preact, the CSS, each module), from its source map. (Lazy files include the
+// Follow box's widget-follow.js and its translations, widget-follow/LANG.js.) Fails the build when
 // widget.js passes its gzip limit, 11 KB (11,264 B). The demo page's own files (copied from demo/) are not the
 // widget's and are not counted.
 //
@@ -180,9 +181,11 @@ const DOCS_END = '<!-- widget-size:end -->';
 export function sizeMarkdown(report) {
   const entry = report.files.find((file) => file.kind === 'entry');
   const extra = report.files.find((file) => file.name === 'widget-extra.js');
+  const follow = report.files.find((file) => file.name === 'widget-follow.js');
+  const followWords = report.files.filter((file) => file.name.startsWith('widget-follow/'));
   const rows = report.parts.map((part) => `| ${part.name === 'Preact' || part.name.startsWith('(') ? part.name : `\`${part.name}\``} | ${part.raw.toLocaleString('en')} | ${part.gzip.toLocaleString('en')} | ${((part.gzip / entry.gzip) * 100).toFixed(1)}% |`);
   return [
-    `widget.js is **${entry.gzip.toLocaleString('en')} B gzip** (${entry.raw.toLocaleString('en')} B raw, ${entry.brotli.toLocaleString('en')} B brotli): the build's hard limit is 11 KB (${report.budget.gzip.toLocaleString('en')} B), ${report.budget.over ? `passed by ${report.budget.over.toLocaleString('en')} B` : `${(report.budget.gzip - entry.gzip).toLocaleString('en')} B left`}.${extra ? ` widget-extra.js, loaded on first use (the comment form, everything that writes, and the features only some readers use), is ${extra.gzip.toLocaleString('en')} B gzip.` : ''}`,
+    `widget.js is **${entry.gzip.toLocaleString('en')} B gzip** (${entry.raw.toLocaleString('en')} B raw, ${entry.brotli.toLocaleString('en')} B brotli): the build's hard limit is 11 KB (${report.budget.gzip.toLocaleString('en')} B), ${report.budget.over ? `passed by ${report.budget.over.toLocaleString('en')} B` : `${(report.budget.gzip - entry.gzip).toLocaleString('en')} B left`}.${extra ? ` widget-extra.js, loaded on first use (the comment form, everything that writes, and the features only some readers use), is ${extra.gzip.toLocaleString('en')} B gzip.` : ''}${follow ? ` widget-follow.js, the Follow box (only on pages with \`[data-parley-follow]\`: its code, stylesheet and English), is ${follow.gzip.toLocaleString('en')} B gzip${followWords.length ? `, plus ${Math.min(...followWords.map((file) => file.gzip))}–${Math.max(...followWords.map((file) => file.gzip))} B for its words in another language (\`widget-follow/LANG.js\`)` : ''}.` : ''}`,
     '',
     '| part of widget.js | raw B | gzip B | of the gzip |',
     '| --- | --- | --- | --- |',

@@ -94,14 +94,17 @@ export const widgetStarter =
 export function mountWidget(script: HTMLScriptElement, loadFeatures?: () => Promise<Features>, origin = new URL(script.src || location.href).origin, start = widgetStarter(origin, loadFeatures)): ScriptWidget | void {
   const { site, target, ...options } = script.dataset;
   const counts = document.querySelectorAll<HTMLElement>('[data-parley-count]');
+  // The Follow box comes in a chunk of its own, widget-follow.js (src/follow/), on pages that have one.
+  const follow = document.querySelector('[data-parley-follow]');
   let host: HTMLElement | null = null;
   try {
     host = document.querySelector(target || '#comments');
   } catch {
     // An invalid selector: reported below.
   }
-  if (!host && !target && !counts.length) script.after((host = document.createElement('div')));
-  if (!site || (!host && target)) return console.error('Parley: no data-site, or no element for data-target');
+  if (!host && !target && !counts.length && !follow) script.after((host = document.createElement('div')));
+  if (!site || (!host && target)) return console.error('Parley: no data-site, or no data-target element');
+  if (follow) import(/* @vite-ignore */ `${origin}/widget-follow.js`).then((module) => module.default(script));
   if (counts.length) {
     loadWords(origin, options.lang).then(() => featureLoader(loadFeatures ?? importFeatures(origin))().then((loaded) => loaded.fillCounts(origin, site, counts, (count) => plural(strings.count, count))));
   }

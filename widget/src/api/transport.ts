@@ -4,19 +4,18 @@ import type { ErrorBody, ErrorCode } from '../../../worker/src/wire';
 export type ClientErrorCode = ErrorCode | 'network_error';
 
 /**
- * A failed API call: its code (also its message), the request field at fault if any, and the
- * HTTP status (0 when no response arrived). The widget shows its own words for the code; the
- * server's message is for people reading the API, not readers.
+ * A failed API call: an Error whose message is its code, with the request field at fault if any,
+ * and the HTTP status (0 when no response arrived). The widget shows its own words for the code;
+ * the server's message is for people reading the API, not readers.
  */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ClientErrorCode,
-    readonly field?: string,
-  ) {
-    super(code);
-  }
+export interface ApiError extends Error {
+  status: number;
+  code: ClientErrorCode;
+  field?: string;
 }
+
+/** An {@link ApiError} (a plain Error with its fields: no class of its own, which widget.js would carry). */
+export const apiError = (status: number, code: ClientErrorCode, field?: string): ApiError => Object.assign(Error(code), { status, code, field });
 
 /**
  * Sends one API request and reads its JSON answer. Never sends cookies; gives up after 20 s (as a
@@ -33,8 +32,8 @@ export async function request<T>(url: string, init?: RequestInit): Promise<T> {
     response = await fetch(url, { ...init, credentials: 'omit', signal: AbortSignal.timeout(20_000) });
     data = await response.json().catch(() => null);
   } catch {
-    throw new ApiError(0, 'network_error');
+    throw apiError(0, 'network_error');
   }
-  if (!response.ok || !data) throw new ApiError(response.status, data?.error?.code ?? 'internal_error', data?.error?.field);
+  if (!response.ok || !data) throw apiError(response.status, data?.error?.code ?? 'internal_error', data?.error?.field);
   return data as T;
 }
