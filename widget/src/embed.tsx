@@ -41,13 +41,12 @@ function styleSheet(css: string) {
 }
 
 /** The widget's words, by language: each translation is loaded once for the page. */
-const words = new Map<string, Promise<Partial<Strings> | undefined>>();
+const words: Record<string, Promise<Partial<Strings> | undefined>> = {};
 
 /** Uses the widget's words for `lang`: its translation when there is one (loaded once; English when it fails to load). */
 function loadWords(origin: string, lang = document.documentElement.lang) {
   const code = lang.slice(0, 2).toLowerCase();
-  if (!words.has(code)) words.set(code, Promise.resolve(LANGUAGES.includes(code) ? createClient(origin).strings(code) : undefined));
-  return words.get(code)!.then(useStrings, () => useStrings());
+  return (words[code] ??= Promise.resolve(LANGUAGES.includes(code) ? createClient(origin).strings(code) : undefined)).then(useStrings, () => useStrings());
 }
 
 /**
@@ -84,33 +83,54 @@ export const widgetStarter =
   };
 
 /**
- * Mounts the widget for its `<script>` tag (attributes in docs/embedding.md): into `data-target`
- * (a CSS selector), else `#comments`, else a new element right after the script tag (unless the
- * page only has comment counts), and fills `[data-parley-count]` elements with comment counts.
- * The API is at the script's own origin. Mounting into an element that has a widget does nothing.
- * Resolves with the element and options that widget-embed.js mounts instead, when
- * `data-loading="lazy"`, `data-thread-query` or `data-thread-normalize` asks for it.
+ * What widget.js does for its `<script>` tag (attributes in docs/embedding.md), `script` (none
+ * found: as without `data-site`). Mounts the widget into `data-target` (a CSS selector), else
+ * `#comments`, else a new element right after the script tag (unless the page only has comment
+ * counts or a Follow box), for thread `data-thread`, else `location.pathname`. Fills
+ * `[data-parley-count]` elements with comment counts, and brings the Follow box
+ * (`[data-parley-follow]`, widget-follow.js). The API is at the script's own origin. Mounting
+ * into an element that has a widget does nothing.
+ *
+ * Imports widget-embed.js (src/embed/: `window.Parley`, `<parley-comments>`) only for a page that
+ * uses them: one with a `<parley-comments>` element, a script tag without `data-site` (an app
+ * that mounts widgets itself), and a script tag asking for what only widget-embed.js does
+ * (`data-loading="lazy"`, `data-thread-normalize`, `data-thread-query`: it then mounts the
+ * script tag's widget). An ordinary page (`#comments` and a script tag) never downloads it.
+ * `loadFeatures` loads widget-extra.js (tests give its source).
  */
-export function mountWidget(script: HTMLScriptElement, loadFeatures?: () => Promise<Features>, origin = new URL(script.src || location.href).origin, start = widgetStarter(origin, loadFeatures)): ScriptWidget | void {
-  const { site, target, ...options } = script.dataset;
+export function mountWidget(script: HTMLScriptElement | null, loadFeatures?: () => Promise<Features>): void {
+  const origin = new URL(script?.src || location.href).origin;
+  const start = widgetStarter(origin, loadFeatures);
+  const { site, target, ...options } = script?.dataset ?? {};
   const counts = document.querySelectorAll<HTMLElement>('[data-parley-count]');
   // The Follow box comes in a chunk of its own, widget-follow.js (src/follow/), on pages that have one.
   const follow = document.querySelector('[data-parley-follow]');
   let host: HTMLElement | null = null;
-  try {
-    host = document.querySelector(target || '#comments');
-  } catch {
-    // An invalid selector: reported below.
+  let mounted: ScriptWidget | undefined;
+  if (site) {
+    try {
+      host = document.querySelector(target || '#comments');
+    } catch {
+      // An invalid selector: reported below.
+    }
+    if (!host && !target && !counts.length && !follow) script!.after((host = document.createElement('div')));
+    if (!host && target) return console.error('Parley: no element for data-target');
+    if (follow) import(/* @vite-ignore */ `${origin}/widget-follow.js`).then((module) => module.default(script));
+    if (counts.length) {
+      loadWords(origin, options.lang)
+        .then(loadFeatures ?? importFeatures(origin))
+        .then((loaded) => loaded.fillCounts(origin, site, counts, strings));
+    }
+    if (host && !host.shadowRoot) {
+      const mount = { site, ...options };
+      // Lazy loading and thread ids derived from the page (`data-thread-normalize="on"`, `data-thread-query`) are widget-embed.js's to do:
+      // widget.js has no room for them (docs/embedding.md, "Thread ids"). Without them, the thread is `location.pathname` exactly.
+      mounted = [host, mount, options.loading || options.threadQuery || options.threadNormalize ? undefined : start(host, { ...mount, thread: options.thread ?? location.pathname })];
+    }
   }
-  if (!host && !target && !counts.length && !follow) script.after((host = document.createElement('div')));
-  if (!site || (!host && target)) return console.error('Parley: no data-site, or no data-target element');
-  if (follow) import(/* @vite-ignore */ `${origin}/widget-follow.js`).then((module) => module.default(script));
-  if (counts.length) {
-    loadWords(origin, options.lang).then(() => featureLoader(loadFeatures ?? importFeatures(origin))().then((loaded) => loaded.fillCounts(origin, site, counts, (count) => plural(strings.count, count))));
+  if (!site || (mounted && !mounted[2]) || document.querySelector('parley-comments')) {
+    import(/* @vite-ignore */ `${origin}/widget-embed.js`).then((module) => module.defineEmbed(start, mounted), console.error);
   }
-  if (!host || host.shadowRoot) return;
-  // What only widget-embed.js does (lazy loading, thread ids derived otherwise) waits for it.
-  return [host, { site, ...options }, options.loading || options.threadQuery || options.threadNormalize ? undefined : start(host, { site, ...options, thread: options.thread ?? location.pathname })];
 }
 
 /** The script tag's element and options, and how to stop its widget (when widget.js mounted it: else widget-embed.js mounts it). */

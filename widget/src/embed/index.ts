@@ -3,7 +3,8 @@ import { pageThread } from '../lib/thread-id';
 
 /*
  * widget-embed.js: the custom element `<parley-comments>` and the JS API `window.Parley`
- * (docs/embedding.md), an ES module that widget.js imports beside itself, and `data-loading="lazy"`.
+ * (docs/embedding.md), an ES module that widget.js imports beside itself on pages that use them
+ * (embed.tsx, `mountWidget`), and `data-loading="lazy"` and derived thread ids for the script tag.
  * Mounting itself is widget.js's ({@link StartWidget}): a widget mounted here is the one the script
  * tag mounts.
  */
@@ -76,10 +77,14 @@ export function createParley(start: StartWidget): Parley & { adopt(widget: Scrip
       widgets.get(host)?.stop();
       widgets.delete(host);
     },
-    /** The script tag's widget: mounted by widget.js already (then only known here, for `setThread` and `unmount`), or mounted now. */
-    adopt([host, { threadQuery, ...rest }, stop]: ScriptWidget) {
-      const options = { ...rest, threadQuery: threadQuery?.split(',') };
-      if (stop) widgets.set(host, { options: { ...options, threadNormalize: 'off' }, thread: options.thread ?? location.pathname, stop });
+    /**
+     * The script tag's widget: mounted by widget.js already (then only known here, for `setThread`
+     * and `unmount`), or mounted now. A script tag derives its thread id as `location.pathname`
+     * exactly unless `data-thread-normalize="on"` or `data-thread-query` asks for normalising.
+     */
+    adopt([host, { threadQuery, threadNormalize, ...rest }, stop]: ScriptWidget) {
+      const options = { ...rest, threadQuery: threadQuery?.split(','), threadNormalize: threadNormalize ?? (threadQuery ? 'on' : 'off') };
+      if (stop) widgets.set(host, { options, thread: threadOf(options), stop });
       else parley.mount(host, options);
     },
   };
