@@ -29,7 +29,7 @@ const common = {
 
 /**
  * After widget.js: builds widget-extra.js, the features only some readers use (an ES module that
- * widget.js imports on first use: src/features/), and copies the translations to
+ * widget.js imports on first use: src/features/), and widget-embed.js (src/embed/: the custom element and the JS API), and copies the translations to
  * dist/i18n/LANG.json (minified). `_headers` lets pages on any origin fetch the translations and
  * import widget-extra.js (Workers static assets apply it; the API has its own CORS);
  * `.assetsignore` keeps widget.js's source map (for the size report) out of the served assets.
@@ -43,7 +43,7 @@ function extraAndTranslations(): Plugin {
         this.emitFile({ type: 'asset', fileName: `i18n/${file}`, source: JSON.stringify(JSON.parse(readFileSync(here(`src/i18n/${file}`), 'utf8'))) });
       }
       const shared = '  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=3600\n';
-      this.emitFile({ type: 'asset', fileName: '_headers', source: `/i18n/*\n${shared}/widget-extra.js\n${shared}/widget-follow.js\n${shared}/widget-follow/*\n${shared}` });
+      this.emitFile({ type: 'asset', fileName: '_headers', source: `/i18n/*\n${shared}/widget-extra.js\n${shared}/widget-embed.js\n${shared}/widget-follow.js\n${shared}/widget-follow/*\n${shared}` });
       this.emitFile({ type: 'asset', fileName: '.assetsignore', source: '*.map\n' });
     },
     async closeBundle() {
@@ -54,6 +54,14 @@ function extraAndTranslations(): Plugin {
         logLevel: 'warn',
         oxc: extraJsx,
         build: { ...common, emptyOutDir: false, lib: { entry: here('src/features/index.ts'), formats: ['es'], fileName: () => 'widget-extra.js' } },
+      });
+      // widget-embed.js: <parley-comments> and window.Parley (src/embed/), imported by widget.js only on pages that use them.
+      await build({
+        configFile: false,
+        root: here('.'),
+        publicDir: false,
+        logLevel: 'warn',
+        build: { ...common, emptyOutDir: false, lib: { entry: here('src/embed/index.ts'), formats: ['es'], fileName: () => 'widget-embed.js' } },
       });
       // The Follow box (src/follow/): plain DOM, its stylesheet and English words included; needs nothing of widget.js.
       await build({

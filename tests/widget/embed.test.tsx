@@ -80,24 +80,38 @@ describe('mounting', () => {
     expect(network.requests).toHaveLength(1);
   });
 
-  test('without data-site, or with a data-target that matches nothing, it only logs an error', () => {
+  test('with a data-target that matches nothing, or is no selector, it only logs an error', () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     document.body.innerHTML = '<div id="comments"></div>';
-    mountWidget(scriptTag({ src: `${API}/widget.js` }));
     mountWidget(scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo', 'data-target': '#nowhere' }));
     mountWidget(scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo', 'data-target': '[[bad' }));
-    expect(log).toHaveBeenCalledTimes(3);
+    expect(log).toHaveBeenCalledTimes(2);
     expect(document.getElementById('comments')!.shadowRoot).toBeNull();
     expect(network.requests).toHaveLength(0);
     log.mockRestore();
   });
 
-  test('main.tsx finds its script tag, mounts, and defines no globals', async () => {
+  test('without data-site it mounts nothing (not even into #comments): it only brings widget-embed.js, for code that mounts widgets itself', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    document.body.innerHTML = '<div id="comments"></div>';
+    mountWidget(scriptTag({ src: `${API}/widget.js` }));
+    // Node cannot import widget-embed.js from an http: address: that failure is what is logged.
+    await waitFor(() => expect(log).toHaveBeenCalledTimes(1));
+    expect(document.getElementById('comments')!.shadowRoot).toBeNull();
+    expect(network.requests).toHaveLength(0);
+    log.mockRestore();
+  });
+
+  test('main.tsx finds its script tag, mounts, and defines no globals (on a page with #comments it imports no widget-embed.js: tests/browser/spa.test.ts)', async () => {
     document.body.innerHTML = '<div id="comments"></div>';
     scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo' });
     const before = new Set(Object.getOwnPropertyNames(globalThis));
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     await import('../../widget/src/main');
     await (await widgetIn(document.getElementById('comments')!)).findByText('Ada');
     expect(Object.getOwnPropertyNames(globalThis).filter((name) => !before.has(name))).toEqual([]);
+    // Nothing failed to import: widget-embed.js was never asked for.
+    expect(log.mock.calls.map((call) => String((call[0] as Error).stack))).toEqual([]);
+    log.mockRestore();
   });
 });

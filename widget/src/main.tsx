@@ -1,9 +1,13 @@
 import { mountWidget } from './embed';
 
 /*
- * Entry point of widget.js, a classic script (IIFE) that defines no globals: this module
- * exports nothing. `document.currentScript` is only set while a classic script's top
- * level runs (async or not), so it is read here, synchronously.
+ * Entry point of widget.js, a classic script (IIFE) that defines no globals itself: it mounts the
+ * widget of its script tag, and brings widget-embed.js (`window.Parley`, `<parley-comments>`) to
+ * the pages that use them (embed.tsx). `document.currentScript` is only set while a classic
+ * script's top level runs (async or not), so it is read here, synchronously.
  */
-const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[data-site][src*="widget"]');
-if (script) mountWidget(script);
+const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[src*="widget"]');
+const run = () => mountWidget(script);
+// An async script can run before the rest of the page is parsed.
+if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', run);
+else run();

@@ -1,4 +1,4 @@
-import type { CommentPlaceResponse, CountsResponse, CreateCommentRequest, CreateCommentResponse, DeleteCommentResponse, EditCommentResponse, LikeResponse, ListPageResponse, ListRepliesResponse, PreviewResponse, SubscribeRequest, SubscribeResponse, ThreadSort } from '../../../worker/src/wire';
+import type { CommentPlaceResponse, CountsResponse, CreateCommentRequest, CreateCommentResponse, DeleteCommentResponse, EditCommentResponse, LikeResponse, ListPageResponse, ListRepliesResponse, PreviewResponse, SiteConfigResponse, SubscribeRequest, SubscribeResponse, ThreadSort } from '../../../worker/src/wire';
 import { request } from './transport';
 
 /**
@@ -39,6 +39,8 @@ export function extraClient(base: string) {
     like: (id: string, liked: boolean) => send<LikeResponse>(`${comment(id)}/like`, liked ? 'POST' : 'DELETE'),
     preview: (body: string) => send<PreviewResponse>(comment('preview'), 'POST', { body }),
     follow: (body: SubscribeRequest) => send<SubscribeResponse>(`${base}/api/subscriptions`, 'POST', body),
+    /** The site's public settings (edit window, limits, Turnstile key). */
+    config: (site: string) => request<SiteConfigResponse>(`${base}/api/sites/${encodeURIComponent(site)}/config`),
     /** Comment counts of up to 50 threads. */
     counts: (site: string, threads: string[]) =>
       request<CountsResponse>(`${base}/api/counts?${new URLSearchParams([['site', site], ...threads.map((thread) => ['thread', thread])])}`),

@@ -1,14 +1,16 @@
 import { extraClient } from '../api/extra-client';
+import type { Strings } from '../i18n/en';
+import { pluralIn } from '../lib/plural';
 
 /** Most threads one `/api/counts` request may name (the server's limit). */
 export const COUNTS_PER_REQUEST = 50;
 
 /**
- * Fills every `[data-parley-count="THREAD"]` element with that thread's count, worded by
- * `format` ("3 comments"), for index pages: one request per 50 distinct threads. On failure the
+ * Fills every `[data-parley-count="THREAD"]` element with that thread's count, in the words
+ * of the widget (`words.count`: "3 comments"), for index pages: one request per 50 distinct threads. On failure the
  * elements keep what they had.
  */
-export function fillCounts(base: string, site: string, elements: NodeListOf<HTMLElement>, format: (count: number) => string) {
+export function fillCounts(base: string, site: string, elements: NodeListOf<HTMLElement>, words: Pick<Strings, 'locale' | 'count'>) {
   const threads = [...new Set([...elements].map((element) => element.dataset.parleyCount!))];
   for (let start = 0; start < threads.length; start += COUNTS_PER_REQUEST) {
     extraClient(base)
@@ -16,7 +18,7 @@ export function fillCounts(base: string, site: string, elements: NodeListOf<HTML
       .then(({ counts }) => {
         for (const element of elements) {
           const count = counts[element.dataset.parleyCount!];
-          if (count != null) element.textContent = format(count);
+          if (count != null) element.textContent = pluralIn(words.locale, words.count, count);
         }
       }, () => {});
   }

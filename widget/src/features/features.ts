@@ -1,4 +1,5 @@
 import type { Component, createElement } from 'preact';
+import type { Strings } from '../i18n/en';
 import { rareErrors } from '../lib/i18n';
 import type { WidgetStore } from '../state/store';
 
@@ -23,8 +24,12 @@ export interface Features {
   loadMore(host: FeatureHost): Promise<void>;
   /** "Show N more replies" of top-level comment `id`: its pages of replies, then all shown. */
   loadReplies(host: FeatureHost, id: string): Promise<void>;
-  /** A link names comment `id`, which is not on the first page: loads the pages it is on, then shows it. */
-  reveal(host: FeatureHost, id: string): Promise<void>;
+  /**
+   * The page's address names comment `id`: once the thread is shown (nothing before), highlights
+   * it (and no other), shows it if folded away and moves focus to it; one not shown yet (on a
+   * later page, or a page of replies) is fetched first (the pages it is on).
+   */
+  highlight(host: FeatureHost, id: string): Promise<void>;
   /** Likes comment `id`, or takes the like back: counted at once, reverted if the server refuses. */
   like(host: FeatureHost, id: string): Promise<void>;
   /** Deletes the reader's own comment, after asking. */
@@ -33,10 +38,12 @@ export interface Features {
   openFollow(host: FeatureHost): Promise<void>;
   /** "Follow this thread": asks the server to mail a confirmation link. */
   follow(host: FeatureHost, email: string): Promise<void>;
+  /** Moves focus to `element` (one the widget asked for, now rendered), scrolling it to the middle of the view first: smoothly, unless the reader prefers reduced motion. */
+  moveFocus(element: HTMLElement): void;
   /** Opt-in Cloudflare Turnstile: loads it into a box slotted into the main form. */
   startTurnstile(sitekey: string, host: HTMLElement): Captcha;
-  /** Fills `[data-parley-count]` elements with their threads' counts, worded by `format`. */
-  fillCounts(base: string, site: string, elements: NodeListOf<HTMLElement>, format: (count: number) => string): void;
+  /** Fills `[data-parley-count]` elements with their threads' counts, in the widget's words (`count`). */
+  fillCounts(base: string, site: string, elements: NodeListOf<HTMLElement>, words: Pick<Strings, 'locale' | 'count'>): void;
 }
 
 /** What widget-extra.js builds its forms with: widget.js's Preact. */
@@ -63,7 +70,7 @@ export interface FormSlotProps {
 }
 
 /** What a feature may use of the widget: its place and API, its state, and the actions that change what it shows. */
-export type FeatureHost = Pick<WidgetStore, 'api' | 'site' | 'thread' | 'strings' | 'captcha' | 'state' | 'roots' | 'nodes' | 'set' | 'change' | 'append' | 'say' | 'highlight' | 'explain'>;
+export type FeatureHost = Pick<WidgetStore, 'api' | 'element' | 'site' | 'thread' | 'strings' | 'captcha' | 'state' | 'roots' | 'nodes' | 'set' | 'change' | 'append' | 'say' | 'linked' | 'explain'>;
 
 /** A Turnstile challenge: its current token ('' until solved, and after each use). */
 export interface Captcha {

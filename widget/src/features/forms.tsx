@@ -1,11 +1,13 @@
 import type { ComponentType } from 'preact';
 import type { ApiError } from '../api/transport';
-import { commentForm, type Draft, type FormError } from '../components/comment-form/comment-form';
+import { LIMITS } from '../../../worker/src/wire';
+import { commentForm, type Draft, type FieldLimits, type FormError } from '../components/comment-form/comment-form';
 import { enErrors } from '../i18n/en-extra';
 import { saveOwn, saveProfile, type OwnEntry, type Profile } from '../lib/own-comments';
 import { touch } from '../state/thread';
 import type { FeatureHost, Features, FormSlotProps, Preact } from './features';
-import { client, loadReplyPages, missing, ownEntry, profileOf, shownReplies, words } from './host';
+import { client, EDIT_WINDOW_MINUTES, loadReplyPages, missing, ownEntry, profileOf, shownReplies, siteConfig, words } from './host';
+import { startTurnstile } from './turnstile';
 
 /*
  * The comment form of widget-extra.js: the features that bring it and open it, and what its
@@ -69,7 +71,8 @@ async function post(host: FeatureHost, draft: Draft, parentId: string | null) {
     },
   );
   saveProfile({ author: fields.author, email: fields.email, website });
-  const entry: OwnEntry = { id: comment.id, token, comment, site: host.site, thread: host.thread, savedAt: Date.now(), body: fields.body };
+  const editWindow = (await siteConfig(host))?.editWindowMinutes ?? EDIT_WINDOW_MINUTES;
+  const entry: OwnEntry = { id: comment.id, token, comment, site: host.site, thread: host.thread, savedAt: Date.now(), editUntil: Date.parse(comment.createdAt) + editWindow * 60_000, body: fields.body };
   saveOwn(entry);
   const approved = comment.status === 'approved';
   host.set({ own: [...own, entry], info: { ...info!, total: info!.total + 1 }, notice: approved ? words(host).thanksApproved : words(host).thanksPending });
@@ -116,8 +119,8 @@ export function formFeatures(preact: Preact): Pick<Features, 'openForm' | 'toggl
   const { h } = preact;
 
   /** `host`'s comment form: {@link FormSlotProps} to the form's props, its callbacks bound to the store. */
-  function boundForm(host: FeatureHost): ComponentType<FormSlotProps> {
-    const CommentForm = commentForm(preact, { ...host.strings, ...words(host) });
+  function boundForm(host: FeatureHost, limits: FieldLimits): ComponentType<FormSlotProps> {
+    const CommentForm = commentForm(preact, { ...host.strings, ...words(host) }, limits);
     const shared = { onPreview: (body: string) => forForm(host, preview(host, body)), onAnnounce: host.say };
     return ({ replyTo, edit, box, focused }) => {
       if (edit) {
@@ -148,8 +151,21 @@ export function formFeatures(preact: Preact): Pick<Features, 'openForm' | 'toggl
     };
   }
 
+  /**
+   * Brings the form at once, with the compiled-in limits; then reads the site's config (its
+   * limits, and its Turnstile key when the embed gave none: the challenge is started then).
+   */
   async function openForm(host: FeatureHost) {
-    if (!host.state.form) host.set({ form: boundForm(host), profile: profileOf(host) });
+    if (host.state.form) return;
+    const limits = { ...LIMITS };
+    host.set({ form: boundForm(host, limits), profile: profileOf(host) });
+    // Not awaited: a reply or edit form opens without waiting for it.
+    siteConfig(host).then((config) => {
+      if (!config) return;
+      Object.assign(limits, config.limits);
+      if (config.turnstileSiteKey && !host.captcha && host.element) host.captcha = startTurnstile(config.turnstileSiteKey, host.element);
+      host.set({});
+    });
   }
 
   async function toggleForm(host: FeatureHost, id: string, form: 'reply' | 'edit') {

@@ -1,4 +1,4 @@
-import type { PublicComment } from '../../../worker/src/wire';
+import type { PublicComment, SiteConfigResponse } from '../../../worker/src/wire';
 import { extraClient } from '../api/extra-client';
 import { loadProfile } from '../lib/own-comments';
 import { enErrors, enExtra } from '../i18n/en-extra';
@@ -11,6 +11,18 @@ import type { FeatureHost } from './features';
  */
 
 export const client = (host: FeatureHost) => extraClient(host.api.base);
+
+/** Minutes an author may edit or delete their comment when the site's config cannot be read: the server's default `editWindowMinutes`. */
+export const EDIT_WINDOW_MINUTES = 15;
+
+/** The site's config, asked for once per server and site (again after a failure); null when it cannot be read (the defaults apply). */
+const configs = new Map<string, Promise<SiteConfigResponse | null>>();
+export function siteConfig(host: FeatureHost): Promise<SiteConfigResponse | null> {
+  const key = `${host.api.base} ${host.site}`;
+  let config = configs.get(key);
+  if (!config) configs.set(key, (config = client(host).config(host.site).catch(() => (configs.delete(key), null))));
+  return config;
+}
 
 /** The words of these features in the language of `host`'s widget. */
 export const words = (host: FeatureHost) => ({ ...enExtra, ...host.strings.extra });

@@ -48,12 +48,21 @@ export const createFeatures = (preact: Preact): Features => ({
     host.change(id, { expanded: true }, first && `#comment-${first}`);
   },
 
-  async reveal(host, id) {
-    const place = await client(host).place(id);
-    if (place.thread !== host.thread) return;
-    if (!host.nodes.has(place.root)) host.append(unseen(host, (await client(host).page(host.site, host.thread, 'oldest', place.page)).comments));
-    if (place.replyPage !== null) await loadReplyPages(host, place.root, place.replyPage);
-    if (host.nodes.has(id)) host.highlight(id);
+  async highlight(host, id) {
+    // Before the first page is shown, nothing: the store asks again then.
+    if (!host.state.info) return;
+    if (!host.nodes.has(id)) {
+      const place = await client(host).place(id);
+      if (place.thread !== host.thread) return;
+      if (!host.nodes.has(place.root)) host.append(unseen(host, (await client(host).page(host.site, host.thread, 'oldest', place.page)).comments));
+      if (place.replyPage !== null) await loadReplyPages(host, place.root, place.replyPage);
+    }
+    const node = host.nodes.get(id);
+    // The address may have named another comment meanwhile.
+    if (!node || id !== host.linked) return;
+    for (const other of host.nodes.values()) if (other.highlighted) host.change(other.comment.id, { highlighted: false });
+    for (let above = node.parent; above; above = above.parent) above.expanded = true;
+    host.change(id, { highlighted: true }, `#comment-${id}`);
   },
 
   async like(host, id) {
@@ -96,6 +105,11 @@ export const createFeatures = (preact: Preact): Features => ({
   async openFollow(host) {
     const profile = profileOf(host);
     host.set({ profile, following: followForm(preact.h, words(host), profile.email) }, '.follow input');
+  },
+
+  moveFocus(element) {
+    element.scrollIntoView({ block: 'center', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    element.focus({ preventScroll: true });
   },
 
   startTurnstile,

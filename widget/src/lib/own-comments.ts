@@ -22,6 +22,8 @@ export interface OwnEntry {
   thread: string;
   /** When it was posted (ms since epoch). */
   savedAt: number;
+  /** Until when its author may edit or delete it (ms since epoch): the site's edit window (its config) from when it was posted. */
+  editUntil?: number;
   /** The Markdown as sent (the API returns only HTML), for editing. */
   body?: string;
   /** Set once the comment has been seen approved in the public list: from then on the list is the truth. */

@@ -23,11 +23,16 @@ export function pageIsDark(host: HTMLElement): boolean {
  * (`:host([data-parley-theme=dark])`) turns into colours. `theme` is the embed's `data-theme`:
  * `light` or `dark` as given; otherwise (`auto`, the default) {@link pageIsDark}, checked again
  * when the page has loaded (its stylesheets may come after widget.js) and whenever the reader's
- * `prefers-color-scheme` changes.
+ * `prefers-color-scheme` changes. Returns what stops those checks (the widget is unmounted).
  */
-export function applyTheme(host: HTMLElement, theme?: string) {
+export function applyTheme(host: HTMLElement, theme?: string): () => void {
   const apply = () => host.setAttribute('data-parley-theme', theme === 'light' || theme === 'dark' ? theme : pageIsDark(host) ? 'dark' : 'light');
+  const media = matchMedia('(prefers-color-scheme: dark)');
   apply();
   addEventListener('load', apply);
-  matchMedia('(prefers-color-scheme: dark)').onchange = apply;
+  media.onchange = apply;
+  return () => {
+    removeEventListener('load', apply);
+    media.onchange = null;
+  };
 }

@@ -66,20 +66,28 @@ export class WidgetStore {
   onChange = () => {};
   /** A CSS selector for the element to move focus to once it is rendered. */
   focus = '';
+  /**
+   * Moves focus to that element, once rendered: focus alone (the browser scrolls it into view if
+   * needed: "Show N more replies" before widget-extra.js is loaded); once widget-extra.js is, its
+   * `moveFocus`, which scrolls it to the middle of the view first (smoothly, unless the reader prefers reduced motion).
+   */
+  moveFocus = (element: HTMLElement) => element.focus();
   /** The Turnstile challenge, on sites that use one. */
   captcha?: Captcha;
   /** The strings in use (the lazily loaded features carry no translation of their own). */
   strings = strings;
   /** Every comment shown, by id (changed only here and by widget-extra.js, through `change`, `append` and touch). */
   readonly nodes = new Map<string, CommentNode>();
-  /** The comment the page's address names. */
-  #highlighted?: string;
+  /** The comment the page's address names (`#comment-ID`): widget-extra.js highlights it once the thread is shown. */
+  linked?: string;
 
   constructor(
     readonly api: Client,
     readonly site: string,
     readonly thread: string,
     readonly features: () => Promise<Features>,
+    /** The element the widget is mounted on (Turnstile's box goes in it). */
+    readonly element?: HTMLElement,
   ) {
     this.state = { sort: 'oldest', info: null, loads: 0, loadError: null, loadingMore: false, notice: '', form: null, following: null, own: loadOwn(site), likes: loadLikes() };
   }
@@ -101,7 +109,7 @@ export class WidgetStore {
   /** A node for a comment of this thread, with what the reader did to it. */
   #node = (comment: ShownComment): CommentNode => {
     const [liked, , likes] = likeOf(this.state.likes, comment);
-    return { comment, replies: [], version: 0, own: this.state.own.find((entry) => entry.id === comment.id), liked, likes, highlighted: comment.id === this.#highlighted };
+    return { comment, replies: [], version: 0, own: this.state.own.find((entry) => entry.id === comment.id), liked, likes };
   };
 
   /** Shows comments (with their replies): replies to shown comments under them, the rest at the end of the thread. */
@@ -131,26 +139,11 @@ export class WidgetStore {
     this.state = { ...this.state, own, info: { total: total + extra, locked, followers, next }, loads: this.state.loads + 1 };
     this.append(comments);
     // The comment the address names: shown (also when folded away) and focused.
-    if (this.#highlighted) this.highlight(this.#highlighted);
+    if (this.linked) this.highlight(this.linked);
   }
 
   /** "Show N more replies": shows them all, and moves focus to the first that was hidden. */
   expand = (id: string, firstHidden: string) => this.change(id, { expanded: true }, `#comment-${firstHidden}`);
-
-  /**
-   * The page's address names comment `id`: highlights it, shows it if folded away, and moves focus
-   * to it; one not shown yet (on a later page, or a page of replies) is fetched first.
-   */
-  highlight = (id: string) => {
-    if (!this.nodes.has(id)) {
-      this.#highlighted = id;
-      if (this.state.info) this.#reveal(id);
-      return;
-    }
-    if (this.#highlighted) this.change(this.#highlighted, { highlighted: false });
-    for (let above = this.nodes.get((this.#highlighted = id))?.parent; above; above = above.parent) above.expanded = true;
-    this.change(id, { highlighted: true }, `#comment-${id}`);
-  };
 
   /** Puts a message in the live region. */
   say = (notice: string) => this.set({ notice });
@@ -169,7 +162,7 @@ export class WidgetStore {
     <K extends HostFeature>(name: K) =>
     (...args: ArgumentsOf<K>) =>
       this.features()
-        .then((features): Promise<unknown> => (features[name] as unknown as (host: FeatureHost, ...rest: ArgumentsOf<K>) => Promise<unknown>)(this, ...args))
+        .then((features): Promise<unknown> => ((this.moveFocus = features.moveFocus), (features[name] as unknown as (host: FeatureHost, ...rest: ArgumentsOf<K>) => Promise<unknown>)(this, ...args)))
         .catch(this.fail);
 
   /** Brings the comment form: the reader is in the comment box. */
@@ -184,7 +177,12 @@ export class WidgetStore {
   /** "Show N more replies" of a top-level comment whose replies are not all here: fetches them. */
   loadReplies = this.#use('loadReplies');
 
-  #reveal = this.#use('reveal');
+  /**
+   * The page's address names comment `id` ({@link linked}): highlights it, shows it if folded away,
+   * and moves focus to it, once the thread is shown; one not shown yet (on a later page, or a page
+   * of replies) is fetched first. (widget-extra.js: a page linked to a comment loads it.)
+   */
+  highlight = this.#use('highlight');
 
   /** Likes comment `id`, or takes the like back. */
   like = this.#use('like');

@@ -6,6 +6,13 @@ import type { Strings } from '../../i18n/en';
 import type { Profile } from '../../lib/own-comments';
 import { pluralIn } from '../../lib/plural';
 
+/**
+ * The longest name, email, website and comment the server takes: the site's config's `limits`
+ * (`GET /api/sites/SITE/config`), read at each render (they may arrive after the form), or else
+ * `LIMITS` as compiled in from worker/src/wire.ts.
+ */
+export type FieldLimits = Pick<typeof LIMITS, 'author' | 'email' | 'website' | 'body'>;
+
 /** What a form sends (with the profile it shows): the comment, the anti-spam fields and "notify me". */
 export type Draft = Pick<CreateCommentRequest, 'body' | 'hp' | 'elapsedMs' | 'notify'>;
 
@@ -52,15 +59,14 @@ interface FormState {
 /** Field ids must be unique within the shadow root. */
 let forms = 0;
 
-/** Characters left from which the counter shows (the last 10%). */
-const COUNT_FROM = LIMITS.body / 10;
-
 /**
  * The comment, reply or edit form: what was typed, and what is wrong with it (`onSubmit` checks
  * it, and the server). It comes with widget-extra.js, made of widget.js's Preact, in `words`.
  */
-export function commentForm({ h, Component }: Preact, words: CommentFormWords): ComponentType<CommentFormProps> {
+export function commentForm({ h, Component }: Preact, words: CommentFormWords, limits: FieldLimits = LIMITS): ComponentType<CommentFormProps> {
   const left = (count: number) => pluralIn(words.locale, words.left, count);
+  /** Characters left from which the counter shows (the last 10%). */
+  const countFrom = () => limits.body / 10;
 
   return class CommentForm extends Component<CommentFormProps, FormState> {
     id = `f${forms++}`;
@@ -104,15 +110,15 @@ export function commentForm({ h, Component }: Preact, words: CommentFormWords): 
 
     /** Near the limit, says how many characters are left (in the live region, once per hundred). */
     type(body: string) {
-      const remaining = LIMITS.body - body.length;
+      const remaining = limits.body - body.length;
       const step = (n: number) => Math.floor(n / 100);
-      if (remaining < COUNT_FROM && (!remaining || step(remaining) !== step(LIMITS.body - this.state.body.length))) this.props.onAnnounce(left(remaining));
+      if (remaining < countFrom() && (!remaining || step(remaining) !== step(limits.body - this.state.body.length))) this.props.onAnnounce(left(remaining));
       this.setState({ body });
     }
 
     render({ profile, onProfileChange, onCancel, main, editing }: CommentFormProps, { body, sending, error, notify, preview }: FormState) {
       const id = this.id;
-      const remaining = LIMITS.body - body.length;
+      const remaining = limits.body - body.length;
       const ref = (field: string) => (element: HTMLElement | null) => void (this.fields[field] = element);
       /** Props tying a field to its label, its error and the hint. */
       const describedBy = (field: string) => ({
@@ -133,7 +139,7 @@ export function commentForm({ h, Component }: Preact, words: CommentFormWords): 
           <input
             {...describedBy(field)}
             {...attributes}
-            maxLength={LIMITS[field]}
+            maxLength={limits[field]}
             value={profile![field]}
             onInput={(event) => onProfileChange!({ ...profile!, [field]: event.currentTarget.value })}
           />
@@ -150,7 +156,7 @@ export function commentForm({ h, Component }: Preact, words: CommentFormWords): 
               hidden={preview != null}
               rows={4}
               required
-              maxLength={LIMITS.body}
+              maxLength={limits.body}
               placeholder={words.placeholder}
               value={body}
               onInput={(event) => this.type(event.currentTarget.value)}
@@ -160,7 +166,7 @@ export function commentForm({ h, Component }: Preact, words: CommentFormWords): 
               }}
             />
             {preview != null && <div class="body preview" dangerouslySetInnerHTML={{ __html: preview }} />}
-            {remaining < COUNT_FROM && <p class="muted">{left(remaining)}</p>}
+            {remaining < countFrom() && <p class="muted">{left(remaining)}</p>}
             {fieldError('body')}
           </div>
           {profile && (

@@ -11,9 +11,6 @@ export const MAX_DEPTH = 4;
 /** Replies shown under a comment before "Show N more replies". */
 export const SHOWN_REPLIES = 3;
 
-/** How long after posting an author may edit or delete (the server's default `editWindowMinutes`). */
-export const EDIT_WINDOW = 15 * 60_000;
-
 /** What a comment can ask of the widget (by comment id). */
 export interface CommentActions {
   /** Opens comment `id`'s reply or edit form (closing any other), or closes it. */
@@ -125,7 +122,7 @@ export function Comment({ node, depth, parentAuthor, view }: CommentProps) {
                   { 'aria-pressed': !!node.liked },
                 )}
               {!locked && button('reply', strings.reply, () => actions.toggleForm(id, 'reply'), { 'aria-expanded': !!node.replying })}
-              {own && !node.editing && Date.now() - Date.parse(comment.createdAt) < EDIT_WINDOW && (
+              {own && !node.editing && Date.now() < (own.editUntil ?? 0) && (
                 <>
                   {button('edit', strings.edit, () => actions.toggleForm(id, 'edit'))}
                   {button('delete', strings.delete, () => actions.deleteComment(id))}

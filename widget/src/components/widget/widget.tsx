@@ -24,29 +24,27 @@ export class Widget extends Component<WidgetProps> {
     const { store } = this.props;
     store.onChange = () => this.forceUpdate();
     addEventListener('hashchange', this.#showLinked);
-    if (!this.#showLinked()) this.forceUpdate();
+    this.#showLinked();
+    this.forceUpdate();
   }
 
+  // The store may still change (an answer on its way): Preact renders no component it has unmounted.
   componentWillUnmount() {
     removeEventListener('hashchange', this.#showLinked);
-    this.props.store.onChange = () => {};
   }
 
-  /** Shows the comment the page's address names, if it names one (and says whether it did). */
+  /** Shows the comment the page's address names, if it names one. */
   #showLinked = () => {
+    const { store } = this.props;
     const linked = commentInAddress();
-    if (linked) this.props.store.highlight(linked);
-    return !!linked;
+    if (linked) store.highlight((store.linked = linked));
   };
 
-  /** Scrolls to and focuses the element the store asked for, once it is there (without motion if the reader prefers). */
+  /** Moves focus to the element the store asked for, once it is there. */
   componentDidUpdate = () => {
     const { store } = this.props;
     const element = store.focus && this.#root?.querySelector<HTMLElement>(store.focus);
-    if (!element) return;
-    store.focus = '';
-    element.scrollIntoView({ block: 'center', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
-    element.focus({ preventScroll: true });
+    if (element) (store.focus = ''), store.moveFocus(element);
   };
 
   render({ store }: WidgetProps) {
