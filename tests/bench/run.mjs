@@ -228,8 +228,8 @@ async function main() {
     const load = { connections: config.connections, rounds: config.rounds, cpuMs: () => serverCpuMs(server), runtimeCpuMs: () => workerdCpuMs(server) };
     if (config.only.has('server')) {
       // The same cases against `npm start`'s own configuration (worker/scripts/start.mjs): wrangler
-      // dev bundling the sources, its log level, the mail queue's consumer and the default view
-      // recheck, on the same machine at the same time; RATE_LIMIT=0, as its docs say for load tests.
+      // dev bundling the sources, its log level and the queues' consumers, on the same machine at
+      // the same time; RATE_LIMIT=0, as its docs say for load tests.
       step("starting npm start's configuration beside it (the sources, as `npm start` runs them; RATE_LIMIT=0)");
       startServer = await startWranglerDev({
         ...startOptions({ RATE_LIMIT: '0' }),

@@ -9,11 +9,11 @@ export interface Bindings extends Omit<Cloudflare.Env, 'MAIL_QUEUE' | 'FOLLOW_QU
   ADMIN_TOKEN?: string;
   /** Least milliseconds between two writes of one KV key by a thread's object (default 1000: KV's limit; tests use 0). */
   KV_WRITE_INTERVAL_MS?: string;
-  /** Posts per IP per minute for every site, overriding each site's `rateLimit`; "0" turns the limit off. */
+  /** Posts per client (an IPv4 address or an IPv6 /64) per minute for every site, overriding each site's `rateLimit`; "0" turns every per-client limit off. */
   RATE_LIMIT?: string;
-  /** Secret key for hashing IPs and emails (defaults to one derived from ADMIN_TOKEN). */
+  /** Secret key for hashing IPs and emails. Required, no default, never derived (lib/secrets.ts). */
   HASH_KEY?: string;
-  /** Secret key for signing moderation links and sessions (defaults to one derived from ADMIN_TOKEN). */
+  /** Secret key for signing sessions, moderation links and the links in mail. Required, no default, never derived (lib/secrets.ts). */
   LINK_SIGNING_KEY?: string;
   /** Cloudflare Turnstile secret, for sites with `turnstileSiteKey`. */
   TURNSTILE_SECRET_KEY?: string;
