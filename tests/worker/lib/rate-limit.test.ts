@@ -86,6 +86,17 @@ describe('reader actions are limited per client, before any KV write', () => {
     expect(refusedAt, statuses.join(' ')).toBeGreaterThanOrEqual(5);
   });
 
+  it('previews: 30 a minute per client, then 429 with nothing rendered', async () => {
+    const ip = freshIp();
+    const statuses = await untilRefused(() => json('/api/comments/preview', { body: '**bold**' }, ip), 61);
+    const refusedAt = statuses.indexOf(429);
+    expect(refusedAt, statuses.join(' ')).toBeGreaterThanOrEqual(30);
+    const refused = await json('/api/comments/preview', { body: '**bold**' }, ip);
+    expect(refused.status).toBe(429);
+    expect(await errorOf(refused)).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('previews') });
+    expect((await json('/api/comments/preview', { body: '**bold**' }, freshIp())).status).toBe(200);
+  });
+
   it('posts: a burst sent at once from one client cannot outrun the limit', async () => {
     const ip = freshIp();
     const statuses = await Promise.all(

@@ -39,9 +39,9 @@ const previewSchema = v.object({
 /**
  * `POST /api/comments/preview` `{"body"}` → `{"html"}`: the body rendered exactly as it would be
  * published, without saving anything. The widget uses it for "Preview", so it ships no Markdown
- * renderer of its own.
+ * renderer of its own. Limited per client (rendering costs CPU, even though nothing is saved).
  */
-ownCommentsRoute.post('/preview', async (c) => {
+ownCommentsRoute.post('/preview', limitPerClient({ binding: 'PREVIEW_RATE_LIMITER', name: 'previews' }), async (c) => {
   const input = parseOrThrow(previewSchema, await readJsonBody(c.req.raw));
   return c.json({ html: renderMarkdown(input.body) } satisfies PreviewResponse);
 });
