@@ -28,6 +28,16 @@ const common = {
 } as const;
 
 /**
+ * widget.js's minifier: `common`'s, plus two of Terser's "unsafe" rewrites, which save 25 B gzip
+ * on a file that has none to spare. Each was checked against widget.js's output: `unsafe` turns
+ * template literals and `String(x)` into `+` concatenation (the same for the strings and numbers
+ * it meets); `unsafe_comps` swaps comparison operands (`i<n` to `n>i`) and may negate one to
+ * reorder a conditional, which differs only for NaN: the one comparison a NaN could reach
+ * (lib/time.ts, a comment's age) maps NaN to 0 first. Not used for the lazily loaded files.
+ */
+const widgetTerser = { ...common.terserOptions, compress: { ...common.terserOptions.compress, unsafe: true, unsafe_comps: true } };
+
+/**
  * After widget.js: builds widget-extra.js, the features only some readers use (an ES module that
  * widget.js imports on first use: src/features/), and widget-embed.js (src/embed/: the custom element and the JS API), and copies the translations to
  * dist/i18n/LANG.json (minified). `_headers` lets pages on any origin fetch the translations and
@@ -96,6 +106,7 @@ export default defineConfig({
   publicDir: here('../demo'),
   build: {
     ...common,
+    terserOptions: widgetTerser,
     emptyOutDir: true,
     sourcemap: 'hidden',
     lib: { entry: here('src/main.tsx'), formats: ['iife'], name: 'parleyWidget', fileName: () => 'widget.js' },

@@ -53,6 +53,25 @@ describe('thread ids derived from the page', () => {
   });
 });
 
+describe('the script tag\'s widget, handed to widget-embed.js (adopt)', () => {
+  test('derives its thread normalised, like the element; data-thread-normalize="off": location.pathname exactly', async () => {
+    const post = newThread();
+    await seed(`${post}/`, [{ author: 'Normal Nia' }]);
+    await seed(post, [{ author: 'Exact Eve' }]);
+    history.replaceState(null, '', `${post}?utm_source=feed`);
+    document.body.innerHTML = '<div id="normal"></div><div id="exact"></div>';
+    const normal = document.getElementById('normal')!;
+    const exact = document.getElementById('exact')!;
+    parley.adopt([normal, { site: 'demo', loading: 'eager' }]);
+    parley.adopt([exact, { site: 'demo', loading: 'eager', threadNormalize: 'off' }]);
+    expect(await (await widgetIn(normal)).findByText('Normal Nia')).toBeTruthy();
+    expect(await (await widgetIn(exact)).findByText('Exact Eve')).toBeTruthy();
+    expect(threadsAsked()).toEqual([`${post}/`, post]);
+    parley.unmount(normal);
+    parley.unmount(exact);
+  });
+});
+
 describe('Parley.mount, setThread, unmount', () => {
   test('mounts a thread, switches threads in the same shadow root, and unmounts', async () => {
     const [a, b] = [newThread('a'), newThread('b')];

@@ -4,8 +4,9 @@ import { mountWidget } from '../../widget/src/embed';
 import { API, network, newThread, seed } from './helpers/server';
 
 beforeEach(async () => {
-  // The page's own path is the default thread: a new path (and thread) for every test.
-  history.replaceState(null, '', newThread());
+  // The page's own path is the default thread: a new path (and thread) for every test, already
+  // normal (a trailing slash), so that the thread seeded is the one the script tag derives.
+  history.replaceState(null, '', `${newThread()}/`);
   network.watch();
   await seed(location.pathname, [{ author: 'Ada' }]);
 });
@@ -58,6 +59,27 @@ describe('mounting', () => {
     const widget = await widgetIn(document.querySelector('aside.talk')!);
     expect(await widget.findByText('Bea')).toBeTruthy();
     expect(document.getElementById('comments')!.shadowRoot).toBeNull();
+  });
+
+  test('without data-thread: the page\'s path, normalised (index.html, the trailing slash, the canonical link), never the query nor the fragment', async () => {
+    const post = location.pathname; // '/post-…/'
+    document.body.innerHTML = '<div id="comments"></div><div id="second"></div>';
+    history.replaceState(null, '', `${post}index.html?utm_source=feed#comment-abc`);
+    mountWidget(scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo' }));
+    expect(await (await widgetIn(document.getElementById('comments')!)).findByText('Ada')).toBeTruthy();
+
+    // The same post at an address without the slash, and an AMP copy naming it as canonical: the same thread.
+    history.replaceState(null, '', post.slice(0, -1));
+    mountWidget(scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo', 'data-target': '#second' }));
+    expect(await (await widgetIn(document.getElementById('second')!)).findByText('Ada')).toBeTruthy();
+    history.replaceState(null, '', `/amp${post}`);
+    document.head.insertAdjacentHTML('beforeend', `<link rel="canonical" href="https://blog.example${post}">`);
+    document.body.insertAdjacentHTML('beforeend', '<div id="third"></div>');
+    mountWidget(scriptTag({ src: `${API}/widget.js`, 'data-site': 'demo', 'data-target': '#third' }));
+    expect(await (await widgetIn(document.getElementById('third')!)).findByText('Ada')).toBeTruthy();
+    document.head.querySelector('link[rel=canonical]')!.remove();
+
+    expect(network.requests.map((request) => request.url.searchParams.get('thread'))).toEqual([post, post, post]);
   });
 
   test('without #comments, mounts into a new element right after the script tag', async () => {

@@ -6,6 +6,7 @@ import { Widget } from './components/widget/widget';
 import { featureLoader, type Features } from './features/features';
 import { plural, strings, useStrings } from './lib/i18n';
 import { applyTheme } from './lib/theme';
+import { pagePath } from './lib/thread-id';
 import { WidgetStore } from './state/store';
 
 /** Languages with a translation in `/i18n/LANG.json`; English is built in. */
@@ -86,7 +87,8 @@ export const widgetStarter =
  * What widget.js does for its `<script>` tag (attributes in docs/embedding.md), `script` (none
  * found: as without `data-site`). Mounts the widget into `data-target` (a CSS selector), else
  * `#comments`, else a new element right after the script tag (unless the page only has comment
- * counts or a Follow box), for thread `data-thread`, else `location.pathname`. Fills
+ * counts or a Follow box), for thread `data-thread`, else the page's path normalised
+ * (docs/embedding.md, "Thread ids"). Fills
  * `[data-parley-count]` elements with comment counts, and brings the Follow box
  * (`[data-parley-follow]`, widget-follow.js). The API is at the script's own origin. Mounting
  * into an element that has a widget does nothing.
@@ -123,9 +125,9 @@ export function mountWidget(script: HTMLScriptElement | null, loadFeatures?: () 
     }
     if (host && !host.shadowRoot) {
       const mount = { site, ...options };
-      // Lazy loading and thread ids derived from the page (`data-thread-normalize="on"`, `data-thread-query`) are widget-embed.js's to do:
-      // widget.js has no room for them (docs/embedding.md, "Thread ids"). Without them, the thread is `location.pathname` exactly.
-      mounted = [host, mount, options.loading || options.threadQuery || options.threadNormalize ? undefined : start(host, { ...mount, thread: options.thread ?? location.pathname })];
+      // The thread: `data-thread`, else the page's path normalised (lib/thread-id.ts). Lazy loading, kept query parameters and
+      // `data-thread-normalize="off"` (`location.pathname` exactly) are widget-embed.js's to do: widget.js has no room for them.
+      mounted = [host, mount, options.loading || options.threadQuery || options.threadNormalize ? undefined : start(host, { ...mount, thread: options.thread ?? pagePath() })];
     }
   }
   if (!site || (mounted && !mounted[2]) || document.querySelector('parley-comments')) {

@@ -23,6 +23,11 @@ describe('readableDate', () => {
     expect(readableDate('2025-12-25T12:00:00Z', now)).toMatch(/^Dec 2[56], 2025$/);
   });
 
+  test('a date in the future (a skewed clock) or an unreadable one: "just now", never an error that would stop the thread rendering', () => {
+    expect(readableDate(ago(-5 * MIN), now)).toBe('just now');
+    expect(readableDate('not a date', now)).toBe('just now');
+  });
+
   test('says the same as Intl.RelativeTimeFormat would, in every language', () => {
     for (const lang of ['de', 'fr', 'es', 'pt', 'zh', 'ja', 'ar']) {
       useStrings(JSON.parse(readFileSync(repoFile(`widget/src/i18n/${lang}.json`), 'utf8')));

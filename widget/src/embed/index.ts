@@ -79,11 +79,11 @@ export function createParley(start: StartWidget): Parley & { adopt(widget: Scrip
     },
     /**
      * The script tag's widget: mounted by widget.js already (then only known here, for `setThread`
-     * and `unmount`), or mounted now. A script tag derives its thread id as `location.pathname`
-     * exactly unless `data-thread-normalize="on"` or `data-thread-query` asks for normalising.
+     * and `unmount`), or mounted now. A script tag derives its thread id normalised, as the
+     * element does, unless `data-thread-normalize="off"` asks for `location.pathname` exactly.
      */
-    adopt([host, { threadQuery, threadNormalize, ...rest }, stop]: ScriptWidget) {
-      const options = { ...rest, threadQuery: threadQuery?.split(','), threadNormalize: threadNormalize ?? (threadQuery ? 'on' : 'off') };
+    adopt([host, { threadQuery, ...rest }, stop]: ScriptWidget) {
+      const options = { ...rest, threadQuery: threadQuery?.split(',') };
       if (stop) widgets.set(host, { options, thread: threadOf(options), stop });
       else parley.mount(host, options);
     },

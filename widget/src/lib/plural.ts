@@ -1,7 +1,7 @@
 import type { Plural } from '../i18n/en';
 
 /** Puts `value` where a string has `#` (as text: a name's `$&` stays as typed). */
-export const fill = (text: string, value: string | number) => text.split('#').join(String(value));
+export const fill = (text: string, value: string | number) => text.split('#').join(value as string); // join() makes a number a string itself
 
 const pluralRules: Record<string, Intl.PluralRules> = {};
 

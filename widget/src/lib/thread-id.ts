@@ -3,7 +3,7 @@
  * "Thread ids"): the path of `<link rel="canonical">` (else of the page's address), without a
  * last segment `index.html`, `index.htm` or `index.php`, with a trailing slash unless its last
  * segment is a file name (`/post` and `/post/` are one thread, `/post/`); never the query nor the
- * fragment. (widget-embed.js only: widget.js's script tag uses `location.pathname` unless asked.)
+ * fragment. What a script tag without `data-thread` uses, and the element and the JS API.
  *
  * @example
  * // at https://blog.example/posts/hello/index.html?utm_source=x#comment-abc

@@ -13,10 +13,12 @@ const dates: Record<string, Intl.DateTimeFormat> = {};
  */
 export function readableDate(iso: string, now = Date.now()): string {
   const date = new Date(iso);
-  const age = now - date.getTime();
+  // An unreadable date (NaN) reads as "just now", as a date in the future does.
+  const age = now - date.getTime() || 0;
   if (age >= 7 * DAY) return (dates[strings.locale] ??= new Intl.DateTimeFormat(strings.locale, { dateStyle: 'medium' })).format(date);
-  if (age >= 2 * DAY) return plural(strings.daysAgo, Math.trunc(age / DAY));
+  // `| 0` truncates: under a week, an age in minutes, hours or days is far below 2^31.
+  if (age >= 2 * DAY) return plural(strings.daysAgo, (age / DAY) | 0);
   if (age >= DAY) return strings.yesterday;
-  if (age >= HOUR) return plural(strings.hoursAgo, Math.trunc(age / HOUR));
-  return age >= MINUTE ? plural(strings.minutesAgo, Math.trunc(age / MINUTE)) : strings.justNow;
+  if (age >= HOUR) return plural(strings.hoursAgo, (age / HOUR) | 0);
+  return age >= MINUTE ? plural(strings.minutesAgo, (age / MINUTE) | 0) : strings.justNow;
 }

@@ -59,7 +59,7 @@ export interface WidgetState {
  * widget renders again, and of the comments only those whose node changed (state/thread.ts).
  */
 export class WidgetStore {
-  state: WidgetState;
+  declare state: WidgetState;
   /** The top-level comments. */
   roots: CommentNode[] = [];
   /** Called after every change. */
@@ -73,22 +73,24 @@ export class WidgetStore {
    */
   moveFocus = (element: HTMLElement) => element.focus();
   /** The Turnstile challenge, on sites that use one. */
-  captcha?: Captcha;
+  declare captcha?: Captcha;
   /** The strings in use (the lazily loaded features carry no translation of their own). */
   strings = strings;
   /** Every comment shown, by id (changed only here and by widget-extra.js, through `change`, `append` and touch). */
   readonly nodes = new Map<string, CommentNode>();
   /** The comment the page's address names (`#comment-ID`): widget-extra.js highlights it once the thread is shown. */
-  linked?: string;
+  declare linked?: string;
 
-  constructor(
-    readonly api: Client,
-    readonly site: string,
-    readonly thread: string,
-    readonly features: () => Promise<Features>,
-    /** The element the widget is mounted on (Turnstile's box goes in it). */
-    readonly element?: HTMLElement,
-  ) {
+  // Declared, not initialised: assigned in the constructor (a class field that is only declared costs widget.js bytes).
+  declare readonly api: Client;
+  declare readonly site: string;
+  declare readonly thread: string;
+  declare readonly features: () => Promise<Features>;
+  /** The element the widget is mounted on (Turnstile's box goes in it). */
+  declare readonly element?: HTMLElement;
+
+  constructor(api: Client, site: string, thread: string, features: () => Promise<Features>, element?: HTMLElement) {
+    Object.assign(this, { api, site, thread, features, element });
     this.state = { sort: 'oldest', info: null, loads: 0, loadError: null, loadingMore: false, notice: '', form: null, following: null, own: loadOwn(site), likes: loadLikes() };
   }
 
