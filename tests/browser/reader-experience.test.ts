@@ -142,7 +142,7 @@ if (!chromium.path) {
 
     it('lets a reader reply with the keyboard alone, with focus always visible and the outcome announced', async () => {
       logOnFailure();
-      const thread = '/keyboard';
+      const thread = '/keyboard/';
       const ids = await seedComments(server.origin, server.adminToken, [
         { key: 'first', thread, author: 'Ada Byron', body: 'Is there a way to follow only the replies to my comment?', minutesAgo: 30 },
       ]);
@@ -214,7 +214,7 @@ if (!chromium.path) {
 
     it('scrolls to, highlights and focuses the comment named by #comment-ID, also inside a collapsed reply list', async () => {
       logOnFailure();
-      const thread = '/permalink';
+      const thread = '/permalink/';
       const comments = Array.from({ length: 24 }, (_, i) => ({ key: `c${i}`, thread, author: `Reader ${i + 1}`, body: `Comment number ${i + 1}, with enough words to take a line or two of the page.`, minutesAgo: 600 - i * 10 }));
       // A comment with five replies: past the third they are collapsed behind "Show 2 more replies".
       const replies = Array.from({ length: 5 }, (_, i) => ({ key: `r${i}`, thread, parent: 'c20', author: `Replier ${i + 1}`, body: `Reply number ${i + 1} to comment 21.`, minutesAgo: 300 - i * 10 }));

@@ -32,9 +32,9 @@ import { armContext, auditPage, type ExpectedComment, type PageAudit, type SeenC
  * Hundreds of comments are posted through the HTTP API (20 at a time) and approved with the
  * admin API; a few go through the widget's form. The server runs with RATE_LIMIT=0. The
  * server refuses the same body twice in one thread (409), and a page shows 20 top-level
- * comments, so comments are spread over threads `/xss-N` of at most 20, with no two bodies
+ * comments, so comments are spread over threads `/xss-N/` of at most 20, with no two bodies
  * alike in one thread; the demo page is served at those paths (so the widget's thread, the
- * page's path, is `/xss-N`).
+ * page's path normalised, is `/xss-N/`).
  */
 
 /** `page.goto`, and when it times out, which requests were still unanswered (the likely culprit). */
@@ -188,7 +188,7 @@ function planCorpus(vectors: HostileString[]): { planned: Planned[]; skipped: st
     if (post.expect.kind === 'refuse') continue;
     const key = normalizeForDuplicate(post.request.body);
     let thread = threads.find((t) => t.count < PAGE_SIZE && !t.bodies.has(key));
-    if (!thread) threads.push((thread = { name: `/xss-${threads.length + 1}`, count: 0, bodies: new Set() }));
+    if (!thread) threads.push((thread = { name: `/xss-${threads.length + 1}/`, count: 0, bodies: new Set() }));
     thread.count++;
     thread.bodies.add(key);
     post.request.thread = thread.name;
@@ -418,9 +418,9 @@ if (!chromium.path) {
     it('the demo page shows every comment, with its CSP and without one, and no script runs', async () => {
       onTestFailed(() => console.error(`--- wrangler dev log (tail) ---\n${server.log().slice(-6_000)}`));
       const reader = await launch('reader');
-      // The demo page, served at /xss-N too (its thread is its path), and with ?csp=off without its CSP.
+      // The demo page, served at /xss-N/ too (its thread is its path), and with ?csp=off without its CSP.
       await reader.context.route(
-        (url) => url.origin === server.origin && (/^\/xss-\d+$/.test(url.pathname) || (url.pathname === '/' && url.searchParams.get('csp') === 'off')),
+        (url) => url.origin === server.origin && (/^\/xss-\d+\/$/.test(url.pathname) || (url.pathname === '/' && url.searchParams.get('csp') === 'off')),
         async (route) => {
           const response = await route.fetch({ url: `${server.origin}/` });
           let body = await response.text();
