@@ -15,6 +15,9 @@
  * A benchmark, not a test: it prints milliseconds per request and asserts nothing.
  */
 import WebSocket from 'ws';
+import { decode } from '@jridgewell/sourcemap-codec';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startWranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 
@@ -23,7 +26,30 @@ const POSTS = Number(values.posts);
 const READS = Number(values.reads);
 
 const server = await startWranglerDev({ vars: { RATE_LIMIT: '0' } });
+
+/**
+ * Which source file a frame of wrangler dev's bundle comes from: its source map, written beside the
+ * bundle (`.wrangler/tmp/dev-*\/index.js.map`, deleted when wrangler stops).
+ */
+function sourceOfFrames() {
+  const tmp = join(process.cwd(), '.wrangler', 'tmp');
+  const bundles = existsSync(tmp) ? readdirSync(tmp).map((name) => join(tmp, name, 'index.js.map')).filter(existsSync) : [];
+  if (!bundles.length) throw new Error(`no wrangler dev bundle with a source map under ${tmp}`);
+  const newest = bundles.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  const map = JSON.parse(readFileSync(newest, 'utf8'));
+  const lines = decode(map.mappings);
+  return ({ lineNumber, columnNumber }) => {
+    let source = '';
+    for (const segment of lines[lineNumber] ?? []) {
+      if (segment[0] > columnNumber) break;
+      if (segment.length > 1) source = map.sources[segment[1]];
+    }
+    return source;
+  };
+}
+
 try {
+  const sourceOf = sourceOfFrames();
   const targets = await (await fetch(`http://127.0.0.1:${server.inspectorPort}/json`)).json();
   const ws = new WebSocket(targets[0].webSocketDebuggerUrl ?? `ws://127.0.0.1:${server.inspectorPort}/ws`);
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
@@ -60,9 +86,10 @@ try {
       else {
         found = 'other JavaScript';
         for (let at = nodeId; at !== undefined; at = parent.get(at)) {
-          const frameUrl = nodes.get(at).callFrame.url;
-          if (frameUrl.includes('worker/src/objects/')) { found = 'the thread object'; break; }
-          if (frameUrl.includes('worker/src/')) found = 'the Worker';
+          const frame = nodes.get(at).callFrame;
+          const source = frame.url ? sourceOf(frame) : '';
+          if (source.includes('worker/src/objects/')) { found = 'the thread object'; break; }
+          if (source.includes('worker/src/')) found = 'the Worker';
         }
       }
       part.set(nodeId, found);
@@ -74,6 +101,12 @@ try {
       microseconds[name] = (microseconds[name] ?? 0) + (result.timeDeltas[i] ?? 0);
     });
     const perRequest = Object.fromEntries(Object.entries(microseconds).filter(([name]) => name !== '(idle)' && name !== '(root)').map(([name, us]) => [name, Math.round(us / n) / 1000]));
+    if (process.env.PROFILE_URLS) console.error([...new Set(result.nodes.map((node) => node.callFrame.url))].slice(0, 20));
+    if (process.env.PROFILE_TOP) {
+      const self = new Map();
+      result.samples.forEach((sample, i) => { const frame = nodes.get(sample).callFrame; const key = `${frame.functionName || '(anonymous)'} ${frame.url ? sourceOf(frame).split('/').slice(-3).join('/') : ''} [${partOf(sample)}]`; self.set(key, (self.get(key) ?? 0) + (result.timeDeltas[i] ?? 0)); });
+      console.error([...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOP)).map(([key, us]) => `${(us / n / 1000).toFixed(3)} ms  ${key}`).join('\n'));
+    }
     const busy = Object.values(perRequest).reduce((sum, ms) => sum + ms, 0);
     return { requests: n, wallMsPerRequest: Math.round((wallMs / n) * 100) / 100, busyMsPerRequest: Math.round(busy * 1000) / 1000, ...perRequest };
   }

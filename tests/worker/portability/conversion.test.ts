@@ -41,6 +41,19 @@ describe('thread mapping', () => {
     expect(threadForLink('ftp://old.example/x')).toBeNull();
   });
 
+  it('normalises paths as the widget derives a page\'s thread, so imported comments land where the page asks; --exact-paths keeps them', () => {
+    expect(threadForLink('https://old.example/2014/hello')).toBe('/2014/hello/');
+    expect(threadForLink('https://old.example/2014/hello/index.html#comment-3')).toBe('/2014/hello/');
+    expect(threadForLink('https://old.example/2014/hello.html')).toBe('/2014/hello.html');
+    expect(threadForLink('https://old.example/index.php?p=4')).toBe('/?p=4');
+    expect(threadForLink('/archives/42')).toBe('/archives/42/');
+    expect(threadForLink('https://old.example/2014/hello', { exactPaths: true })).toBe('/2014/hello');
+    expect(threadForLink('https://old.example/2014/hello/index.html', { exactPaths: true })).toBe('/2014/hello/index.html');
+    // Mapped by prefix: the result is a path of the new site, normalised too; mapped exactly: as written.
+    expect(threadForLink('https://old.example/blog/hello', { prefixes: [parseMapPrefix('https://old.example/blog=/posts')] })).toBe('/posts/hello/');
+    expect(threadForLink('https://old.example/about', { exact: { 'https://old.example/about': '/about' } })).toBe('/about');
+  });
+
   it('maps by prefix (longest first) and by exact link', () => {
     const mapping = { ...parseMapFile({ 'http://example.tld/?p=4': '/hello/', 'https://old.example/archives/*': '/posts/*' }) };
     mapping.prefixes!.push(parseMapPrefix('https://old.example=/'));

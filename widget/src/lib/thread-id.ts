@@ -1,3 +1,5 @@
+import { normalisedPath } from '../../../worker/src/lib/thread-path';
+
 /**
  * The thread id of the page the widget is on, when the embed names none (docs/embedding.md,
  * "Thread ids"): the path of `<link rel="canonical">` (else of the page's address), without a
@@ -10,7 +12,7 @@
  * pagePath(); // '/posts/hello/'
  */
 export const pagePath = (): string =>
-  new URL(document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href || location.href).pathname.replace(/\/index\.(html?|php)$/, '/').replace(/\/[^/.]+$/, '$&/');
+  normalisedPath(new URL(document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href || location.href).pathname);
 
 /**
  * The thread id of the page with the options of `data-thread-query` and `data-thread-normalize`

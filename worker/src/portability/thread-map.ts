@@ -1,12 +1,17 @@
 import { LIMITS } from '../wire';
 import { isCleanLine } from '../lib/fields';
+import { normalisedPath } from '../lib/thread-path';
 
 /**
  * How the links of an export's posts become Parley thread ids. By default a thread is the
- * path of the post's URL (with its query, if any: `?p=4` permalinks stay apart), which is
- * what the widget uses (`location.pathname`) unless a page sets `data-thread`.
+ * path of the post's URL, normalised as the widget derives a page's thread
+ * ({@link normalisedPath}), with its query, if any (`?p=4` permalinks stay apart: the widget keeps
+ * it with `data-thread-query="p"`). `exactPaths` keeps paths as they are, as a widget with
+ * `data-thread-normalize="off"` (and every widget before 0.2) derives them.
  */
 export interface ThreadMapping {
+  /** Paths as in the links (`/2014/hello`), not normalised (`/2014/hello/`). */
+  exactPaths?: boolean;
   /** Whole links mapped to thread ids, checked first. */
   exact?: Record<string, string>;
   /**
@@ -37,7 +42,7 @@ export function parseMapPrefix(argument: string): { from: string; to: string } {
  */
 export function parseMapFile(json: unknown): ThreadMapping {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('The map file must hold a JSON object of "old link": "thread id" pairs.');
-  const mapping: Required<ThreadMapping> = { exact: {}, prefixes: [] };
+  const mapping: Required<Omit<ThreadMapping, 'exactPaths'>> = { exact: {}, prefixes: [] };
   for (const [key, value] of Object.entries(json)) {
     if (typeof value !== 'string') throw new Error(`The map file's value for "${key}" must be a string.`);
     if (key.endsWith('*')) mapping.prefixes.push({ from: key.slice(0, -1), to: value.endsWith('*') ? value.slice(0, -1) : value });
@@ -52,18 +57,27 @@ function joinPath(to: string, rest: string): string {
   return to + rest;
 }
 
-/** The path and query of a URL, or the string itself when it is already a path. */
-function pathOf(target: string): string | null {
+
+/** The path (normalised unless `exact`) and query of a URL, or of the string itself when it is already a path. */
+function pathOf(target: string, exact = true): string | null {
   const text = target.trim();
   if (!text) return null;
-  if (text.startsWith('/')) return text.split('#')[0] || '/';
-  try {
-    const url = new URL(text);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    return url.pathname + url.search;
-  } catch {
-    return null;
+  let path: string;
+  let query = '';
+  if (text.startsWith('/')) {
+    const [beforeFragment] = text.split('#');
+    const at = beforeFragment.indexOf('?');
+    [path, query] = at < 0 ? [beforeFragment || '/', ''] : [beforeFragment.slice(0, at) || '/', beforeFragment.slice(at)];
+  } else {
+    try {
+      const url = new URL(text);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+      [path, query] = [url.pathname, url.search];
+    } catch {
+      return null;
+    }
   }
+  return (exact ? path : normalisedPath(path)) + query;
 }
 
 /**
@@ -72,18 +86,22 @@ function pathOf(target: string): string | null {
  *
  * @example
  * threadForLink('https://old.example/2014/hello/#comments', {}) // '/2014/hello/'
+ * threadForLink('https://old.example/2014/hello', {}) // '/2014/hello/' (as the widget derives it)
+ * threadForLink('https://old.example/2014/hello', { exactPaths: true }) // '/2014/hello'
  */
 export function threadForLink(link: string, mapping: ThreadMapping = {}): string | null {
   const text = link.trim();
   if (!text) return null;
+  // A whole link mapped to a thread id: the id as the owner wrote it.
   const exact = mapping.exact?.[text] ?? mapping.exact?.[text.split('#')[0]];
   if (exact !== undefined) return finish(pathOf(exact) ?? exact.trim());
+  const normalise = !mapping.exactPaths;
   const prefix = [...(mapping.prefixes ?? [])].sort((a, b) => b.from.length - a.from.length).find((entry) => text.startsWith(entry.from));
   if (prefix) {
     const mapped = joinPath(prefix.to, text.slice(prefix.from.length)).split('#')[0];
-    return finish(pathOf(mapped) ?? mapped.trim());
+    return finish(pathOf(mapped, !normalise) ?? mapped.trim());
   }
-  return finish(pathOf(text));
+  return finish(pathOf(text, !normalise));
 }
 
 function finish(thread: string | null): string | null {
