@@ -87,6 +87,17 @@ describe('npm run import (the CLI) against local KV state', () => {
     expect(totals).toEqual([7, 1]);
   });
 
+  it('notes threads whose link a page without data-thread asks for in another form; --normalise-paths files them that way', async () => {
+    const file = join(FIXTURES, 'disqus', 'isso-disqus.xml');
+    const exact = await cli('--site', 'demo', '--persist-to', join(workDir, 'state-dry'), '--dry-run', '--quiet', file);
+    expect(exact.code, exact.stderr).toBe(0);
+    expect(exact.stdout).toContain('1 threads filed under their link\'s path exactly');
+    expect(exact.stdout).toContain('e.g. /blog/2013/02/12/redacted/index.html');
+    const normalised = await cli('--site', 'demo', '--persist-to', join(workDir, 'state-dry'), '--dry-run', '--quiet', '--normalise-paths', file);
+    expect(normalised.code, normalised.stderr).toBe(0);
+    expect(normalised.stdout).not.toContain('filed under their link');
+  });
+
   it('restores a Parley export (JSON) into another, empty state: the export then matches', async () => {
     const source = join(workDir, 'state-source');
     const target = join(workDir, 'state-target');

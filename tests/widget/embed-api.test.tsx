@@ -44,6 +44,9 @@ describe('thread ids derived from the page', () => {
     expect(pageThread(['p'])).toBe('/?p=123');
     history.replaceState(null, '', '/posts/hello?p=1');
     expect(pageThread([], false)).toBe('/posts/hello');
+    // off, with data-thread-query: the path exactly, the named parameters still kept (plain WordPress permalinks).
+    history.replaceState(null, '', '/?utm=1&p=123');
+    expect(pageThread(['p'], false)).toBe('/?p=123');
   });
 
   test('the canonical link wins (only its path)', () => {

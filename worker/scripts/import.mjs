@@ -64,7 +64,7 @@ async function looksLikeJson(path) {
 }
 
 async function importXml(options, file, portability) {
-  const mapping = { exact: {}, prefixes: options.mapPrefix.map(portability.parseMapPrefix), exactPaths: options.exactPaths };
+  const mapping = { exact: {}, prefixes: options.mapPrefix.map(portability.parseMapPrefix), normalisePaths: options.normalisePaths };
   if (options.map) {
     let json;
     try {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { htmlToMarkdown } from '../../../worker/src/portability/html-to-markdown';
 import { renderMarkdown } from '../../../worker/src/lib/markdown';
 import { parseMapFile, parseMapPrefix, threadForLink } from '../../../worker/src/portability/thread-map';
+import { normalisedPath } from '../../../worker/src/lib/thread-path';
 import { importedCommentId } from '../../../worker/src/portability/import-ids';
 
 const typed = (html: string) => htmlToMarkdown(html, { newlines: 'significant' });
@@ -41,17 +42,23 @@ describe('thread mapping', () => {
     expect(threadForLink('ftp://old.example/x')).toBeNull();
   });
 
-  it('normalises paths as the widget derives a page\'s thread, so imported comments land where the page asks; --exact-paths keeps them', () => {
-    expect(threadForLink('https://old.example/2014/hello')).toBe('/2014/hello/');
-    expect(threadForLink('https://old.example/2014/hello/index.html#comment-3')).toBe('/2014/hello/');
-    expect(threadForLink('https://old.example/2014/hello.html')).toBe('/2014/hello.html');
-    expect(threadForLink('https://old.example/index.php?p=4')).toBe('/?p=4');
-    expect(threadForLink('/archives/42')).toBe('/archives/42/');
-    expect(threadForLink('https://old.example/2014/hello', { exactPaths: true })).toBe('/2014/hello');
-    expect(threadForLink('https://old.example/2014/hello/index.html', { exactPaths: true })).toBe('/2014/hello/index.html');
-    // Mapped by prefix: the result is a path of the new site, normalised too; mapped exactly: as written.
-    expect(threadForLink('https://old.example/blog/hello', { prefixes: [parseMapPrefix('https://old.example/blog=/posts')] })).toBe('/posts/hello/');
-    expect(threadForLink('https://old.example/about', { exact: { 'https://old.example/about': '/about' } })).toBe('/about');
+  it('keeps paths exactly by default (as earlier releases and data-thread pages have them); --normalise-paths normalises them as the widget derives a page\'s thread', () => {
+    expect(threadForLink('https://old.example/2014/hello')).toBe('/2014/hello');
+    expect(threadForLink('https://old.example/2014/hello/index.html')).toBe('/2014/hello/index.html');
+    const normalise = { normalisePaths: true };
+    expect(threadForLink('https://old.example/2014/hello', normalise)).toBe('/2014/hello/');
+    expect(threadForLink('https://old.example/2014/hello/index.html#comment-3', normalise)).toBe('/2014/hello/');
+    expect(threadForLink('https://old.example/2014/hello.html', normalise)).toBe('/2014/hello.html');
+    expect(threadForLink('https://old.example/index.php?p=4', normalise)).toBe('/?p=4');
+    expect(threadForLink('/archives/42', normalise)).toBe('/archives/42/');
+    // Mapped by prefix: a path of the new site, normalised (and percent-encoded, as a browser's address is); mapped exactly: as written.
+    expect(threadForLink('https://old.example/blog/café', { ...normalise, prefixes: [parseMapPrefix('https://old.example/blog=/posts')] })).toBe('/posts/caf%C3%A9/');
+    expect(threadForLink('https://old.example/about', { ...normalise, exact: { 'https://old.example/about': '/about' } })).toBe('/about');
+  });
+
+  it('normalises a path the way the widget does: the root, dotted segments, index files', () => {
+    const cases: [string, string][] = [['/', '/'], ['/a.b/c', '/a.b/c/'], ['/p/index.php', '/p/'], ['/p/index.htm', '/p/'], ['/myindex.html', '/myindex.html'], ['/v1.2', '/v1.2'], ['/caf%C3%A9', '/caf%C3%A9/']];
+    for (const [path, thread] of cases) expect(normalisedPath(path), path).toBe(thread);
   });
 
   it('maps by prefix (longest first) and by exact link', () => {

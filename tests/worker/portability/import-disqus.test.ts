@@ -21,8 +21,11 @@ describe('importing a Disqus export', () => {
     // The reply to post 4 ("...") is attached to it.
     const first = thread.find((c) => c.author === 'peter')!;
     expect(thread.find((c) => c.parentId === first.id)!.author).toBe('user');
-    // Its link ends in index.html: the thread is the one the widget on that page asks for.
-    expect(await listAll('demo', '/blog/2013/02/12/redacted/')).toHaveLength(1);
+    // Its link ends in index.html: filed under that path exactly (the default), and the report says
+    // that a page naming no thread would ask for /blog/2013/02/12/redacted/ (--normalise-paths).
+    expect(await listAll('demo', '/blog/2013/02/12/redacted/index.html')).toHaveLength(1);
+    expect(report.warnings).toMatchObject({ 'thread-not-normalised': 1 });
+    expect(report.examples['thread-not-normalised']).toEqual(['/blog/2013/02/12/redacted/index.html']);
     expect((await allComments()).map((c) => c.author)).not.toContain('where am I?');
   });
 

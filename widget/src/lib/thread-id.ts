@@ -18,12 +18,13 @@ export const pagePath = (): string =>
  * The thread id of the page with the options of `data-thread-query` and `data-thread-normalize`
  * (widget-embed.js): {@link pagePath}, followed by the query parameters named in `query` when the
  * page's address (or canonical link) has them, in that order (`/?p=123`). `normalize` false: the
- * page's `location.pathname` exactly, as widgets before 0.2 derived it.
+ * page's `location.pathname` exactly, as earlier widgets derived it, with the same parameters
+ * kept from its own address.
  */
 export function pageThread(query: string[] = [], normalize = true): string {
-  if (!normalize) return location.pathname;
-  const url = new URL(document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href || location.href);
+  const url = new URL((normalize && document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href) || location.href);
   const kept = new URLSearchParams();
   for (const name of query) for (const value of url.searchParams.getAll(name)) kept.append(name, value);
-  return kept.size ? `${pagePath()}?${kept}` : pagePath();
+  const path = normalize ? pagePath() : location.pathname;
+  return kept.size ? `${path}?${kept}` : path;
 }

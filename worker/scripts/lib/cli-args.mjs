@@ -11,9 +11,9 @@ Parley export (.json, from GET /api/admin/export). Safe to run again: nothing is
   --map-prefix FROM=TO  map old links to threads by prefix (repeatable), e.g.
                         --map-prefix https://old.example=/   --map-prefix https://old.example/blog=/posts
   --map FILE.json       map old links to threads: {"https://old.example/?p=4": "/hello/", "https://old.example/*": "/*"}
-  --exact-paths         thread ids are the links' paths exactly (/2014/hello), for pages whose widget
-                        has data-thread-normalize="off"; by default they are normalised as the widget
-                        derives them (/2014/hello/, /2014/hello/index.html -> /2014/hello/)
+  --normalise-paths     thread ids normalised as the widget derives them on a page without data-thread
+                        (/2014/hello and /2014/hello/index.html -> /2014/hello/); by default they are the
+                        links' paths exactly, as earlier releases imported them
   --protected-posts hold|skip
                         comments on WordPress password-protected posts: held for moderation
                         (hold, the default) or not imported (skip)
@@ -69,7 +69,7 @@ export function parseArgs(argv) {
       case '--json': options.json = true; break;
       case '--quiet': options.quiet = true; break;
       case '--dry-run': options.dryRun = true; break;
-      case '--exact-paths': options.exactPaths = true; break;
+      case '--normalise-paths': case '--normalize-paths': options.normalisePaths = true; break;
       case '--help': case '-h': options.help = true; break;
       default:
         if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);

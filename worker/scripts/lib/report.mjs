@@ -24,6 +24,8 @@ const WARNINGS = {
   'password-protected': 'comments on password-protected posts (held for moderation whatever their status, and flagged; --protected-posts skip leaves them out)',
   truncated: 'bodies over 20,000 characters (cut)',
   'author-missing': 'comments without an author name ("Anonymous")',
+  'thread-not-normalised':
+    'threads filed under their link\'s path exactly, which a page that names no thread (no data-thread) asks for normalised (/hello as /hello/): import with --normalise-paths if your pages leave the thread to the widget',
 };
 
 const number = (n) => n.toLocaleString('en');

@@ -89,7 +89,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     if (this.state.row(record.id)) return fail(refusal(409, 'invalid_request', 'A comment with this id exists already.'));
 
     let outcome!: Omit<PostOutcome, 'published'>;
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       const rev = this.state.nextRev();
       const row = this.state.save(record, rev, purgeAt(record.status, input.keepDays, now));
       this.state.markDirty(artifact.record(record.id), artifact.index(record.id), artifact.thread);
@@ -134,7 +134,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     const row = this.state.row(input.id);
     if (!row || row.status !== 'approved') return fail(refusal(404, 'not_found', 'No comment with that id.'));
     if (this.state.hasLike(input.id, input.voter) === input.liked) return { ok: true, changed: false, published: true };
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       this.state.setLike(input.id, input.voter, input.liked);
       this.state.touch(input.id, this.state.nextRev());
       this.state.markDirty(artifact.index(input.id));
@@ -148,7 +148,7 @@ export class ThreadObject extends DurableObject<Bindings> {
   async moderate(ref: ThreadRef, input: ModeratorAction): Promise<ThreadResult<StatusChange>> {
     await this.ready(ref);
     let applied!: Omit<StatusChange, 'published'> | ThreadRefusal;
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       applied = this.applyModeration(input, Date.now());
     });
     if ('code' in applied) return fail(applied);
@@ -160,7 +160,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     await this.ready(ref);
     const done: Omit<StatusChange, 'published'>[] = [];
     const failed: { id: string; message: string }[] = [];
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       const now = Date.now();
       for (const id of input.ids) {
         const applied = this.applyModeration({ ...input, id }, now);
@@ -199,7 +199,7 @@ export class ThreadObject extends DurableObject<Bindings> {
 
   async setLocked(ref: ThreadRef, input: { locked: boolean; actor: string; actorId?: string }): Promise<ThreadResult<Publication>> {
     await this.ready(ref);
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       this.state.setMeta('locked', input.locked);
       this.state.nextRev();
       this.state.markDirty(artifact.view, artifact.thread);
@@ -213,7 +213,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     const row = this.state.row(input.id);
     if (!row) return fail(refusal(404, 'not_found', 'No comment with that id.'));
     const record = JSON.parse(row.record) as CommentRecord;
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       const others = this.state.pinned.filter((id) => id !== input.id);
       this.state.setMeta('pinned', JSON.stringify(input.pinned ? [...others, input.id] : others));
       this.state.nextRev();
@@ -230,7 +230,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     await this.ready(ref);
     if (input.target !== 'thread' && !this.state.row(input.target)) return fail(refusal(400, 'parent_not_found', 'That comment is not in this thread.', 'commentId'));
     let confirm = false;
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       confirm = this.addSubscription(input.emailHash, input.email, input.target, this.state.nextRev(), Date.now());
     });
     return { ok: true, confirm, ...(await this.publish()) };
@@ -248,7 +248,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     if (!sub) return { ok: true, subscription: null, changed: false, published: true };
     if (sub.confirmed) return { ok: true, subscription: sub, changed: false, ...(await this.publish()) };
     const confirmed: SubscriptionRow = { ...sub, confirmed: true, confirmedAt: new Date().toISOString() };
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       this.state.putSubscription(confirmed, this.state.nextRev());
       this.state.markDirty(artifact.subscription(sub.emailHash, sub.target), artifact.view, artifact.thread);
     });
@@ -259,7 +259,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     await this.ready(ref);
     const subs = this.state.allSubscriptions().filter((sub) => sub.emailHash === input.emailHash && (input.target === undefined || sub.target === input.target));
     if (subs.length === 0) return { ok: true, removed: 0, published: true };
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       this.state.nextRev();
       for (const sub of subs) {
         this.state.deleteSubscription(sub.emailHash, sub.target);
@@ -327,7 +327,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     await this.ready(ref);
     const now = Date.now();
     const outcome = { created: 0, updated: 0, unchanged: 0, settingsChanged: false, subscriptionsChanged: 0 };
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       // Parents before replies: ids sort by time, and a reply is always newer than its parent.
       for (const incoming of [...input.comments].sort((a, b) => (a.record.id < b.record.id ? -1 : 1))) {
         const previousRow = this.state.row(incoming.record.id);
@@ -372,7 +372,7 @@ export class ThreadObject extends DurableObject<Bindings> {
   async release(ref: ThreadRef, input: { ids: string[] }): Promise<ThreadResult<{ released: CommentRecord[] } & Publication>> {
     await this.ready(ref);
     const released: CommentRecord[] = [];
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       for (const id of input.ids) {
         const row = this.state.row(id);
         if (!row) continue;
@@ -398,7 +398,7 @@ export class ThreadObject extends DurableObject<Bindings> {
   async erase(ref: ThreadRef, input: { ids: string[] }): Promise<ThreadResult<{ erased: CommentRecord[] } & Publication>> {
     await this.ready(ref);
     const erased: CommentRecord[] = [];
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       for (const id of input.ids) {
         const row = this.state.row(id);
         if (!row) continue;
@@ -423,7 +423,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     const report: VerifyReport = { checked: 0, repaired: [], reindexed: 0, purged: 0 };
     const expired = this.state.expired(now);
     if (expired.length) {
-      this.ctx.storage.transactionSync(() => {
+      this.transaction(() => {
         for (const row of expired) this.eraseRow(row, JSON.parse(row.record) as CommentRecord);
         this.pruneSkeletons();
       });
@@ -512,7 +512,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     const settings = await legacy.threadSettings(ref.site, ref.thread);
     const [likes, subscriptions] = records.length || settings ? await Promise.all([legacy.likes(ref.site, ref.thread), legacy.subscriptions(ref.site, ref.thread)]) : [new Map<string, string[]>(), []];
     const hashed = await Promise.all(subscriptions.map(async (sub) => ({ sub, emailHash: (await hashEmail(this.env, sub.email)) ?? sub.key.split(':')[3] })));
-    this.ctx.storage.transactionSync(() => {
+    this.transaction(() => {
       for (const { record, expiration } of records.sort((a, b) => (a.record.id < b.record.id ? -1 : 1))) {
         if (record.parentId && !this.state.row(record.parentId)) this.addPlaceholderParent(record);
         const row = this.state.save(record, 0, expiration ? expiration * 1000 : null);
@@ -580,9 +580,22 @@ export class ThreadObject extends DurableObject<Bindings> {
     if (audit) this.audit({ ...audit, commentId: after.id });
   }
 
+  /**
+   * `transactionSync`; when it throws (and SQLite rolled back what it wrote), the state's cached
+   * settings are forgotten with it.
+   */
+  private transaction<T>(work: () => T): T {
+    try {
+      return this.ctx.storage.transactionSync(work);
+    } catch (error) {
+      this.state.forgetCache();
+      throw error;
+    }
+  }
+
   /** {@link change}, as one transaction. */
   private commit(before: CommentRecord | null, after: CommentRecord, purge: number | null, audit: { who: string; by?: string; action: string; detail?: string } | null): void {
-    this.ctx.storage.transactionSync(() => this.change(before, after, purge, audit));
+    this.transaction(() => this.change(before, after, purge, audit));
   }
 
   /**

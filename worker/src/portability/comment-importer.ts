@@ -5,7 +5,7 @@ import { DisqusReader, type DisqusPost, type DisqusThread } from './disqus';
 import { htmlToMarkdown } from './html-to-markdown';
 import { importedCommentId } from './import-ids';
 import { IMPORT_BODY_LIMIT, IMPORT_FLAGS, type ImportFormat, type ImportWarning, type ImportedComment, type ProtectedPosts, type SkipReason } from './model';
-import { threadFits, threadForLink, type ThreadMapping } from './thread-map';
+import { isNormalisedThread, threadFits, threadForLink, type ThreadMapping } from './thread-map';
 import { WxrReader, type WxrComment, type WxrItem } from './wordpress';
 import { XmlStream, type XmlVisitor } from './xml-stream';
 import { cleanText, isCleanLine, isEmail, isWebUrl } from '../lib/fields';
@@ -134,6 +134,8 @@ export class CommentImporter {
   private readonly output: ImportedComment[] = [];
   private readonly threadsSeen = new Set<string>();
   private readonly mapping: ThreadMapping;
+  /** Threads already noted as not in the widget's normal form. */
+  private readonly notedThreads = new Set<string>();
   private itemIndex = 0;
   /** WordPress: `{item}/{comment id}` of every comment read; Disqus: every post id. */
   private readonly seen = new Set<string>();
@@ -272,9 +274,24 @@ export class CommentImporter {
   /** Where a post's comments go: its mapped link, else its guid, else `/?p={post id}`. */
   private wordpressThread(item: WxrItem): string | null {
     const link = item.link.trim() || (isUrl(item.guid) ? item.guid.trim() : '');
-    if (link) return threadForLink(link, this.mapping);
+    if (link) return this.threadOf(link);
     const postId = item.postId.trim();
-    return postId ? threadForLink(`/?p=${postId}`, this.mapping) : null;
+    return postId ? this.threadOf(`/?p=${postId}`) : null;
+  }
+
+  /**
+   * A post's link as a thread id ({@link threadForLink}). Notes each thread (once) whose path is not
+   * what a page's widget derives when the page names no thread (`/hello`, asked for as `/hello/`):
+   * the owner may want `--normalise-paths`.
+   */
+  private threadOf(link: string): string | null {
+    const thread = threadForLink(link, this.mapping);
+    const mappedExactly = this.mapping.exact?.[link.trim()] !== undefined || this.mapping.exact?.[link.trim().split('#')[0]] !== undefined;
+    if (thread && !this.mapping.normalisePaths && !mappedExactly && !isNormalisedThread(thread) && !this.notedThreads.has(thread)) {
+      this.notedThreads.add(thread);
+      this.warn('thread-not-normalised', thread);
+    }
+    return thread;
   }
 
   private async wordpressItem(item: WxrItem): Promise<void> {
@@ -401,7 +418,7 @@ export class CommentImporter {
       return;
     }
 
-    const thread = page.link.trim() ? threadForLink(page.link, this.mapping) : null;
+    const thread = page.link.trim() ? this.threadOf(page.link) : null;
     const { ms, idMs, flags } = this.dated(firstDate(post.createdAt), firstDate(page.createdAt), original);
     const id = await importedCommentId(this.options.site, 'disqus', post.dsqId, idMs);
     if (thread) this.disqusIds.set(post.dsqId, { id, thread });

@@ -73,7 +73,9 @@ export type ImportWarning =
   /** Longer than Parley keeps: cut. */
   | 'truncated'
   /** The author had no name: shown as "Anonymous". */
-  | 'author-missing';
+  | 'author-missing'
+  /** A thread (counted once) whose path is not what a page's widget derives when the page names none (`/hello` for `/hello/`). */
+  | 'thread-not-normalised';
 
 /** Comments per import request. Each costs about 3 KV writes plus its share of a view rebuild: 100 stay well inside a Worker's 1,000 KV operations per request. */
 export const IMPORT_BATCH = 100;

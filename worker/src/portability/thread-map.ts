@@ -4,14 +4,15 @@ import { normalisedPath } from '../lib/thread-path';
 
 /**
  * How the links of an export's posts become Parley thread ids. By default a thread is the
- * path of the post's URL, normalised as the widget derives a page's thread
- * ({@link normalisedPath}), with its query, if any (`?p=4` permalinks stay apart: the widget keeps
- * it with `data-thread-query="p"`). `exactPaths` keeps paths as they are, as a widget with
- * `data-thread-normalize="off"` (and every widget before 0.2) derives them.
+ * path of the post's URL exactly (with its query, if any: `?p=4` permalinks stay apart), as
+ * earlier releases imported it and as pages that name their thread with `data-thread="{path}"`
+ * ask for it. `normalisePaths` normalises the path as the widget derives a page's thread when the
+ * page names none ({@link normalisedPath}: `/2014/hello` and `/2014/hello/index.html` are
+ * `/2014/hello/`).
  */
 export interface ThreadMapping {
-  /** Paths as in the links (`/2014/hello`), not normalised (`/2014/hello/`). */
-  exactPaths?: boolean;
+  /** Paths normalised as the widget derives them (`--normalise-paths`). */
+  normalisePaths?: boolean;
   /** Whole links mapped to thread ids, checked first. */
   exact?: Record<string, string>;
   /**
@@ -42,7 +43,7 @@ export function parseMapPrefix(argument: string): { from: string; to: string } {
  */
 export function parseMapFile(json: unknown): ThreadMapping {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('The map file must hold a JSON object of "old link": "thread id" pairs.');
-  const mapping: Required<Omit<ThreadMapping, 'exactPaths'>> = { exact: {}, prefixes: [] };
+  const mapping: Required<Omit<ThreadMapping, 'normalisePaths'>> = { exact: {}, prefixes: [] };
   for (const [key, value] of Object.entries(json)) {
     if (typeof value !== 'string') throw new Error(`The map file's value for "${key}" must be a string.`);
     if (key.endsWith('*')) mapping.prefixes.push({ from: key.slice(0, -1), to: value.endsWith('*') ? value.slice(0, -1) : value });
@@ -58,26 +59,30 @@ function joinPath(to: string, rest: string): string {
 }
 
 
-/** The path (normalised unless `exact`) and query of a URL, or of the string itself when it is already a path. */
-function pathOf(target: string, exact = true): string | null {
+/**
+ * The path and query of a URL, or the string itself when it is already a path. `normalise`: the
+ * path as the widget derives it from a page's address (percent-encoded as the URL parser gives
+ * it, then {@link normalisedPath}).
+ */
+function pathOf(target: string, normalise = false): string | null {
   const text = target.trim();
   if (!text) return null;
-  let path: string;
-  let query = '';
-  if (text.startsWith('/')) {
-    const [beforeFragment] = text.split('#');
-    const at = beforeFragment.indexOf('?');
-    [path, query] = at < 0 ? [beforeFragment || '/', ''] : [beforeFragment.slice(0, at) || '/', beforeFragment.slice(at)];
-  } else {
-    try {
-      const url = new URL(text);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-      [path, query] = [url.pathname, url.search];
-    } catch {
-      return null;
-    }
+  if (text.startsWith('/') && !normalise) return text.split('#')[0] || '/';
+  try {
+    // A path is read against a placeholder origin ("//host/x" is a path here, not another host).
+    const url = text.startsWith('/') ? new URL(text.replace(/^\/+/, '/'), 'http://path.invalid') : new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return (normalise ? normalisedPath(url.pathname) : url.pathname) + url.search;
+  } catch {
+    return null;
   }
-  return (exact ? path : normalisedPath(path)) + query;
+}
+
+/** Whether a derived thread id's path is already what the widget would derive (for the importer's note). */
+export function isNormalisedThread(thread: string): boolean {
+  if (!thread.startsWith('/')) return true;
+  const path = thread.split(/[?#]/)[0];
+  return normalisedPath(path) === path;
 }
 
 /**
@@ -86,8 +91,8 @@ function pathOf(target: string, exact = true): string | null {
  *
  * @example
  * threadForLink('https://old.example/2014/hello/#comments', {}) // '/2014/hello/'
- * threadForLink('https://old.example/2014/hello', {}) // '/2014/hello/' (as the widget derives it)
- * threadForLink('https://old.example/2014/hello', { exactPaths: true }) // '/2014/hello'
+ * threadForLink('https://old.example/2014/hello', {}) // '/2014/hello'
+ * threadForLink('https://old.example/2014/hello', { normalisePaths: true }) // '/2014/hello/' (as the widget derives it)
  */
 export function threadForLink(link: string, mapping: ThreadMapping = {}): string | null {
   const text = link.trim();
@@ -95,13 +100,13 @@ export function threadForLink(link: string, mapping: ThreadMapping = {}): string
   // A whole link mapped to a thread id: the id as the owner wrote it.
   const exact = mapping.exact?.[text] ?? mapping.exact?.[text.split('#')[0]];
   if (exact !== undefined) return finish(pathOf(exact) ?? exact.trim());
-  const normalise = !mapping.exactPaths;
+  const normalise = mapping.normalisePaths === true;
   const prefix = [...(mapping.prefixes ?? [])].sort((a, b) => b.from.length - a.from.length).find((entry) => text.startsWith(entry.from));
   if (prefix) {
     const mapped = joinPath(prefix.to, text.slice(prefix.from.length)).split('#')[0];
-    return finish(pathOf(mapped, !normalise) ?? mapped.trim());
+    return finish(pathOf(mapped, normalise) ?? mapped.trim());
   }
-  return finish(pathOf(text, !normalise));
+  return finish(pathOf(text, normalise));
 }
 
 function finish(thread: string | null): string | null {

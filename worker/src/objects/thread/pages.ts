@@ -58,7 +58,7 @@ export class PageBuilder {
 
   /** A block of top-level comments with their first replies; `overflow` lists comments to move out (too large). */
   block(index: number): BuiltPage & { overflow: string[] } {
-    const rows = this.state.blockRoots(index);
+    const rows = this.countReplies(this.state.blockRoots(index));
     // Top-level comments first: they must all be on their block; replies inline only while there is room.
     const roots = rows.map((row) => this.rootEntry(row, 0)).filter((entry): entry is RootEntry => entry !== null);
     let bytes = roots.reduce((sum, entry) => sum + entry.bytes + 1, 0);
@@ -70,8 +70,9 @@ export class PageBuilder {
       bytes -= moved.bytes + 1;
     }
     const shown: RootEntry[] = [];
+    const rowOf = new Map(rows.map((row) => [row.id, row]));
     for (const root of roots) {
-      const entry = this.rootEntry(this.state.row(root.id)!, PAGE_BYTES - bytes + root.bytes)!;
+      const entry = this.rootEntry(rowOf.get(root.id)!, PAGE_BYTES - bytes + root.bytes)!;
       bytes += entry.bytes - root.bytes;
       shown.push(entry);
     }
@@ -96,7 +97,7 @@ export class PageBuilder {
     let bytes = entries.reduce((sum, entry) => sum + entry.bytes + 1, 0);
     let roots = 0;
     for (const [position, block] of blocks.entries()) {
-      for (const row of order(this.state.blockRoots(block))) {
+      for (const row of order(this.countReplies(this.state.blockRoots(block)))) {
         if (this.pinned.includes(row.id)) continue;
         const entry = this.rootEntry(row, PAGE_BYTES - bytes);
         if (!entry) continue;
@@ -116,7 +117,7 @@ export class PageBuilder {
     let bytes = entries.reduce((sum, entry) => sum + entry.bytes + 1, 0);
     let roots = 0;
     let more = false;
-    for (const row of this.state.mostLiked(ROOTS_PER_BLOCK + this.pinned.length + 1)) {
+    for (const row of this.countReplies(this.state.mostLiked(ROOTS_PER_BLOCK + this.pinned.length + 1))) {
       if (this.pinned.includes(row.id)) continue;
       const entry = this.rootEntry(row, PAGE_BYTES - bytes);
       if (!entry) continue;
@@ -183,6 +184,16 @@ export class PageBuilder {
       included.add(row.id);
       pieces.push(this.commentJson(row, 0));
     }
+  }
+
+  /** Counts the replies of these top-level comments in one statement (those not counted yet): a page's worth at a time. */
+  private countReplies(rows: CommentRow[]): CommentRow[] {
+    const missing = rows.map((row) => row.id).filter((id) => !this.replyCounts.has(id));
+    if (missing.length) {
+      const counts = this.state.visibleReplyCounts(missing);
+      for (const id of missing) this.replyCounts.set(id, counts.get(id) ?? 0);
+    }
+    return rows;
   }
 
   private replyCount(rootId: string): number {

@@ -57,19 +57,35 @@ export function utf8Length(text: string): number {
  * `transactionSync`).
  */
 export class ThreadState {
+  /**
+   * The `meta` table as read or written so far: the object is its only writer, and a post reads
+   * its settings about fifteen times (locked, pinned, the revision, the last block…). Forgotten
+   * when a transaction rolls back ({@link forgetCache}).
+   */
+  private readonly metaCache = new Map<string, string | null>();
+
   constructor(private readonly sql: SqlStorage) {
     for (const statement of THREAD_SCHEMA) sql.exec(statement);
+  }
+
+  /** Forgets what was cached: a transaction that wrote through it was rolled back. */
+  forgetCache(): void {
+    this.metaCache.clear();
   }
 
   // Settings and counters (the `meta` table).
 
   getMeta(key: string): string | null {
+    if (this.metaCache.has(key)) return this.metaCache.get(key)!;
     const rows = this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray();
-    return rows.length ? rows[0].value : null;
+    const value = rows.length ? rows[0].value : null;
+    this.metaCache.set(key, value);
+    return value;
   }
 
   setMeta(key: string, value: string | number | boolean): void {
     this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, String(value));
+    this.metaCache.set(key, String(value));
   }
 
   get locked(): boolean {
@@ -170,9 +186,26 @@ export class ThreadState {
 
   /** Approved replies (the whole subtree) of a top-level comment. */
   visibleReplyCount(rootId: string): number {
-    // The count includes the top-level comment itself when approved: subtract it (one indexed lookup each).
-    const n = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM comments INDEXED BY comments_by_root_status WHERE root_id = ? AND status = 'approved'", rootId).one().n;
-    return n - (this.sql.exec("SELECT 1 FROM comments WHERE id = ? AND status = 'approved'", rootId).toArray().length ? 1 : 0);
+    return this.visibleReplyCounts([rootId]).get(rootId) ?? 0;
+  }
+
+  /**
+   * {@link visibleReplyCount} of many top-level comments (a page's) in one statement per 50 of them;
+   * those with none are left out of the map.
+   */
+  visibleReplyCounts(rootIds: string[]): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (let start = 0; start < rootIds.length; start += 50) {
+      const ids = rootIds.slice(start, start + 50);
+      const rows = this.sql
+        .exec<{ root_id: string; n: number }>(
+          `SELECT root_id, COUNT(*) AS n FROM comments INDEXED BY comments_by_root_status WHERE root_id IN (${ids.map(() => '?').join(',')}) AND status = 'approved' AND id != root_id GROUP BY root_id`,
+          ...ids,
+        )
+        .toArray();
+      for (const row of rows) counts.set(row.root_id, row.n);
+    }
+    return counts;
   }
 
   /** The first `limit` approved replies of a top-level comment, in the order they were first shown. */
