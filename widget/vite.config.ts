@@ -52,7 +52,9 @@ function extraAndTranslations(): Plugin {
       for (const file of readdirSync(here('src/i18n')).filter((name) => name.endsWith('.json'))) {
         this.emitFile({ type: 'asset', fileName: `i18n/${file}`, source: JSON.stringify(JSON.parse(readFileSync(here(`src/i18n/${file}`), 'utf8'))) });
       }
-      const shared = '  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=3600\n';
+      // Revalidated on every use (a 304 when unchanged), as widget.js is by default: a lazily loaded
+      // file cached longer than widget.js could be an older release's after a deploy, and the two must match.
+      const shared = '  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=0, must-revalidate\n';
       this.emitFile({ type: 'asset', fileName: '_headers', source: `/i18n/*\n${shared}/widget-extra.js\n${shared}/widget-embed.js\n${shared}/widget-follow.js\n${shared}/widget-follow/*\n${shared}` });
       this.emitFile({ type: 'asset', fileName: '.assetsignore', source: '*.map\n' });
     },
