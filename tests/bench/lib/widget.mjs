@@ -253,6 +253,41 @@ export async function widgetCase(browser, url, { runs = 5, cpuSlowdown = 1, trac
 }
 
 /**
+ * The host page's own long tasks, for telling them from the widget's: opens `url` (a page
+ * without widget.js) in a fresh context, as {@link measureWidgetLoad} does, waits for its load
+ * event, two frames and a second, and returns every main-thread task over 50 ms since navigation
+ * ([start, duration] ms), the longest, and when the first frame was presented.
+ */
+export async function measureHostOnly(browser, url, { cpuSlowdown = 1 } = {}) {
+  const context = await browser.newContext();
+  try {
+    await context.addInitScript({ content: INIT_SCRIPT });
+    const page = await context.newPage();
+    if (cpuSlowdown > 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
+    await page.goto(url, { waitUntil: 'load' });
+    const firstFrame = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())))));
+    await page.waitForTimeout(1000);
+    const longTasks = await page.evaluate(() => window.__parleyBench.longTasks);
+    return { longTaskMaxMs: round(Math.max(0, ...longTasks.map(([, d]) => d)), 1), longTasks: longTasks.map(([start, d]) => [round(start, 1), round(d, 1)]), firstFrame: round(firstFrame, 1) };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Repeats {@link measureHostOnly}: the host page's longest task, worst and median of the loads. */
+export async function hostCase(browser, url, { runs = 5, cpuSlowdown = 1 } = {}) {
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(await measureHostOnly(browser, url, { cpuSlowdown }));
+  return {
+    runs,
+    cpuSlowdown,
+    longTaskMaxMs: round(Math.max(...samples.map((s) => s.longTaskMaxMs)), 1),
+    longTaskMedianMaxMs: round(percentile(samples.map((s) => s.longTaskMaxMs), 50), 1),
+    samples: samples.map((s) => s.longTasks),
+  };
+}
+
+/**
  * "Load more" after the first page, when this build of the widget has such a button (a button in
  * the widget whose text says "load more" or "more comments"): clicks it until the button goes
  * away or `maxClicks`, and times each click to the new comments painted, with the longest task
