@@ -377,6 +377,10 @@ export async function measureLoadMore(browser, url, { maxClicks = 60, cpuSlowdow
       medianClickMs: round(percentile(loading.map((c) => c.ms), 50), 1),
       /** The last click (the most comments shown already) against the first: 1 when a click costs the same however many are shown. */
       lastToFirst: loading.length > 1 ? round(loading.at(-1).ms / loading[0].ms, 2) : null,
+      /** The same from the medians of the first and the last ten clicks: one click's time varies by 2–5× on a busy machine. */
+      firstTenMedianMs: round(percentile(loading.slice(0, 10).map((c) => c.ms), 50), 1),
+      lastTenMedianMs: round(percentile(loading.slice(-10).map((c) => c.ms), 50), 1),
+      lastTenToFirstTen: loading.length >= 20 ? round(percentile(loading.slice(-10).map((c) => c.ms), 50) / percentile(loading.slice(0, 10).map((c) => c.ms), 50), 2) : null,
       longTaskMaxMs: round(Math.max(0, ...clicks.map((c) => c.longTaskMaxMs)), 1),
       perClick: clicks.map((c) => ({ before: c.before, after: c.after, ms: round(c.ms, 1), empty: c.empty || undefined, longTaskMaxMs: round(c.longTaskMaxMs, 1) })),
     };
