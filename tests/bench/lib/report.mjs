@@ -76,15 +76,17 @@ export function renderMarkdown(r) {
     out.push(`First paint of the demo page: ${w.firstPaint.requests.map((q) => `${q.by} \`${q.method} ${q.path}\` ${v(q.bytes, ' B')}`).join(', ')} — **${w.firstPaint.widgetRequests} widget requests, ${w.firstPaint.thirdPartyRequests} to other hosts**.`, '');
     out.push(
       table(
-        ['comments in thread', 'sent / shown', 'CPU', 'script → painted ms', 'script → first comments ms', 'start-up ms', 'API ms', 'render ms', 'longest task ms (worst / median)', 'blocking ms', 'main thread: script / style / layout / paint / gc ms'],
+        ['comments in thread', 'page', 'sent / shown', 'CPU', 'script → painted ms', 'script → first comments ms', 'start-up ms', 'API ms', 'render ms', 'longest task ms (worst / median)', 'blocking ms', 'main thread: script / style / layout / paint / gc ms'],
         w.cases.map((x) => {
           const k = x.trace?.byKindMs ?? {};
-          return [v(x.comments), `${x.expected} / ${x.shown}`, x.cpuSlowdown > 1 ? `${x.cpuSlowdown}× slower` : 'full', v(x.scriptToPaintMs), v(x.scriptToFirstCommentsMs), v(x.startupMs), v(x.apiMs), v(x.renderMs), `${v(x.longTaskMaxMs)} / ${v(x.longTaskMedianMaxMs)}`, v(x.totalBlockingMs), [k.script, k.style, k.layout, k.paint, k.gc].map((n) => v(n)).join(' / ')];
+          return [v(x.comments), x.page === 'bare' ? 'bare (widget alone)' : 'demo post', `${x.expected} / ${x.shown}`, x.cpuSlowdown > 1 ? `${x.cpuSlowdown}× slower` : 'full', v(x.scriptToPaintMs), v(x.scriptToFirstCommentsMs), v(x.startupMs), v(x.apiMs), v(x.renderMs), `${v(x.longTaskMaxMs)} / ${v(x.longTaskMedianMaxMs)}`, v(x.totalBlockingMs), [k.script, k.style, k.layout, k.paint, k.gc].map((n) => v(n)).join(' / ')];
         }),
       ),
     );
+    if (w.hostOnly) out.push('', `The demo page without widget.js, CPU ${w.hostOnly.cpuSlowdown}× slower: its own longest task **${w.hostOnly.longTaskMaxMs} ms worst, ${w.hostOnly.longTaskMedianMaxMs} ms median** of ${w.hostOnly.runs} loads (on the demo page, such a task falls in the widget's window when widget.js runs before the page's first frame; the bare page has none).`);
     for (const run of [w.loadMore, w.loadMoreSlow].filter(Boolean)) {
-      out.push('', `"Load more" on a 1,000-comment thread${run.cpuSlowdown > 1 ? `, CPU ${run.cpuSlowdown}× slower` : ''}: ${run.clicks} clicks to ${run.shownAtEnd} comments${run.emptyClicks ? ` (${run.emptyClicks} of them loaded an empty page)` : ''}; click → painted: first (50 shown) ${run.firstClickMs} ms, median ${run.medianClickMs} ms, last (950 shown) ${run.lastClickMs} ms, **last ÷ first ${v(run.lastToFirst, '×')}**; longest task ${run.longTaskMaxMs} ms.`);
+      const timed = run.perClick.filter((c) => c.ms !== null);
+      out.push('', `"Load more" on a 1,000-comment thread (demo post)${run.cpuSlowdown > 1 ? `, CPU ${run.cpuSlowdown}× slower` : ''}: ${run.clicks} clicks to ${run.shownAtEnd} comments${run.emptyClicks ? ` (${run.emptyClicks} of them loaded an empty page)` : ''}; click → painted: first (${v(timed[0]?.before)} shown) ${run.firstClickMs} ms, median ${run.medianClickMs} ms, last (${v(timed.at(-1)?.before)} shown) ${run.lastClickMs} ms, **last ÷ first ${v(run.lastToFirst, '×')}**; median of the first ten clicks ${v(run.firstTenMedianMs, ' ms')}, of the last ten ${v(run.lastTenMedianMs, ' ms')}, **÷ ${v(run.lastTenToFirstTen, '×')}**; longest task ${run.longTaskMaxMs} ms.`);
     }
     if (!w.loadMore) out.push('', '"Load more": not in this build of the widget.');
     const q = w.ratios;
