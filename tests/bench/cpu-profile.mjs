@@ -12,7 +12,9 @@
  *   crypto and SQLite), which the profile cannot attribute to a frame.
  *
  * `node tests/bench/cpu-profile.mjs [--posts 200] [--reads 500]`; needs `npm run build` first.
- * A benchmark, not a test: it prints milliseconds per request and asserts nothing.
+ * `PROFILE_TOP=30` also prints the 30 functions with the most self time per request (stderr).
+ * A benchmark, not a test: it prints milliseconds per request and asserts nothing. The profiler
+ * and the machine's load inflate every figure; compare the parts' shares, not their milliseconds.
  */
 import WebSocket from 'ws';
 import { decode } from '@jridgewell/sourcemap-codec';
@@ -101,7 +103,6 @@ try {
       microseconds[name] = (microseconds[name] ?? 0) + (result.timeDeltas[i] ?? 0);
     });
     const perRequest = Object.fromEntries(Object.entries(microseconds).filter(([name]) => name !== '(idle)' && name !== '(root)').map(([name, us]) => [name, Math.round(us / n) / 1000]));
-    if (process.env.PROFILE_URLS) console.error([...new Set(result.nodes.map((node) => node.callFrame.url))].slice(0, 20));
     if (process.env.PROFILE_TOP) {
       const self = new Map();
       result.samples.forEach((sample, i) => { const frame = nodes.get(sample).callFrame; const key = `${frame.functionName || '(anonymous)'} ${frame.url ? sourceOf(frame).split('/').slice(-3).join('/') : ''} [${partOf(sample)}]`; self.set(key, (self.get(key) ?? 0) + (result.timeDeltas[i] ?? 0)); });
