@@ -20,6 +20,9 @@ import { LOADED_HEADING, postComment } from './support/widget';
  * - **`loading="lazy"`**: an element far below the fold asks for nothing until scrolled to.
  * - **an ordinary page** (`#comments` and a script tag with `data-site`): first paint is two
  *   requests to the comment server, widget.js and the thread's first page; widget-embed.js is never asked for.
+ * - **thread ids**: a script tag without `data-thread` on a post at `/posts/hello` asks for
+ *   `/posts/hello/` (normalised, still two requests); with `data-thread-normalize="off"`, for
+ *   `/posts/hello` (widget-embed.js does it).
  */
 
 const chromium = findChromium(); // Throws under CI when there is no Chromium.
@@ -48,6 +51,8 @@ if (!chromium.path) {
         { key: 'spa-c', thread: '/spa-c', author: 'Cy Element', body: 'A comment on the element of route C.' },
         { key: 'lazy', thread: '/spa-lazy', author: 'Lou Lazy', body: 'Far below the fold.' },
         { key: 'plain', thread: '/plain-two-requests', author: 'Pat Plain', body: 'An ordinary page.' },
+        { key: 'normal', thread: '/posts/hello/', author: 'Nia Normal', body: 'Filed under the normalised path.' },
+        { key: 'exact', thread: '/posts/hello', author: 'Eve Exact', body: 'Filed under the exact path, by an earlier widget.' },
       ]);
       session = await launchChromiumSession(executablePath);
       session.context.setDefaultTimeout(15_000);
@@ -138,6 +143,25 @@ if (!chromium.path) {
       expect(threadsAsked().filter((thread) => thread === '/spa-lazy')).toHaveLength(1);
       expectClean('the lazy element');
       await page.close();
+    });
+
+    it('a script tag without data-thread asks for the page\'s path normalised, in two requests; data-thread-normalize="off" for the path exactly', async () => {
+      // plain.html served at a post's address without a trailing slash (as /%postname% permalinks, Next.js and Astro give).
+      const normal = await newPage();
+      await normal.page.goto(`${host.origin}/posts/hello?page=plain&data-thread=&utm_source=feed`);
+      expect(await authors(await loaded(normal.page.locator('#comments')))).toEqual(['Nia Normal']);
+      await normal.page.waitForTimeout(500);
+      expect(normal.paths()).toEqual(['/widget.js', '/api/comments']);
+      expect(normal.threadsAsked()).toEqual(['/posts/hello/']);
+      await normal.page.close();
+
+      const exact = await newPage();
+      await exact.page.goto(`${host.origin}/posts/hello?page=plain&data-thread=&data-thread-normalize=off`);
+      expect(await authors(await loaded(exact.page.locator('#comments')))).toEqual(['Eve Exact']);
+      expect(exact.paths()).toEqual(['/widget.js', '/widget-embed.js', '/api/comments']);
+      expect(exact.threadsAsked()).toEqual(['/posts/hello']);
+      expectClean('a post at an address without its trailing slash');
+      await exact.page.close();
     });
 
     it('an ordinary page with #comments: first paint is widget.js and the thread, and no widget-embed.js', async () => {

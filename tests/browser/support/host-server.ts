@@ -51,7 +51,12 @@ export function embedTag(server: string, query: URLSearchParams): string {
     ['data-site', 'demo'],
     ['data-thread', '/host-test'],
   ]);
-  for (const [name, value] of query) if (/^data-[a-z-]+$/.test(name)) attributes.set(name, value);
+  // `?data-x=value` sets an attribute; `?data-x=` (empty) leaves it out (a script tag without data-thread).
+  for (const [name, value] of query) {
+    if (!/^data-[a-z-]+$/.test(name)) continue;
+    if (value === '') attributes.delete(name);
+    else attributes.set(name, value);
+  }
   const rendered = [...attributes].map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`).join('');
   return `<script src="${server}/widget.js"${rendered} async></script>`;
 }
@@ -71,7 +76,9 @@ export async function startHostServer(): Promise<HostServer> {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://host.invalid');
     requests.push(`${request.method} ${url.pathname}${url.search}`);
-    const path = normalize(join(HOSTS_DIR, decodeURIComponent(url.pathname)));
+    // `?page=NAME` serves NAME.html at any address (a post's path without an extension, `/posts/hello`).
+    const page = url.searchParams.get('page');
+    const path = normalize(join(HOSTS_DIR, page && /^[a-z-]+$/.test(page) ? `${page}.html` : decodeURIComponent(url.pathname)));
     if (!path.startsWith(HOSTS_DIR + sep) || !TYPES[extname(path)]) {
       // Chromium asks for /favicon.ico on its own: answer "nothing" without an error in the console.
       response.writeHead(url.pathname === '/favicon.ico' ? 204 : 404, { 'Content-Type': 'text/plain' }).end();
