@@ -44,14 +44,19 @@ async function main() {
   const options = startOptions(process.env, process.argv.slice(2));
   let server;
   let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.once(signal, async () => {
-      stopping = true;
-      console.log('\nStopping Parley…');
-      await server?.stop();
-      process.exit(130);
-    });
-  }
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping Parley…');
+    await server?.stop();
+    process.exit(130);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, stop);
+  // `npm start` runs this through `sh -c`, which does not pass on a SIGTERM sent to npm (by
+  // `timeout`, a process manager, `docker stop`): left without its parent, stop too, rather than
+  // keep wrangler and workerd running with nobody to stop them.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop(), 1000).unref();
   console.log(`Starting Parley on http://localhost:${options.port} …`);
   // Up once the API answers at all (SITES may not have the demo site).
   server = await startWranglerDev({ ...options, ready: async (origin) => (await fetch(`${origin}/api/comments?site=demo&thread=%2F`)).status < 500 });
