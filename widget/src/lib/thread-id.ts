@@ -25,6 +25,6 @@ export function pageThread(query: string[] = [], normalize = true): string {
   const url = new URL((normalize && document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href) || location.href);
   const kept = new URLSearchParams();
   for (const name of query) for (const value of url.searchParams.getAll(name)) kept.append(name, value);
-  const path = normalize ? pagePath() : location.pathname;
+  const path = normalize ? normalisedPath(url.pathname) : url.pathname;
   return kept.size ? `${path}?${kept}` : path;
 }

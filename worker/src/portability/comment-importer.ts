@@ -5,7 +5,7 @@ import { DisqusReader, type DisqusPost, type DisqusThread } from './disqus';
 import { htmlToMarkdown } from './html-to-markdown';
 import { importedCommentId } from './import-ids';
 import { IMPORT_BODY_LIMIT, IMPORT_FLAGS, type ImportFormat, type ImportWarning, type ImportedComment, type ProtectedPosts, type SkipReason } from './model';
-import { isNormalisedThread, threadFits, threadForLink, type ThreadMapping } from './thread-map';
+import { exactMapping, isNormalisedThread, threadFits, threadForLink, type ThreadMapping } from './thread-map';
 import { WxrReader, type WxrComment, type WxrItem } from './wordpress';
 import { XmlStream, type XmlVisitor } from './xml-stream';
 import { cleanText, isCleanLine, isEmail, isWebUrl } from '../lib/fields';
@@ -286,8 +286,7 @@ export class CommentImporter {
    */
   private threadOf(link: string): string | null {
     const thread = threadForLink(link, this.mapping);
-    const mappedExactly = this.mapping.exact?.[link.trim()] !== undefined || this.mapping.exact?.[link.trim().split('#')[0]] !== undefined;
-    if (thread && !this.mapping.normalisePaths && !mappedExactly && !isNormalisedThread(thread) && !this.notedThreads.has(thread)) {
+    if (thread && !this.mapping.normalisePaths && exactMapping(link, this.mapping) === undefined && !isNormalisedThread(thread) && !this.notedThreads.has(thread)) {
       this.notedThreads.add(thread);
       this.warn('thread-not-normalised', thread);
     }

@@ -98,7 +98,7 @@ export function threadForLink(link: string, mapping: ThreadMapping = {}): string
   const text = link.trim();
   if (!text) return null;
   // A whole link mapped to a thread id: the id as the owner wrote it.
-  const exact = mapping.exact?.[text] ?? mapping.exact?.[text.split('#')[0]];
+  const exact = exactMapping(text, mapping);
   if (exact !== undefined) return finish(pathOf(exact) ?? exact.trim());
   const normalise = mapping.normalisePaths === true;
   const prefix = [...(mapping.prefixes ?? [])].sort((a, b) => b.from.length - a.from.length).find((entry) => text.startsWith(entry.from));
@@ -107,6 +107,12 @@ export function threadForLink(link: string, mapping: ThreadMapping = {}): string
     return finish(pathOf(mapped, normalise) ?? mapped.trim());
   }
   return finish(pathOf(text, normalise));
+}
+
+/** The thread id `mapping` gives this whole link (with or without its fragment), if it names it. */
+export function exactMapping(link: string, mapping: ThreadMapping): string | undefined {
+  const text = link.trim();
+  return mapping.exact?.[text] ?? mapping.exact?.[text.split('#')[0]];
 }
 
 function finish(thread: string | null): string | null {

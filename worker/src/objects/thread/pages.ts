@@ -152,7 +152,7 @@ export class PageBuilder {
    * replies as fit in `room` bytes (the rest are on its pages of replies); null when nothing of it shows.
    */
   private rootEntry(row: CommentRow, room: number): RootEntry | null {
-    const replies = this.replyCount(row.id);
+    const replies = this.replyCount(row);
     if (row.status !== 'approved' && replies === 0) return null;
     const pieces = [row.status === 'approved' ? this.commentJson(row, replies) : placeholderJson(row, replies)];
     let bytes = utf8Length(pieces[0]);
@@ -196,13 +196,9 @@ export class PageBuilder {
     return rows;
   }
 
-  private replyCount(rootId: string): number {
-    let count = this.replyCounts.get(rootId);
-    if (count === undefined) {
-      count = this.state.visibleReplyCount(rootId);
-      this.replyCounts.set(rootId, count);
-    }
-    return count;
+  private replyCount(row: CommentRow): number {
+    this.countReplies([row]);
+    return this.replyCounts.get(row.id)!;
   }
 
   /** A comment's stored JSON with what depends on the thread: pinned, likes, replies. */
