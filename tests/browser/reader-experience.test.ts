@@ -140,6 +140,31 @@ if (!chromium.path) {
       }
     });
 
+    it('reads a long thread as one list of every top-level comment, though it is built in chunks of ten', async () => {
+      logOnFailure();
+      const thread = '/one-list/';
+      const comments = Array.from({ length: 23 }, (_, i) => ({ key: `c${i}`, thread, author: `Reader ${i + 1}`, body: `Comment number ${i + 1}.`, minutesAgo: 600 - i * 10 }));
+      await seedComments(server.origin, server.adminToken, [...comments, { key: 'reply', thread, parent: 'c3', author: 'Replier', body: 'A reply to comment 4.', minutesAgo: 30 }]);
+      const { page, context } = await launch('one-list');
+      const widget = await open(page, thread);
+      await widget.locator('.thread[aria-busy="false"]').waitFor();
+      // The first page (20 top-level comments), then the rest, appended to the same list.
+      await widget.getByRole('button', { name: 'Load more comments' }).click();
+      await poll(() => widget.locator('article').count()).toBe(24);
+
+      // What a screen reader is given: Chromium's accessibility tree (the chunks' own elements are ignored in it).
+      const cdp = await context.newCDPSession(page);
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { nodeId: string; ignored: boolean; role?: { value: string }; childIds?: string[] }[] };
+      const byId = new Map(nodes.map((node) => [node.nodeId, node]));
+      const shownChildren = (node: (typeof nodes)[number]): (typeof nodes)[number][] =>
+        (node.childIds ?? []).map((id) => byId.get(id)).filter((child) => child !== undefined).flatMap((child) => (child.ignored ? shownChildren(child) : [child]));
+      const lists = nodes.filter((node) => !node.ignored && node.role?.value === 'list').map((list) => shownChildren(list).filter((child) => child.role?.value === 'listitem').length);
+      expect(lists.sort((a, b) => a - b), 'list items of each list: the reply list, then the thread').toEqual([1, 23]);
+
+      const report = await runAxe(page);
+      expect(formatViolations(splitByWidget(report.violations).widget)).toBe('no violations');
+    });
+
     it('lets a reader reply with the keyboard alone, with focus always visible and the outcome announced', async () => {
       logOnFailure();
       const thread = '/keyboard/';

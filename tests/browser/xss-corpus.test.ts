@@ -439,7 +439,7 @@ if (!chromium.path) {
           const count = mine.length === 1 ? '1 comment' : `${mine.length} comments`;
           await reader.page.locator('#comments').getByRole('heading', { name: count, exact: true }).waitFor();
           // A long thread is rendered a step at a time: the list is busy until the last.
-          await reader.page.locator('#comments ol.thread[aria-busy="false"]').waitFor();
+          await reader.page.locator('#comments .thread[aria-busy="false"]').waitFor();
           // Let anything a comment might have set off (image errors, focus, timers) happen before looking.
           await reader.page.waitForTimeout(100);
           const audit = await auditPage(reader.page, { mode: 'widget', scripts: widgetScripts(), comments: expected(mine) });
@@ -463,7 +463,7 @@ if (!chromium.path) {
       for (const csp of ['without CSP', 'with CSP'] as const) {
         await reader.page.goto(`${server.origin}${thread}${csp === 'without CSP' ? '?csp=off' : ''}`);
         await reader.page.locator('#comments').getByRole('heading', { name: `${mine.length} comments`, exact: true }).waitFor();
-        await reader.page.locator('#comments ol.thread[aria-busy="false"]').waitFor();
+        await reader.page.locator('#comments .thread[aria-busy="false"]').waitFor();
         await slipIn();
         await reader.page.waitForTimeout(300);
         const audit = await auditPage(reader.page, { mode: 'widget', scripts: widgetScripts(), comments: [] });

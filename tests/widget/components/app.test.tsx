@@ -22,8 +22,8 @@ describe('the thread', () => {
     expect(repliesTo(commentBy('Dee'))).toEqual([]);
     expect(screen.queryByText('Elsewhere')).toBeNull();
     // Top level, oldest first.
-    const thread = screen.getByRole('region', { name: 'Comments' }).querySelector('ol')!;
-    expect([...thread.querySelectorAll(':scope > li > article .author')].map((a) => a.textContent)).toEqual(['Ada', 'Dee']);
+    const thread = screen.getByRole('region', { name: 'Comments' }).querySelector('.thread')!;
+    expect([...thread.querySelectorAll(':scope > ol > li > article .author')].map((a) => a.textContent)).toEqual(['Ada', 'Dee']);
     expect(commentBy('Dee').id).toBe(`comment-${dee.id}`);
 
     const ada$ = commentBy('Ada');
@@ -209,7 +209,7 @@ describe('locked and pinned', () => {
     await seed(testThread(), [{ author: 'Ada' }, { author: 'Bob', pinned: true }]);
     await renderApp();
     await screen.findByRole('heading', { name: '2 comments' });
-    const authors = [...document.querySelectorAll('.thread > li > article .author')].map((a) => a.textContent);
+    const authors = [...document.querySelectorAll('.thread > ol > li > article .author')].map((a) => a.textContent);
     expect(authors).toEqual(['Bob', 'Ada']);
     expect(within(commentBy('Bob')).getByText('Pinned')).toBeTruthy();
     expect(within(commentBy('Ada')).queryByText('Pinned')).toBeNull();

@@ -6,7 +6,7 @@ import { renderApp, resetBetweenTests, testThread } from '../helpers/render';
 resetBetweenTests();
 
 /** Authors of the top-level comments shown, in order. */
-const topLevel = () => [...document.querySelectorAll('.thread > li > article .author')].map((a) => a.textContent);
+const topLevel = () => [...document.querySelectorAll('.thread > ol > li > article .author')].map((a) => a.textContent);
 /** Every comment article shown, by id. */
 const shownIds = () => [...document.querySelectorAll('article[id^="comment-"]')].map((a) => a.id);
 const names = (from: number, to: number) => Array.from({ length: Math.abs(to - from) + 1 }, (_, i) => `T${String(from < to ? from + i : from - i).padStart(3, '0')}`);
@@ -134,9 +134,9 @@ describe('a long first page', () => {
     // The first task shows only the first slice: the rest follows in later tasks, the list busy meanwhile.
     expect(topLevel().length).toBeLessThan(20);
     expect(topLevel()[0]).toBe('T000');
-    expect(document.querySelector('ol.thread')!.getAttribute('aria-busy')).toBe('true');
+    expect(document.querySelector('.thread')!.getAttribute('aria-busy')).toBe('true');
     await waitFor(() => expect(topLevel().length).toBe(20), long);
     expect(topLevel().at(-1)).toBe('T019');
-    expect(document.querySelector('ol.thread')!.getAttribute('aria-busy')).toBe('false');
+    expect(document.querySelector('.thread')!.getAttribute('aria-busy')).toBe('false');
   });
 });

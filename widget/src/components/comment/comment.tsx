@@ -83,7 +83,7 @@ export function Comment({ node, depth, parentAuthor, view }: CommentProps) {
     </button>
   );
   return (
-    <li>
+    <li role="listitem">
       <article id={`comment-${id}`} tabIndex={-1} class={node.highlighted ? 'hl' : undefined}>
         {comment.deleted ? (
           <p class="removed">{strings.removed}</p>
