@@ -74,7 +74,10 @@ export class Thread extends Component<ThreadProps, { shown: number }> {
       setTimeout(() => {
         this.#waiting = false;
         if (this.#gone) return;
-        const shown = this.#fit(STEP_BUDGET_MS / this.#perComment);
+        // At least about four comments a step: one slow step (a garbage collection in it) would
+        // otherwise shrink the next to a comment or two, each with a frame of its own, and a
+        // "Load more" click on a slow phone took up to 17 painted steps instead of 5.
+        const shown = this.#fit(Math.max(4, STEP_BUDGET_MS / this.#perComment));
         this.#rendering = this.props.roots.slice(this.state.shown, shown).reduce((count, root) => count + shownIn(root), 0);
         this.#started = performance.now();
         this.setState({ shown });
