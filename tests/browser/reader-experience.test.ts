@@ -143,7 +143,7 @@ if (!chromium.path) {
     it('reads a long thread as one list of every top-level comment, though it is built in chunks of ten', async () => {
       logOnFailure();
       const thread = '/one-list/';
-      const comments = Array.from({ length: 23 }, (_, i) => ({ key: `c${i}`, thread, author: `Reader ${i + 1}`, body: `Comment number ${i + 1}.`, minutesAgo: 600 - i * 10 }));
+      const comments = Array.from({ length: 23 }, (_, i) => ({ key: `c${i}`, thread, author: `Reader ${i + 1}`, body: i === 5 ? 'Steps, in order:\n\n1. back up\n2. import' : `Comment number ${i + 1}.`, minutesAgo: 600 - i * 10 }));
       await seedComments(server.origin, server.adminToken, [...comments, { key: 'reply', thread, parent: 'c3', author: 'Replier', body: 'A reply to comment 4.', minutesAgo: 30 }]);
       const { page, context } = await launch('one-list');
       const widget = await open(page, thread);
@@ -159,10 +159,15 @@ if (!chromium.path) {
       const shownChildren = (node: (typeof nodes)[number]): (typeof nodes)[number][] =>
         (node.childIds ?? []).map((id) => byId.get(id)).filter((child) => child !== undefined).flatMap((child) => (child.ignored ? shownChildren(child) : [child]));
       const lists = nodes.filter((node) => !node.ignored && node.role?.value === 'list').map((list) => shownChildren(list).filter((child) => child.role?.value === 'listitem').length);
-      expect(lists.sort((a, b) => a - b), 'list items of each list: the reply list, then the thread').toEqual([1, 23]);
+      expect(lists.sort((a, b) => a - b), 'list items of each list: the reply list, the numbered list in comment 6, then the thread').toEqual([1, 2, 23]);
 
       const report = await runAxe(page);
       expect(formatViolations(splitByWidget(report.violations).widget)).toBe('no violations');
+
+      // The thread's own lists are unstyled; a numbered list written in a comment keeps its numbers.
+      const steps = widget.locator('.body ol');
+      expect(await steps.locator('li').allTextContents()).toEqual(['back up', 'import']);
+      expect(await steps.evaluate((list) => [getComputedStyle(list).listStyleType, parseFloat(getComputedStyle(list).paddingInlineStart) > 0])).toEqual(['decimal', true]);
     });
 
     it('lets a reader reply with the keyboard alone, with focus always visible and the outcome announced', async () => {
