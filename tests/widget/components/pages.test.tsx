@@ -1,7 +1,7 @@
-import { fireEvent, screen, waitFor } from '@testing-library/preact';
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { network, seed } from '../helpers/server';
-import { renderApp, resetBetweenTests, testThread } from '../helpers/render';
+import { commentBy, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -138,5 +138,32 @@ describe('a long first page', () => {
     await waitFor(() => expect(topLevel().length).toBe(20), long);
     expect(topLevel().at(-1)).toBe('T019');
     expect(document.querySelector('.thread')!.getAttribute('aria-busy')).toBe('false');
+  });
+});
+
+describe('a thread in chunks of ten', () => {
+  test('a comment past the first chunks shows a like, its hidden replies and the next page like any other', async () => {
+    const roots = await seed(testThread(), names(0, 24).map((author) => ({ author })));
+    await seed(testThread(), Array.from({ length: 5 }, (_, i) => ({ author: `T017-reply-${i + 1}`, parent: roots[17] })));
+    await renderApp();
+    await screen.findByRole('heading', { name: '30 comments' });
+    await waitFor(() => expect(topLevel()).toEqual(names(0, 19)), long);
+
+    // A like in the second chunk: its button, and the comments either side of it unchanged.
+    fireEvent.click(within(commentBy('T015')).getByRole('button', { name: /^Like/ }));
+    await waitFor(() => expect(within(commentBy('T015')).getByRole('button', { name: /^Like/ }).textContent).toBe('Like 1'));
+    expect(within(commentBy('T014')).getByRole('button', { name: /^Like/ }).textContent!.trim()).toBe('Like');
+
+    // The hidden replies of a comment in the second chunk.
+    expect(repliesTo(commentBy('T017'))).toEqual(['T017-reply-1', 'T017-reply-2', 'T017-reply-3']);
+    fireEvent.click(within(commentBy('T017').parentElement!).getByRole('button', { name: 'Show 2 more replies' }));
+    await waitFor(() => expect(repliesTo(commentBy('T017'))).toHaveLength(5));
+
+    // The next page fills the third chunk; a like there too.
+    loadMore();
+    await waitFor(() => expect(topLevel()).toEqual(names(0, 24)), long);
+    fireEvent.click(within(commentBy('T023')).getByRole('button', { name: /^Like/ }));
+    await waitFor(() => expect(within(commentBy('T023')).getByRole('button', { name: /^Like/ }).getAttribute('aria-pressed')).toBe('true'));
+    expect(document.querySelectorAll('.thread > ol')).toHaveLength(3);
   });
 });

@@ -74,9 +74,10 @@ export class Thread extends Component<ThreadProps, { shown: number }> {
       setTimeout(() => {
         this.#waiting = false;
         if (this.#gone) return;
-        // At least about four comments a step: one slow step (a garbage collection in it) would
-        // otherwise shrink the next to a comment or two, each with a frame of its own, and a
-        // "Load more" click on a slow phone took up to 17 painted steps instead of 5.
+        // At least about four comments a step, as many as the first: one slow step (a garbage
+        // collection in it) would otherwise shrink the next to a comment or two, each with a frame
+        // of its own, and a "Load more" click on a slow phone took up to 17 painted steps instead
+        // of 5. (Where four comments really take longer than a task should, so does the first step.)
         const shown = this.#fit(Math.max(4, STEP_BUDGET_MS / this.#perComment));
         this.#rendering = this.props.roots.slice(this.state.shown, shown).reduce((count, root) => count + shownIn(root), 0);
         this.#started = performance.now();
@@ -94,7 +95,8 @@ export class Thread extends Component<ThreadProps, { shown: number }> {
     const end = roots.length - shown > 2 ? shown : roots.length;
     const chunks = [];
     for (let start = 0; start < end; start += CHUNK) {
-      // The same element as last time for a chunk whose comments render as before (components/comment): Preact skips it.
+      // The same element as last time for a chunk whose comments render as before (components/comment):
+      // Preact then compares its ten comments and, each being the element it last rendered, skips them.
       const items = roots.slice(start, Math.min(end, start + CHUNK)).map((node) => commentItem(node, 0, view));
       const last: VNode<{ children: VNode[] }> | undefined = this.#chunks[start / CHUNK];
       if (last?.props.children.length !== items.length || items.some((item, i) => item !== last.props.children[i])) {
