@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { seed } from '../helpers/server';
-import { commentBy, post, renderApp, resetBetweenTests, testThread, settled } from '../helpers/render';
+import { commentBy, likeButton, post, renderApp, resetBetweenTests, testThread, settled } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -67,9 +67,9 @@ describe('accessibility', () => {
     await settled();
     await waitFor(() => expect(document.activeElement).toBe(within(commentBy('Ada')).getByRole('button', { name: 'Reply' })));
 
-    const like = within(commentBy('Ada')).getByRole('button', { name: /^Like/ });
+    const like = likeButton('Ada');
     fireEvent.click(like);
-    await waitFor(() => expect(within(commentBy('Ada')).getByRole('button', { name: /^Like/ }).getAttribute('aria-pressed')).toBe('true'));
+    await waitFor(() => expect(likeButton('Ada').getAttribute('aria-pressed')).toBe('true'));
 
     fireEvent.click(screen.getByRole('button', { name: 'Show 1 more reply' }));
     await waitFor(() => expect(document.activeElement).toBe(commentBy('R4')));

@@ -1,11 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test, vi } from 'vitest';
 import { admin, network, readThread, seed } from '../helpers/server';
-import { commentBy, post, renderApp, resetBetweenTests, status, testThread } from '../helpers/render';
+import { commentBy, likeButton, post, renderApp, resetBetweenTests, status, testThread } from '../helpers/render';
 
 resetBetweenTests();
-
-const likeButton = (name: string) => within(commentBy(name)).getByRole('button', { name: /^Like/ });
 
 describe('likes', () => {
   test('a Like button shows the count; pressing it likes (POST), pressing again unlikes (DELETE), counting at once', async () => {

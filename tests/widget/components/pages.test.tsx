@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { network, seed } from '../helpers/server';
-import { commentBy, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
+import { commentBy, likeButton, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -150,9 +150,9 @@ describe('a thread in chunks of ten', () => {
     await waitFor(() => expect(topLevel()).toEqual(names(0, 19)), long);
 
     // A like in the second chunk: its button, and the comments either side of it unchanged.
-    fireEvent.click(within(commentBy('T015')).getByRole('button', { name: /^Like/ }));
-    await waitFor(() => expect(within(commentBy('T015')).getByRole('button', { name: /^Like/ }).textContent).toBe('Like 1'));
-    expect(within(commentBy('T014')).getByRole('button', { name: /^Like/ }).textContent!.trim()).toBe('Like');
+    fireEvent.click(likeButton('T015'));
+    await waitFor(() => expect(likeButton('T015').textContent).toBe('Like 1'));
+    expect(likeButton('T014').textContent!.trim()).toBe('Like');
 
     // The hidden replies of a comment in the second chunk.
     expect(repliesTo(commentBy('T017'))).toEqual(['T017-reply-1', 'T017-reply-2', 'T017-reply-3']);
@@ -162,8 +162,8 @@ describe('a thread in chunks of ten', () => {
     // The next page fills the third chunk; a like there too.
     loadMore();
     await waitFor(() => expect(topLevel()).toEqual(names(0, 24)), long);
-    fireEvent.click(within(commentBy('T023')).getByRole('button', { name: /^Like/ }));
-    await waitFor(() => expect(within(commentBy('T023')).getByRole('button', { name: /^Like/ }).getAttribute('aria-pressed')).toBe('true'));
+    fireEvent.click(likeButton('T023'));
+    await waitFor(() => expect(likeButton('T023').getAttribute('aria-pressed')).toBe('true'));
     expect(document.querySelectorAll('.thread > ol')).toHaveLength(3);
   });
 });

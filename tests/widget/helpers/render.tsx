@@ -84,6 +84,9 @@ export function commentBy(name: string): HTMLElement {
   return article;
 }
 
+/** The Like button of the comment whose author is `name` (its name is "Like" and the count). */
+export const likeButton = (name: string): HTMLElement => within(commentBy(name)).getByRole('button', { name: /^Like/ });
+
 /** The comments shown as direct replies to `article`'s comment, by author. */
 export function repliesTo(article: HTMLElement): string[] {
   const list = article.parentElement!.querySelector(':scope > ol');
