@@ -92,6 +92,7 @@ describe('a moderator of site A, on site B', () => {
     // A moderator's ban is for their site: the same reader still comments on site B.
     const onSiteA = await call('/api/comments', { method: 'POST', headers: { 'content-type': 'application/json', origin: SITE_A.origin }, body: JSON.stringify({ site: SITE_A.id, thread: '/posts/team/', author: 'Reader', email: 'reader@example.com', body: 'again', elapsedMs: 60_000 }) });
     expect(onSiteA.status).toBe(403);
+    expect((await errorOf(onSiteA)).code).toBe('banned');
     expect((await pendingOn(SITE_B, { body: 'elsewhere' })).comment.status).toBe('pending');
     expect((await asModerator('/api/admin/threads/lock', { method: 'POST', body: { site: SITE_A.id, thread: '/posts/team/', locked: true } })).status).toBe(200);
   });

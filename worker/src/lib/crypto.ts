@@ -6,10 +6,21 @@ export async function sha256Hex(text: string): Promise<string> {
   return toHex(new Uint8Array(digest));
 }
 
+/**
+ * Imported HMAC keys, by key text. The keys are the Worker's secrets, each with a fixed purpose
+ * prefix (signing.ts, moderation/identity.ts): a handful per isolate, imported once instead of on
+ * every hash.
+ */
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
 /** HMAC-SHA-256 of `message` under `key`, as lowercase hex. */
 export async function hmacHex(key: string, message: string): Promise<string> {
-  const cryptoKey = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return toHex(new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(message))));
+  let cryptoKey = hmacKeys.get(key);
+  if (!cryptoKey) {
+    cryptoKey = crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    hmacKeys.set(key, cryptoKey);
+  }
+  return toHex(new Uint8Array(await crypto.subtle.sign('HMAC', await cryptoKey, encoder.encode(message))));
 }
 
 /**

@@ -91,7 +91,8 @@ export class ThreadObject extends DurableObject<Bindings> {
     let outcome!: Omit<PostOutcome, 'published'>;
     this.transaction(() => {
       const rev = this.state.nextRev();
-      const row = this.state.save(record, rev, purgeAt(record.status, input.keepDays, now));
+      // No row yet: checked above, with nothing awaited since.
+      const row = this.state.save(record, rev, purgeAt(record.status, input.keepDays, now), null);
       this.state.markDirty(artifact.record(record.id), artifact.index(record.id), artifact.thread);
       if (record.status === 'approved') this.shown(row, true);
       if (input.poster) this.state.rememberPost(input.poster, input.bodyHash, now);

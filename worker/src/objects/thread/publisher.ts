@@ -105,7 +105,7 @@ export class Publisher {
 
     let failed = false;
     // Cleared before publishing: a change made meanwhile marks the artifact again for the next flush.
-    for (const name of [...due, ...indexArtifacts]) state.clearDirty(name);
+    state.clearDirty(...due, ...indexArtifacts);
     for (let start = 0; start < kvJobs.length; start += CONCURRENT_WRITES) {
       await Promise.all(
         kvJobs.slice(start, start + CONCURRENT_WRITES).map(async (job) => {

@@ -3,6 +3,16 @@ import type { CommentStatus } from '../../wire';
 import type { SubscriptionRow } from './protocol';
 import { THREAD_SCHEMA } from './schema';
 
+/** Durable Objects' SQLite binds at most 100 parameters in one statement. */
+const MAX_BOUND = 100;
+
+/** `list` in consecutive parts of at most `size`. */
+function chunks<T>(list: T[], size: number): T[][] {
+  const parts: T[][] = [];
+  for (let start = 0; start < list.length; start += size) parts.push(list.slice(start, start + size));
+  return parts;
+}
+
 /** A comment as the thread's object keeps it. */
 export type CommentRow = {
   id: string;
@@ -119,19 +129,22 @@ export class ThreadState {
     return row ? (JSON.parse(row.record) as CommentRecord) : null;
   }
 
-  /** Saves a new comment or a new version of one (its place in pages, once given, is kept). */
-  save(record: CommentRecord, rev: number, purgeAt: number | null = null): CommentRow {
+  /**
+   * Saves a new comment or a new version of one (its place in pages, once given, is kept), and
+   * returns its row. `existing` is its current row, when the caller has just read it.
+   */
+  save(record: CommentRecord, rev: number, purgeAt: number | null = null, existing: CommentRow | null = this.row(record.id)): CommentRow {
     const publicJson = JSON.stringify(toPublic(record));
-    const existing = this.row(record.id);
     if (existing && existing.parent_id !== record.parentId) {
       // A skeleton parent replaced by the real comment, which has a parent of its own: the subtree moves under its root.
       const rootId = record.parentId ? (this.row(record.parentId)?.root_id ?? record.parentId) : record.id;
       this.sql.exec('UPDATE comments SET parent_id = ? WHERE id = ?', record.parentId, record.id);
       this.sql.exec('UPDATE comments SET root_id = ? WHERE root_id = ?', rootId, existing.root_id);
     }
+    // RETURNING: the saved row, without reading it again.
     if (existing) {
-      this.sql.exec(
-        'UPDATE comments SET status = ?, record = ?, public = ?, size = ?, purge_at = ?, rev = ? WHERE id = ?',
+      return this.sql.exec<CommentRow>(
+        'UPDATE comments SET status = ?, record = ?, public = ?, size = ?, purge_at = ?, rev = ? WHERE id = ? RETURNING *',
         record.status,
         JSON.stringify(record),
         publicJson,
@@ -139,11 +152,12 @@ export class ThreadState {
         purgeAt,
         rev,
         record.id,
-      );
-    } else {
+      ).one();
+    }
+    {
       const rootId = record.parentId ? (this.row(record.parentId)?.root_id ?? record.parentId) : record.id;
-      this.sql.exec(
-        'INSERT INTO comments (id, parent_id, root_id, status, record, public, size, purge_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      return this.sql.exec<CommentRow>(
+        'INSERT INTO comments (id, parent_id, root_id, status, record, public, size, purge_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *',
         record.id,
         record.parentId,
         rootId,
@@ -153,9 +167,8 @@ export class ThreadState {
         utf8Length(publicJson),
         purgeAt,
         rev,
-      );
+      ).one();
     }
-    return this.row(record.id)!;
   }
 
   delete(id: string): void {
@@ -175,9 +188,9 @@ export class ThreadState {
 
   /** When the earliest approved comment was posted (ms), for auto-lock; null when none is. */
   firstShownAt(): number | null {
-    const rows = this.sql.exec<{ id: string }>("SELECT id FROM comments WHERE status = 'approved' ORDER BY id LIMIT 1").toArray();
+    const rows = this.sql.exec<{ record: string }>("SELECT record FROM comments WHERE status = 'approved' ORDER BY id LIMIT 1").toArray();
     if (!rows.length) return null;
-    return Date.parse((JSON.parse(this.row(rows[0].id)!.record) as CommentRecord).createdAt);
+    return Date.parse((JSON.parse(rows[0].record) as CommentRecord).createdAt);
   }
 
   children(id: string): CommentRow[] {
@@ -195,8 +208,7 @@ export class ThreadState {
    */
   visibleReplyCounts(rootIds: string[]): Map<string, number> {
     const counts = new Map<string, number>();
-    for (let start = 0; start < rootIds.length; start += 50) {
-      const ids = rootIds.slice(start, start + 50);
+    for (const ids of chunks(rootIds, 50)) {
       const rows = this.sql
         .exec<{ root_id: string; n: number }>(
           `SELECT root_id, COUNT(*) AS n FROM comments INDEXED BY comments_by_root_status WHERE root_id IN (${ids.map(() => '?').join(',')}) AND status = 'approved' AND id != root_id GROUP BY root_id`,
@@ -451,17 +463,20 @@ export class ThreadState {
 
   // Publication bookkeeping.
 
+  /** Marks artifacts to publish: one statement per 50 (a post marks three, a bulk approval hundreds). */
   markDirty(...artifacts: string[]): void {
     const now = Date.now();
-    for (const artifact of artifacts) this.sql.exec('INSERT OR IGNORE INTO dirty (artifact, since) VALUES (?, ?)', artifact, now);
+    for (const chunk of chunks(artifacts, MAX_BOUND / 2)) {
+      this.sql.exec(`INSERT OR IGNORE INTO dirty (artifact, since) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, ...chunk.flatMap((artifact) => [artifact, now]));
+    }
   }
 
   dirtyArtifacts(): string[] {
     return this.sql.exec<{ artifact: string }>('SELECT artifact FROM dirty ORDER BY since, artifact').toArray().map((row) => row.artifact);
   }
 
-  clearDirty(artifact: string): void {
-    this.sql.exec('DELETE FROM dirty WHERE artifact = ?', artifact);
+  clearDirty(...artifacts: string[]): void {
+    for (const chunk of chunks(artifacts, MAX_BOUND)) this.sql.exec(`DELETE FROM dirty WHERE artifact IN (${chunk.map(() => '?').join(', ')})`, ...chunk);
   }
 
   lastWrite(key: string): { at: number; hash: string; artifact: string; checked_at: number } | null {
