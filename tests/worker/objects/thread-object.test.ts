@@ -38,6 +38,30 @@ describe('what a request costs', () => {
     expect(rowsRead).toBeLessThan(5);
   });
 
+  it('does not count a long thread again at each post: a post reads a few rows, not one per comment', async () => {
+    await importThread('demo', '/long', shape(300, 2));
+    type Counted = { state: { sql: SqlStorage }; cursorsSince?: { cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[]; sql: SqlStorage } };
+    const stub = threadStub('demo', '/long');
+    // Keeps every statement's cursor from here on, to add up the rows SQLite read (what Durable Objects bill).
+    await runInDurableObject(stub, (instance) => {
+      const counted = instance as unknown as Counted;
+      const sql = counted.state.sql;
+      const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+      counted.cursorsSince = { cursors, sql };
+      counted.state.sql = { exec: (...args: Parameters<SqlStorage['exec']>) => cursors[cursors.push(sql.exec(...args)) - 1] } as SqlStorage;
+    });
+    // A comment that waits for moderation (the demo site holds every comment).
+    expect((await postComment({ site: 'demo', thread: '/long', author: 'Reader', body: 'One more, after 900 comments.' }, { origin: 'https://blog.example' })).status).toBe(201);
+    const rowsRead = await runInDurableObject(stub, (instance) => {
+      const { cursors, sql } = (instance as unknown as Counted).cursorsSince!;
+      (instance as unknown as Counted).state.sql = sql;
+      return cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0);
+    });
+    // Counting the thread's 900 approved comments read 900 index entries at each post.
+    expect(rowsRead).toBeGreaterThan(0);
+    expect(rowsRead).toBeLessThan(100);
+  });
+
   it('reads a thread with 1 KV read, no list() and no object call, at any size', async () => {
     await importThread('demo', '/small', shape(3, 1));
     await importThread('demo', '/large', shape(300, 2));

@@ -3,6 +3,9 @@ import type { CommentStatus } from '../../wire';
 import type { SubscriptionRow } from './protocol';
 import { THREAD_SCHEMA } from './schema';
 
+/** The `meta` key of the approved count ({@link ThreadState.approvedCount}). */
+const APPROVED = 'approved_count';
+
 /** Durable Objects' SQLite binds at most 100 parameters in one statement. */
 const MAX_BOUND = 100;
 
@@ -135,6 +138,9 @@ export class ThreadState {
    */
   save(record: CommentRecord, rev: number, purgeAt: number | null = null, existing: CommentRow | null = this.row(record.id)): CommentRow {
     const publicJson = JSON.stringify(toPublic(record));
+    // The approved count is kept in `meta` (read before the row changes, in case it is not there yet).
+    const approvedChange = Number(record.status === 'approved') - Number(existing?.status === 'approved');
+    const approvedBefore = approvedChange ? this.approvedCount() : 0;
     if (existing && existing.parent_id !== record.parentId) {
       // A skeleton parent replaced by the real comment, which has a parent of its own: the subtree moves under its root.
       const rootId = record.parentId ? (this.row(record.parentId)?.root_id ?? record.parentId) : record.id;
@@ -142,8 +148,9 @@ export class ThreadState {
       this.sql.exec('UPDATE comments SET root_id = ? WHERE root_id = ?', rootId, existing.root_id);
     }
     // RETURNING: the saved row, without reading it again.
+    let row: CommentRow;
     if (existing) {
-      return this.sql.exec<CommentRow>(
+      row = this.sql.exec<CommentRow>(
         'UPDATE comments SET status = ?, record = ?, public = ?, size = ?, purge_at = ?, rev = ? WHERE id = ? RETURNING *',
         record.status,
         JSON.stringify(record),
@@ -153,10 +160,9 @@ export class ThreadState {
         rev,
         record.id,
       ).one();
-    }
-    {
+    } else {
       const rootId = record.parentId ? (this.row(record.parentId)?.root_id ?? record.parentId) : record.id;
-      return this.sql.exec<CommentRow>(
+      row = this.sql.exec<CommentRow>(
         'INSERT INTO comments (id, parent_id, root_id, status, record, public, size, purge_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *',
         record.id,
         record.parentId,
@@ -169,10 +175,14 @@ export class ThreadState {
         rev,
       ).one();
     }
+    if (approvedChange) this.setMeta(APPROVED, approvedBefore + approvedChange);
+    return row;
   }
 
   delete(id: string): void {
-    this.sql.exec('DELETE FROM comments WHERE id = ?', id);
+    const approvedBefore = this.approvedCount();
+    const [gone] = this.sql.exec<{ status: CommentStatus }>('DELETE FROM comments WHERE id = ? RETURNING status', id).toArray();
+    if (gone?.status === 'approved') this.setMeta(APPROVED, approvedBefore - 1);
     this.sql.exec('DELETE FROM likes WHERE comment_id = ?', id);
   }
 
@@ -181,9 +191,19 @@ export class ThreadState {
     this.sql.exec('UPDATE comments SET pointer = ? WHERE id = ?', state, id);
   }
 
-  /** Approved comments (placeholders not counted). */
+  /**
+   * Approved comments (placeholders not counted). Kept in `meta` by {@link save} and
+   * {@link delete}, the only code that adds, changes or removes a comment row, so that every
+   * change a reader sees does not count the thread again (it read one index entry per approved
+   * comment: 10,000 at every post into a 10,000-comment thread); counted once where it is missing
+   * (an object from before the counter).
+   */
   approvedCount(): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM comments WHERE status = 'approved'").one().n;
+    const kept = this.getMeta(APPROVED);
+    if (kept !== null) return Number(kept);
+    const counted = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM comments WHERE status = 'approved'").one().n;
+    this.setMeta(APPROVED, counted);
+    return counted;
   }
 
   /** When the earliest approved comment was posted (ms), for auto-lock; null when none is. */
