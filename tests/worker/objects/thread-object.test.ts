@@ -62,6 +62,32 @@ describe('what a request costs', () => {
     expect(rowsRead).toBeLessThan(100);
   });
 
+  it('keeps its approved count equal to a count of the rows through approvals, spam, removal and erasure', async () => {
+    await importThread('demo', '/kept', shape(5, 1));
+    const stub = threadStub('demo', '/kept');
+    type Counting = { state: { sql: SqlStorage; approvedCount(): number } };
+    const counts = () =>
+      runInDurableObject(stub, (instance) => {
+        const { state } = instance as unknown as Counting;
+        return [state.approvedCount(), state.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM comments WHERE status = 'approved'").one().n];
+      });
+    expect(await counts()).toEqual([10, 10]);
+    const posted = [];
+    for (const author of ['Ada', 'Bea', 'Cy']) posted.push((await createComment({ thread: '/kept', author, email: `${author.toLowerCase()}@example.com`, body: `From ${author}` })).comment.id);
+    for (const id of posted) await approve(id);
+    expect(await counts()).toEqual([13, 13]);
+    expect((await admin(`/api/admin/comments/${posted[0]}/spam`, { method: 'POST' })).status).toBe(200);
+    expect((await admin(`/api/admin/comments/${posted[1]}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await admin('/api/admin/erase?email=cy@example.com', { method: 'DELETE' })).status).toBe(200);
+    expect(await counts()).toEqual([10, 10]);
+    // Out of spam, then approved.
+    expect((await admin(`/api/admin/comments/${posted[0]}/restore`, { method: 'POST' })).status).toBe(200);
+    await approve(posted[0]);
+    expect(await counts()).toEqual([11, 11]);
+    // What readers are told matches.
+    expect((await listThread('demo', '/kept')).total).toBe(11);
+  });
+
   it('reads a thread with 1 KV read, no list() and no object call, at any size', async () => {
     await importThread('demo', '/small', shape(3, 1));
     await importThread('demo', '/large', shape(300, 2));

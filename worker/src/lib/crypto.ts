@@ -19,6 +19,8 @@ export async function hmacHex(key: string, message: string): Promise<string> {
   if (!cryptoKey) {
     cryptoKey = crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
     hmacKeys.set(key, cryptoKey);
+    // A failed import is not kept: the next hash tries again.
+    cryptoKey.catch(() => hmacKeys.delete(key));
   }
   return toHex(new Uint8Array(await crypto.subtle.sign('HMAC', await cryptoKey, encoder.encode(message))));
 }

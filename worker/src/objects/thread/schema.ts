@@ -27,7 +27,7 @@ export const THREAD_SCHEMA = [
   `CREATE INDEX IF NOT EXISTS comments_by_parent ON comments(parent_id)`,
   `CREATE INDEX IF NOT EXISTS comments_top ON comments(likes DESC, id DESC) WHERE parent_id IS NULL`,
   `CREATE INDEX IF NOT EXISTS comments_by_rev ON comments(rev)`,
-  // Counting approved comments (on every change of what readers see) reads this index, not the table.
+  // Counting approved comments (once an object has started: ThreadState.approvedCount) reads this index, not the table.
   `CREATE INDEX IF NOT EXISTS comments_by_status ON comments(status, id)`,
   // The pages of replies of one top-level comment: the last one, and how full it is.
   `CREATE INDEX IF NOT EXISTS comments_by_reply_page ON comments(root_id, reply_page)`,

@@ -3,9 +3,6 @@ import type { CommentStatus } from '../../wire';
 import type { SubscriptionRow } from './protocol';
 import { THREAD_SCHEMA } from './schema';
 
-/** The `meta` key of the approved count ({@link ThreadState.approvedCount}). */
-const APPROVED = 'approved_count';
-
 /** Durable Objects' SQLite binds at most 100 parameters in one statement. */
 const MAX_BOUND = 100;
 
@@ -76,6 +73,8 @@ export class ThreadState {
    * when a transaction rolls back ({@link forgetCache}).
    */
   private readonly metaCache = new Map<string, string | null>();
+  /** {@link approvedCount}, once counted (in memory only: counted again when the object starts). */
+  private approvedKept: number | null = null;
 
   constructor(private readonly sql: SqlStorage) {
     for (const statement of THREAD_SCHEMA) sql.exec(statement);
@@ -84,6 +83,7 @@ export class ThreadState {
   /** Forgets what was cached: a transaction that wrote through it was rolled back. */
   forgetCache(): void {
     this.metaCache.clear();
+    this.approvedKept = null;
   }
 
   // Settings and counters (the `meta` table).
@@ -138,9 +138,6 @@ export class ThreadState {
    */
   save(record: CommentRecord, rev: number, purgeAt: number | null = null, existing: CommentRow | null = this.row(record.id)): CommentRow {
     const publicJson = JSON.stringify(toPublic(record));
-    // The approved count is kept in `meta` (read before the row changes, in case it is not there yet).
-    const approvedChange = Number(record.status === 'approved') - Number(existing?.status === 'approved');
-    const approvedBefore = approvedChange ? this.approvedCount() : 0;
     if (existing && existing.parent_id !== record.parentId) {
       // A skeleton parent replaced by the real comment, which has a parent of its own: the subtree moves under its root.
       const rootId = record.parentId ? (this.row(record.parentId)?.root_id ?? record.parentId) : record.id;
@@ -175,14 +172,13 @@ export class ThreadState {
         rev,
       ).one();
     }
-    if (approvedChange) this.setMeta(APPROVED, approvedBefore + approvedChange);
+    if (this.approvedKept !== null) this.approvedKept += Number(record.status === 'approved') - Number(existing?.status === 'approved');
     return row;
   }
 
   delete(id: string): void {
-    const approvedBefore = this.approvedCount();
     const [gone] = this.sql.exec<{ status: CommentStatus }>('DELETE FROM comments WHERE id = ? RETURNING status', id).toArray();
-    if (gone?.status === 'approved') this.setMeta(APPROVED, approvedBefore - 1);
+    if (gone?.status === 'approved' && this.approvedKept !== null) this.approvedKept--;
     this.sql.exec('DELETE FROM likes WHERE comment_id = ?', id);
   }
 
@@ -192,18 +188,16 @@ export class ThreadState {
   }
 
   /**
-   * Approved comments (placeholders not counted). Kept in `meta` by {@link save} and
-   * {@link delete}, the only code that adds, changes or removes a comment row, so that every
-   * change a reader sees does not count the thread again (it read one index entry per approved
-   * comment: 10,000 at every post into a 10,000-comment thread); counted once where it is missing
-   * (an object from before the counter).
+   * Approved comments (placeholders not counted). Counted once after the object starts, then kept
+   * up to date by {@link save} and {@link delete}, the only code that adds, changes or removes a
+   * comment row, and counted again after a rollback: every change a reader sees used to count the
+   * thread (one index entry read per approved comment: 10,000 at every post into a 10,000-comment
+   * thread). Kept in memory, not stored, so that no other code (an earlier release the object ran
+   * between two starts) can leave a stored count wrong.
    */
   approvedCount(): number {
-    const kept = this.getMeta(APPROVED);
-    if (kept !== null) return Number(kept);
-    const counted = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM comments WHERE status = 'approved'").one().n;
-    this.setMeta(APPROVED, counted);
-    return counted;
+    this.approvedKept ??= this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM comments WHERE status = 'approved'").one().n;
+    return this.approvedKept;
   }
 
   /** When the earliest approved comment was posted (ms), for auto-lock; null when none is. */
