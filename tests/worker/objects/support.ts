@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import { runInDurableObject } from 'cloudflare:test';
 import { admin, type KvCounter } from '../helpers/api';
 import { wrapObjectKv } from '../../../worker/src/objects/kv-access';
 import { threadObjectName } from '../../../worker/src/objects/thread-object';
@@ -87,4 +88,33 @@ export function watchObjectKv(counter: KvCounter, fail?: (method: string, key: s
 /** A thread's object stub, for runInDurableObject / runDurableObjectAlarm. */
 export function threadStub(site: string, thread: string) {
   return env.THREAD_OBJECTS.get(env.THREAD_OBJECTS.idFromName(threadObjectName(site, thread)));
+}
+
+/** What a test reaches inside a thread's object: its state's SQL. */
+type WithStateSql = { state: { sql: SqlStorage } };
+
+/**
+ * The rows SQLite reads (what Durable Objects bill) in a thread's object while `action` runs: every
+ * statement's cursor is kept, drained at the end and its `rowsRead` added up.
+ *
+ * @example
+ * const rows = await rowsReadWhile(threadStub('demo', '/t'), () => postComment({ … }));
+ */
+export async function rowsReadWhile(stub: DurableObjectStub, action: () => Promise<unknown>): Promise<number> {
+  const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+  const sql = await runInDurableObject(stub, (instance) => {
+    const { state } = instance as unknown as WithStateSql;
+    const original = state.sql;
+    state.sql = { exec: (...args: Parameters<SqlStorage['exec']>) => cursors[cursors.push(original.exec(...args)) - 1] } as SqlStorage;
+    return original;
+  });
+  try {
+    await action();
+  } finally {
+    await runInDurableObject(stub, (instance) => {
+      (instance as unknown as WithStateSql).state.sql = sql;
+    });
+  }
+  // Drained inside the object: a cursor belongs to it.
+  return runInDurableObject(stub, () => cursors.reduce((sum, cursor) => (cursor.toArray(), sum + cursor.rowsRead), 0));
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { admin, approve, call, createComment, errorOf, listAll, listThread, newCounter, pending, postComment, TYPED, type KvCounter } from '../helpers/api';
-import { importThread, shape, chain, watchObjectKv, threadStub } from './support';
+import { importThread, shape, chain, watchObjectKv, threadStub, rowsReadWhile } from './support';
 import type { AdminListResponse, CreateCommentResponse, ListCommentsResponse } from '../../../worker/src/wire';
 
 let stopWatching: (() => void) | undefined;
@@ -21,41 +21,20 @@ function publish(thread: string, body: string, extra: Record<string, unknown> = 
 describe('what a request costs', () => {
   it("reads only a post's own rows to remember it for the duplicate check, however many came that day", async () => {
     for (let i = 0; i < 30; i++) expect((await postComment({ site: 'open', thread: '/day', author: 'Reader', body: `${DAY_BODY} (${i})` }, { ...OPEN, 'cf-connecting-ip': `192.0.2.${i + 1}` })).status).toBe(201);
-    const rowsRead = await runInDurableObject(threadStub('open', '/day'), (instance) => {
-      const state = instance as unknown as { state: { sql: SqlStorage; rememberPost(poster: string, bodyHash: string, at: number): void } };
-      const sql = state.state.sql;
-      let read = 0;
-      // Counts the rows SQLite reads (what Durable Objects bill) for the next post's bookkeeping.
-      state.state.sql = { exec: (...args: Parameters<SqlStorage['exec']>) => { const cursor = sql.exec(...args); cursor.toArray(); read += cursor.rowsRead; return cursor; } } as SqlStorage;
-      try {
-        state.state.rememberPost('poster-31', 'hash-31', Date.now());
-      } finally {
-        state.state.sql = sql;
-      }
-      return read;
-    });
+    const rowsRead = await rowsReadWhile(threadStub('open', '/day'), () =>
+      runInDurableObject(threadStub('open', '/day'), (instance) => {
+        (instance as unknown as { state: { rememberPost(poster: string, bodyHash: string, at: number): void } }).state.rememberPost('poster-31', 'hash-31', Date.now());
+      }),
+    );
     // Forgetting posts older than a day finds none among the 30 (an index on the time, not a scan of the table).
     expect(rowsRead).toBeLessThan(5);
   });
 
   it('does not count a long thread again at each post: a post reads a few rows, not one per comment', async () => {
     await importThread('demo', '/long', shape(300, 2));
-    type Counted = { state: { sql: SqlStorage }; cursorsSince?: { cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[]; sql: SqlStorage } };
-    const stub = threadStub('demo', '/long');
-    // Keeps every statement's cursor from here on, to add up the rows SQLite read (what Durable Objects bill).
-    await runInDurableObject(stub, (instance) => {
-      const counted = instance as unknown as Counted;
-      const sql = counted.state.sql;
-      const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-      counted.cursorsSince = { cursors, sql };
-      counted.state.sql = { exec: (...args: Parameters<SqlStorage['exec']>) => cursors[cursors.push(sql.exec(...args)) - 1] } as SqlStorage;
-    });
     // A comment that waits for moderation (the demo site holds every comment).
-    expect((await postComment({ site: 'demo', thread: '/long', author: 'Reader', body: 'One more, after 900 comments.' }, { origin: 'https://blog.example' })).status).toBe(201);
-    const rowsRead = await runInDurableObject(stub, (instance) => {
-      const { cursors, sql } = (instance as unknown as Counted).cursorsSince!;
-      (instance as unknown as Counted).state.sql = sql;
-      return cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0);
+    const rowsRead = await rowsReadWhile(threadStub('demo', '/long'), async () => {
+      expect((await postComment({ site: 'demo', thread: '/long', author: 'Reader', body: 'One more, after 900 comments.' }, { origin: 'https://blog.example' })).status).toBe(201);
     });
     // Counting the thread's 900 approved comments read 900 index entries at each post.
     expect(rowsRead).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
 import type { Bindings } from '../app-env';
+import { chunks } from '../lib/chunks';
 
 /**
  * Messages of the follow queue (`FOLLOW_QUEUE`, wrangler.jsonc), handled by ./sending.ts:
@@ -26,7 +27,8 @@ export function isFollowJob(body: unknown): body is FollowJob {
 export async function enqueueFollowJobs(env: Bindings, jobs: FollowJob[], run: (jobs: FollowJob[]) => Promise<void>, waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
   if (jobs.length === 0) return;
   if (env.FOLLOW_QUEUE) {
-    for (let start = 0; start < jobs.length; start += 100) await env.FOLLOW_QUEUE.sendBatch(jobs.slice(start, start + 100).map((body) => ({ body })));
+    // A queue takes at most 100 messages in one batch.
+    for (const batch of chunks(jobs, 100)) await env.FOLLOW_QUEUE.sendBatch(batch.map((body) => ({ body })));
   } else {
     waitUntil(run(jobs).catch((error) => console.error('follow job failed', error)));
   }

@@ -1,4 +1,5 @@
 import { isCommentId } from '../lib/ids';
+import { chunks } from '../lib/chunks';
 import * as v from 'valibot';
 import type { SiteConfig } from '../config/sites';
 import type { CommentRecord } from '../storage/records';
@@ -314,11 +315,7 @@ export function restoreBatches(doc: {
     likes += cost;
   }
   if (comments.length > 0) batches.push({ ...base, comments, threads: [], audit: [], subscriptions: [], erased: [] });
-  const parts = <T>(list: T[] | undefined, size: number) => {
-    const out: T[][] = [];
-    for (let start = 0; start < (list?.length ?? 0); start += size) out.push(list!.slice(start, start + size));
-    return out;
-  };
+  const parts = <T>(list: T[] | undefined, size: number) => chunks(list ?? [], size);
   for (const threads of parts(doc.threads, RESTORE_LIMITS.threads)) batches.push({ ...base, comments: [], threads, audit: [], subscriptions: [], erased: [] });
   for (const audit of parts(doc.audit, RESTORE_LIMITS.audit)) batches.push({ ...base, comments: [], threads: [], audit, subscriptions: [], erased: [] });
   for (const subscriptions of parts(doc.subscriptions, RESTORE_LIMITS.subscriptions)) batches.push({ ...base, comments: [], threads: [], audit: [], subscriptions, erased: [] });

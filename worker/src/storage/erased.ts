@@ -1,6 +1,6 @@
-import { listKeys } from './kv-list';
+import { chunks } from '../lib/chunks';
+import { BULK_GET, listKeys } from './kv-list';
 
-const BULK_GET = 100;
 const prefix = (site: string) => `erased:${site}:`;
 
 /**
@@ -14,8 +14,7 @@ export class ErasedMarkers {
   /** Which of these ids were erased (one bulk read per 100 ids). */
   async among(site: string, ids: string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (let start = 0; start < ids.length; start += BULK_GET) {
-      const chunk = ids.slice(start, start + BULK_GET);
+    for (const chunk of chunks(ids, BULK_GET)) {
       const values = (await this.kv.get(chunk.map((id) => `${prefix(site)}${id}`), 'text')) as Map<string, string | null>;
       for (const id of chunk) if (values.get(`${prefix(site)}${id}`) != null) found.add(id);
     }

@@ -1,5 +1,5 @@
 import { listKeys } from './kv-list';
-import { bulkGet } from './records';
+import { bulkGet } from './kv-list';
 import { threadPart } from './thread-part';
 
 /**

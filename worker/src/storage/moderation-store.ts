@@ -1,4 +1,4 @@
-import { bulkGet } from './records';
+import { bulkGet } from './kv-list';
 
 /** A ban of an email address or an IP address. Only a keyed hash of either is stored. */
 export interface Ban {

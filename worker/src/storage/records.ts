@@ -1,5 +1,6 @@
 import type { CommentStatus, PublicComment } from '../wire';
 import { threadPart } from './thread-part';
+import { bulkGet } from './kv-list';
 
 /**
  * Everything Parley keeps about a comment. Only the storage layer, the thread's object and the
@@ -52,9 +53,6 @@ interface RecordMeta {
   u: number;
   p: string | null;
 }
-
-/** KV reads at most 100 keys in one bulk get. */
-const BULK_GET = 100;
 
 /**
  * The comment records in KV: `rec:{site}:{thread}:{id}` (the whole record; written only by the
@@ -177,17 +175,6 @@ export class RecordStore {
     }
     return { records, cursor: page.list_complete ? null : page.cursor };
   }
-}
-
-/** JSON values of many keys, 100 per bulk read; missing keys are absent from the map. */
-export async function bulkGet<T>(kv: KVNamespace, names: string[]): Promise<Map<string, T>> {
-  const found = new Map<string, T>();
-  const unique = [...new Set(names)];
-  const chunks: string[][] = [];
-  for (let start = 0; start < unique.length; start += BULK_GET) chunks.push(unique.slice(start, start + BULK_GET));
-  const results = await Promise.all(chunks.map((chunk) => kv.get<T>(chunk, 'json') as Promise<Map<string, T | null>>));
-  for (const result of results) for (const [name, value] of result) if (value !== null) found.set(name, value);
-  return found;
 }
 
 /** The reader's view of a record. */

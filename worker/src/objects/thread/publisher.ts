@@ -1,3 +1,4 @@
+import { chunks } from '../../lib/chunks';
 import { PublishedStore, publishedKeys } from '../../storage/published';
 import { RecordStore, type CommentRecord } from '../../storage/records';
 import { threadPart } from '../../storage/thread-part';
@@ -106,9 +107,9 @@ export class Publisher {
     let failed = false;
     // Cleared before publishing: a change made meanwhile marks the artifact again for the next flush.
     state.clearDirty(...due, ...indexArtifacts);
-    for (let start = 0; start < kvJobs.length; start += CONCURRENT_WRITES) {
+    for (const batch of chunks(kvJobs, CONCURRENT_WRITES)) {
       await Promise.all(
-        kvJobs.slice(start, start + CONCURRENT_WRITES).map(async (job) => {
+        batch.map(async (job) => {
           try {
             const hash = await job.write();
             if (hash !== null) state.recordWrite(job.key, job.artifact, hash, Date.now());

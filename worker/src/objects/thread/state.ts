@@ -2,16 +2,10 @@ import { toPublic, type CommentRecord } from '../../storage/records';
 import type { CommentStatus } from '../../wire';
 import type { SubscriptionRow } from './protocol';
 import { THREAD_SCHEMA } from './schema';
+import { chunks } from '../../lib/chunks';
 
 /** Durable Objects' SQLite binds at most 100 parameters in one statement. */
 const MAX_BOUND = 100;
-
-/** `list` in consecutive parts of at most `size`. */
-function chunks<T>(list: T[], size: number): T[][] {
-  const parts: T[][] = [];
-  for (let start = 0; start < list.length; start += size) parts.push(list.slice(start, start + size));
-  return parts;
-}
 
 /** A comment as the thread's object keeps it. */
 export type CommentRow = {
