@@ -66,7 +66,7 @@ describe('tombstones, spam and restore', () => {
     expect((await listThread('guarded', '/t')).total).toBe(1);
     await admin(`/api/admin/comments/${comment.id}`, { method: 'DELETE' });
     expect((await listThread('guarded', '/t')).total).toBe(0);
-    const recordKey = await RecordStore.recordKey('guarded', '/t', comment.id);
+    const recordKey = RecordStore.pointerKey(comment.id);
     const { keys: stored } = await env.PARLEY_KV.list({ prefix: recordKey });
     // The tombstone expires after the site's tombstoneDays (7).
     const expiration = stored[0].expiration!;

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { reset } from 'cloudflare:test';
+import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { admin, allKeys, approve, call, countingKv, errorOf, listAll, newCounter } from '../helpers/api';
 import { allComments, importText, JSON_HEADERS, postImport, queue } from './helpers';
+import { threadStub } from '../objects/support';
+import { RecordStore } from '../../../worker/src/storage/records';
 import { ImportCheckError, ImportInterruptedError } from '../../../worker/src/portability/run-import';
 import type { ImportedComment } from '../../../worker/src/portability/model';
 import edgeCases from '../../fixtures/imports/wordpress/parley-wxr-edge-cases.xml?raw';
@@ -101,7 +103,25 @@ describe('idempotency', () => {
     expect(await listAll('demo', '/2014/test/')).toEqual([]);
     expect(await listAll('demo', '/blog/2014/test/')).toHaveLength(7);
     expect(await allComments()).toHaveLength(8);
-    expect((await allKeys()).filter((key) => key.startsWith('rec:'))).toHaveLength(8);
+    const keys = await allKeys();
+    expect(keys.filter((key) => key.startsWith('ptr:'))).toHaveLength(8);
+    expect(keys.filter((key) => key.startsWith('rec:'))).toEqual([]);
+  });
+
+  it("keeps a moved comment's record when the thread it left publishes later", async () => {
+    await importText(isso);
+    // The thread the comments leave waits a minute between two writes of a key: anything it still
+    // had to write about them would come by alarm, after the new thread wrote their records.
+    const left = threadStub('demo', '/2014/test/');
+    type Throttled = { publisher: { deps: { minIntervalMs: number } } };
+    await runInDurableObject(left, (instance) => void ((instance as unknown as Throttled).publisher.deps.minIntervalMs = 60_000));
+    await importText(isso, { mapping: { prefixes: [{ from: 'http://example.tld/', to: '/blog/' }] } });
+    await runInDurableObject(left, (instance) => void ((instance as unknown as Throttled).publisher.deps.minIntervalMs = 0));
+    await runDurableObjectAlarm(left);
+    const moved = await listAll('demo', '/blog/2014/test/');
+    expect(moved).toHaveLength(7);
+    const records = await new RecordStore(env.PARLEY_KV).getMany(moved.map((comment) => comment.id));
+    expect([...records.values()].map((record) => record.thread)).toEqual(moved.map(() => '/blog/2014/test/'));
   });
 });
 

@@ -27,7 +27,7 @@ import type {
   VerifyReport,
   CommentPlace,
 } from './thread/protocol';
-import { artifact, contentHash, Publisher } from './thread/publisher';
+import { artifact, contentHash, POINTER, Publisher } from './thread/publisher';
 import { editWindowOpen, isSkeleton, isTombstone, nextUpdatedAt, purgeAt, refusal, skeleton, statusAfterAuthorEdit, targetStatus, withStatus } from './thread/rules';
 import { ThreadState, type CommentRow } from './thread/state';
 
@@ -369,10 +369,17 @@ export class ThreadObject extends DurableObject<Bindings> {
     return { ok: true, ...outcome, ...(await this.publish()) };
   }
 
-  /** Lets go of comments that move to another thread (a re-import with another mapping): gone from here, with nothing left. */
+  /**
+   * Lets go of comments that move to another thread (a re-import with another mapping): gone from
+   * here. Their KV record (`ptr:{id}`) is left for the thread they move to, which overwrites it: a
+   * deletion from here, put off by the one-write-a-second rule, could land after that write. This
+   * object forgets having written it, so neither its alarm nor the reconciler touches it again.
+   * (The `rec:` key of a comment an earlier release stored is left, as for any such comment.)
+   */
   async release(ref: ThreadRef, input: { ids: string[] }): Promise<ThreadResult<{ released: CommentRecord[] } & Publication>> {
     await this.ready(ref);
     const released: CommentRecord[] = [];
+    const olderKeys = new Map(await Promise.all(input.ids.map(async (id) => [id, await RecordStore.recordKey(ref.site, ref.thread, id)] as const)));
     this.transaction(() => {
       for (const id of input.ids) {
         const row = this.state.row(id);
@@ -384,8 +391,10 @@ export class ThreadObject extends DurableObject<Bindings> {
           this.state.markDirty(artifact.view, artifact.count);
           this.markPlace(row);
         }
-        // Its KV record and pointer go; the thread it moves to writes its own.
-        this.state.markDirty(artifact.record(id), artifact.index(id), artifact.thread);
+        this.state.clearDirty(artifact.record(id));
+        this.state.forgetWrite(RecordStore.pointerKey(id));
+        this.state.forgetWrite(olderKeys.get(id)!);
+        this.state.markDirty(artifact.index(id), artifact.thread);
       }
     });
     return { ok: true, released, ...(await this.publish()) };
@@ -517,7 +526,7 @@ export class ThreadObject extends DurableObject<Bindings> {
       for (const { record, expiration } of records.sort((a, b) => (a.record.id < b.record.id ? -1 : 1))) {
         if (record.parentId && !this.state.row(record.parentId)) this.addPlaceholderParent(record);
         const row = this.state.save(record, 0, expiration ? expiration * 1000 : null);
-        this.state.markPointerWritten(record.id, 1);
+        this.state.markPointerWritten(record.id, POINTER.place);
         if (record.status === 'approved') this.state.place(row);
         for (const voter of likes.get(record.id) ?? []) this.state.setLike(record.id, voter, true);
       }

@@ -54,11 +54,24 @@ interface RecordMeta {
   p: string | null;
 }
 
+/** What `ptr:{id}` holds: the record, or (written by an earlier release) where the record lives. */
+type StoredPointer = CommentRecord | CommentLocation;
+
+const isRecord = (stored: StoredPointer): stored is CommentRecord => 'id' in stored;
+
+const placeOf = (stored: StoredPointer | null): CommentLocation | null => (stored ? { site: stored.site, thread: stored.thread } : null);
+
 /**
- * The comment records in KV: `rec:{site}:{thread}:{id}` (the whole record; written only by the
- * thread's object) and `ptr:{id}` (where a comment lives, written once when it is created), so a
- * request naming a comment by id finds its thread's object with one read. This module is the only
- * code that builds or parses these keys.
+ * The comment records in KV. `ptr:{id}` holds a comment's whole record (written only by the
+ * thread's object), so a request naming a comment by id reads it, and finds its thread's object,
+ * with one read; a new comment costs one KV write.
+ *
+ * Releases before this one kept the record under `rec:{site}:{thread}:{id}` and only its place
+ * (`{site, thread}`) under `ptr:{id}`. Such a comment is still read (two reads) until its thread
+ * publishes it again, which writes the whole record to `ptr:{id}`; the `rec:` key is left as it
+ * was, for a rollback, and deleted with the comment (erased, purged). The `rec:` keys of a thread
+ * stored before thread objects are read once, when its object takes them in
+ * ({@link RecordStore.listThread}). This module is the only code that builds or parses these keys.
  *
  * @example
  * const where = await new RecordStore(env.PARLEY_KV).locate(id); // { site, thread } or null
@@ -66,78 +79,81 @@ interface RecordMeta {
 export class RecordStore {
   constructor(private readonly kv: KVNamespace) {}
 
+  /** Where an earlier release kept a comment's record (still read for a comment not published since). */
   static async recordKey(site: string, thread: string, id: string): Promise<string> {
     return `rec:${site}:${await threadPart(thread)}:${id}`;
   }
 
+  /** A comment's key: its record (or, as an earlier release wrote it, only where it lives). */
   static pointerKey(id: string): string {
     return `ptr:${id}`;
   }
 
-  /** Every record key of a thread: `rec:{site}:{thread}:`. */
+  /** Every record key of a thread (earlier releases): `rec:{site}:{thread}:`. */
   static async threadPrefix(site: string, thread: string): Promise<string> {
     return `rec:${site}:${await threadPart(thread)}:`;
   }
 
-  /** Every record key of a site (`rec:{site}:`), or of every site. */
+  /** Every record key of a site (`rec:{site}:`), or of every site (earlier releases). */
   static sitePrefix(site?: string): string {
     return site ? `rec:${site}:` : 'rec:';
   }
 
   /** Where a comment lives (one read), or null when there is no such comment. */
   async locate(id: string): Promise<CommentLocation | null> {
-    return this.kv.get<CommentLocation>(RecordStore.pointerKey(id), 'json');
+    return placeOf(await this.kv.get<StoredPointer>(RecordStore.pointerKey(id), 'json'));
   }
 
   /** Where each of these comments lives (those that exist): one bulk read per 100 ids. */
   async locateMany(ids: string[]): Promise<Map<string, CommentLocation>> {
-    const pointers = await bulkGet<CommentLocation>(this.kv, ids.map(RecordStore.pointerKey));
+    const pointers = await bulkGet<StoredPointer>(this.kv, ids.map(RecordStore.pointerKey));
     const found = new Map<string, CommentLocation>();
     for (const id of ids) {
-      const where = pointers.get(RecordStore.pointerKey(id));
+      const where = placeOf(pointers.get(RecordStore.pointerKey(id)) ?? null);
       if (where) found.set(id, where);
     }
     return found;
   }
 
-  /** A comment's record as last published to KV (two reads), or null. */
+  /** A comment's record as last published to KV (one read; two for a comment an earlier release stored), or null. */
   async get(id: string): Promise<CommentRecord | null> {
-    const where = await this.locate(id);
-    if (!where) return null;
-    return this.kv.get<CommentRecord>(await RecordStore.recordKey(where.site, where.thread, id), 'json');
+    const stored = await this.kv.get<StoredPointer>(RecordStore.pointerKey(id), 'json');
+    if (!stored || isRecord(stored)) return stored;
+    return this.kv.get<CommentRecord>(await RecordStore.recordKey(stored.site, stored.thread, id), 'json');
   }
 
-  /** The records of these ids that exist: one bulk read per 100 pointers and one per 100 records. */
+  /** The records of these ids that exist: one bulk read per 100 ids (and one per 100 comments an earlier release stored). */
   async getMany(ids: string[]): Promise<Map<string, CommentRecord>> {
-    const pointers = await bulkGet<CommentLocation>(this.kv, ids.map(RecordStore.pointerKey));
-    const located: { id: string; key: string }[] = [];
-    for (const id of ids) {
-      const where = pointers.get(RecordStore.pointerKey(id));
-      if (where) located.push({ id, key: await RecordStore.recordKey(where.site, where.thread, id) });
-    }
-    const records = await bulkGet<CommentRecord>(this.kv, located.map((entry) => entry.key));
+    const pointers = await bulkGet<StoredPointer>(this.kv, ids.map(RecordStore.pointerKey));
     const byId = new Map<string, CommentRecord>();
-    for (const { id, key } of located) {
-      const record = records.get(key);
-      if (record) byId.set(id, record);
+    const older: { id: string; key: string }[] = [];
+    for (const id of ids) {
+      const stored = pointers.get(RecordStore.pointerKey(id));
+      if (!stored) continue;
+      if (isRecord(stored)) byId.set(id, stored);
+      else older.push({ id, key: await RecordStore.recordKey(stored.site, stored.thread, id) });
+    }
+    if (older.length) {
+      const records = await bulkGet<CommentRecord>(this.kv, older.map((entry) => entry.key));
+      for (const { id, key } of older) {
+        const record = records.get(key);
+        if (record) byId.set(id, record);
+      }
     }
     return byId;
   }
 
   /**
-   * Writes a record (and, for a new comment, its pointer, which never expires). A tombstone's
-   * record carries an expiration, so KV forgets it even if nothing purges it. Only the thread's
-   * object calls this.
+   * Writes a comment's record under its key, with its status, time and parent as metadata. A
+   * tombstone's record carries an expiration, so KV forgets it even if nothing purges it. Only the
+   * thread's object calls this.
    */
-  async put(record: CommentRecord, options: { pointer: boolean; expiration?: number }): Promise<void> {
-    const expiring: KVNamespacePutOptions = options.expiration ? { expiration: options.expiration } : {};
+  async put(record: CommentRecord, options: { expiration?: number } = {}): Promise<void> {
     const meta: RecordMeta = { s: record.status, u: Date.parse(record.updatedAt), p: record.parentId };
-    const writes = [this.kv.put(await RecordStore.recordKey(record.site, record.thread, record.id), JSON.stringify(record), { metadata: meta, ...expiring })];
-    if (options.pointer) writes.push(this.kv.put(RecordStore.pointerKey(record.id), JSON.stringify({ site: record.site, thread: record.thread } satisfies CommentLocation)));
-    await Promise.all(writes);
+    await this.kv.put(RecordStore.pointerKey(record.id), JSON.stringify(record), { metadata: meta, ...(options.expiration ? { expiration: options.expiration } : {}) });
   }
 
-  /** Deletes a record and its pointer (an erasure, or a tombstone purged). */
+  /** Deletes a comment's record, under both layouts (an erasure, a tombstone purged, a comment moved away). */
   async delete(where: CommentLocation, id: string): Promise<void> {
     await Promise.all([this.kv.delete(await RecordStore.recordKey(where.site, where.thread, id)), this.kv.delete(RecordStore.pointerKey(id))]);
   }
@@ -159,21 +175,6 @@ export class RecordStore {
       if (record) out.push(expiration ? { record, expiration } : { record });
     }
     return out;
-  }
-
-  /**
-   * One page of stored records of a site (or all sites), in key order, with expiry: one list()
-   * and up to ten bulk reads per 1,000. Pass `cursor` back for the next page; null after the last.
-   */
-  async scan(options: { site?: string; cursor?: string | null; limit?: number } = {}): Promise<{ records: { record: CommentRecord; expiration?: number }[]; cursor: string | null }> {
-    const page = await this.kv.list({ prefix: RecordStore.sitePrefix(options.site), cursor: options.cursor ?? undefined, limit: Math.min(options.limit ?? 1000, 1000) });
-    const values = await bulkGet<CommentRecord>(this.kv, page.keys.map((key) => key.name));
-    const records: { record: CommentRecord; expiration?: number }[] = [];
-    for (const key of page.keys) {
-      const record = values.get(key.name);
-      if (record) records.push(key.expiration ? { record, expiration: key.expiration } : { record });
-    }
-    return { records, cursor: page.list_complete ? null : page.cursor };
   }
 }
 

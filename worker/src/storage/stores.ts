@@ -11,7 +11,7 @@ import { TeamDirectory } from '../team/team-directory';
 
 /** Every store a request uses, each the only code for its keys (or its objects). */
 export interface Stores {
-  /** Comment records and pointers (`rec:`, `ptr:`): read here, written by thread objects. */
+  /** Comment records (`ptr:`, and `rec:` as earlier releases wrote them): read here, written by thread objects. */
   records: RecordStore;
   /** What readers read (`view:`, `vpage:`, `vrep:`, `cnt:`): read here, written by thread objects. */
   published: PublishedStore;

@@ -48,8 +48,12 @@ export interface FlushOutcome {
   failed: boolean;
 }
 
-/** The `pointer` column: the comment's `ptr:` key was written. */
-const POINTER_KEPT = 1;
+/**
+ * The `pointer` column: how the comment's `ptr:` key was last written. 0: not yet; `place`: by an
+ * earlier release, with only where the comment lives (its record under `rec:`); `record`: with
+ * its whole record (storage/records.ts).
+ */
+export const POINTER = { place: 1, record: 2 } as const;
 
 /** KV keys written at once per flush. */
 const CONCURRENT_WRITES = 16;
@@ -147,7 +151,7 @@ export class Publisher {
       case 'replies':
         return publishedKeys.replies(site, thread, first, Number(second));
       case 'record':
-        return RecordStore.recordKey(site, thread, first);
+        return RecordStore.pointerKey(first);
       default:
         throw new Error(`unknown artifact ${name}`);
     }
@@ -205,25 +209,34 @@ export class Publisher {
     return hash;
   }
 
-  /** A comment's KV record and pointer; a comment no longer here (erased, purged) loses both. */
+  /**
+   * A comment's KV record (`ptr:{id}`), one write; a comment no longer here (erased, purged, moved
+   * away) loses it, under both layouts. A comment an earlier release stored (its record under
+   * `rec:`) is written whole to `ptr:` the first time it is published again; its `rec:` key is
+   * left as it was (a rollback to that release reads it).
+   */
   private async publishRecord(id: string): Promise<string | null> {
     const { state } = this.deps;
-    const kv = this.deps.kv();
     const ref = this.deps.ref();
-    const records = new RecordStore(kv);
-    const key = await RecordStore.recordKey(ref.site, ref.thread, id);
+    const records = new RecordStore(this.deps.kv());
+    const key = RecordStore.pointerKey(id);
     const row = state.row(id);
     if (!row || isSkeleton(JSON.parse(row.record) as CommentRecord)) {
       await records.delete(ref, id);
       state.forgetWrite(key);
+      state.forgetWrite(await RecordStore.recordKey(ref.site, ref.thread, id));
       return null;
     }
-    // The pointer is written once and never expires: when a tombstone's time is up, the reconciler
-    // purges the comment here, and publishing that deletes its record and pointer both.
+    // A tombstone's record expires when its time is up; the reconciler purges it here then too,
+    // and publishing that deletes the record.
     const hash = contentHash(row.record, row.purge_at);
-    if (row.pointer && state.lastWrite(key)?.hash === hash) return null;
-    await records.put(JSON.parse(row.record) as CommentRecord, { pointer: !row.pointer, expiration: row.purge_at ? Math.ceil(row.purge_at / 1000) : undefined });
-    if (!row.pointer) state.markPointerWritten(id, POINTER_KEPT);
+    if (row.pointer === POINTER.record && state.lastWrite(key)?.hash === hash) return null;
+    await records.put(JSON.parse(row.record) as CommentRecord, { expiration: row.purge_at ? Math.ceil(row.purge_at / 1000) : undefined });
+    if (row.pointer !== POINTER.record) {
+      // From now on the reconciler checks `ptr:`, not the key the earlier release wrote.
+      if (row.pointer === POINTER.place) state.forgetWrite(await RecordStore.recordKey(ref.site, ref.thread, id));
+      state.markPointerWritten(id, POINTER.record);
+    }
     return hash;
   }
 

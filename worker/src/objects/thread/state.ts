@@ -25,7 +25,7 @@ export type CommentRow = {
   reply_seq: number | null;
   reply_page: number | null;
   purge_at: number | null;
-  /** Whether the `ptr:` key was written (1) or not yet (0). */
+  /** How the `ptr:` key was last written: not yet (0), or see the publisher's `POINTER`. */
   pointer: number;
   rev: number;
 };
