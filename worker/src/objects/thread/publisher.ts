@@ -55,6 +55,9 @@ export interface FlushOutcome {
  */
 export const POINTER = { place: 1, record: 2 } as const;
 
+/** How long after its purge time a tombstone's KV record expires (seconds): the reconciler runs every 10 minutes. */
+const EXPIRY_GRACE_S = 3600;
+
 /** KV keys written at once per flush. */
 const CONCURRENT_WRITES = 16;
 /** Retry delays after a failed publication. */
@@ -227,11 +230,13 @@ export class Publisher {
       state.forgetWrite(await RecordStore.recordKey(ref.site, ref.thread, id));
       return null;
     }
-    // A tombstone's record expires when its time is up; the reconciler purges it here then too,
-    // and publishing that deletes the record.
+    // When a tombstone's time is up the reconciler purges it here, and publishing that deletes its
+    // record. The record also expires (KV forgets it even if nothing purges it), an hour later:
+    // until the reconciler's visit, a moderator can still reach it by id (it is where requests
+    // naming the comment find its thread).
     const hash = contentHash(row.record, row.purge_at);
     if (row.pointer === POINTER.record && state.lastWrite(key)?.hash === hash) return null;
-    await records.put(JSON.parse(row.record) as CommentRecord, { expiration: row.purge_at ? Math.ceil(row.purge_at / 1000) : undefined });
+    await records.put(JSON.parse(row.record) as CommentRecord, { expiration: row.purge_at ? Math.ceil(row.purge_at / 1000) + EXPIRY_GRACE_S : undefined });
     if (row.pointer !== POINTER.record) {
       // From now on the reconciler checks `ptr:`, not the key the earlier release wrote.
       if (row.pointer === POINTER.place) state.forgetWrite(await RecordStore.recordKey(ref.site, ref.thread, id));
