@@ -60,6 +60,21 @@ export async function demoThreadAnswers(origin) {
  * try { await fetch(`${server.origin}/api/comments?site=demo&thread=/`); } finally { await server.stop(); }
  */
 export async function startWranglerDev(options = {}) {
+  // A free port is found by binding port 0 and letting it go; something else (an outgoing
+  // connection, another test's server) can take it before wrangler binds it. Ports chosen here
+  // are chosen again, twice at most.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      const ownPorts = options.port === undefined && options.inspectorPort === undefined;
+      if (!ownPorts || attempt >= 3 || !/Address already in use/i.test(String(error?.message))) throw error;
+    }
+  }
+}
+
+/** One attempt of {@link startWranglerDev}. */
+async function startOnce(options) {
   const {
     root = PROJECT_ROOT,
     configPath,
