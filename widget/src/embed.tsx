@@ -64,8 +64,10 @@ export const widgetStarter =
     const store = new WidgetStore(api, site, thread, features, host);
     let stopTheme: (() => void) | undefined;
     let stopped = false;
-    // The thread's first page, asked for at once (alongside the translation).
-    store.load();
+    // The thread's first page, asked for in a task of its own, right after this one (alongside the
+    // translation): starting a request took 17–33 ms of this task on a 4× slower CPU, which made
+    // it a long one (docs/BENCHMARKS.md); the answer comes no later.
+    setTimeout(() => stopped || store.load());
     loadWords(origin, lang).then(() => {
       if (stopped) return;
       root.adoptedStyleSheets = [styleSheet(css), ...root.adoptedStyleSheets];
