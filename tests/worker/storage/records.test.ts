@@ -65,6 +65,27 @@ describe('comment records in KV', () => {
     expect(checked.sort()).toEqual([`ptr:${comment.id}`, `ptr:${next.comment.id}`].sort());
   });
 
+  it('writes a record whole again when the earlier release changed it in between (a rollback, then this release)', async () => {
+    const { comment } = await createComment({ site: 'trusted', thread: THREAD, body: 'Changed during a rollback' }, TRUSTED);
+    const stub = threadStub('trusted', THREAD);
+    const oldKey = await RecordStore.recordKey('trusted', THREAD, comment.id);
+    // What the earlier release does when a moderator removes it: the row changes, and only `rec:` is written.
+    type Inside = { checkedLayout: boolean; state: { sql: SqlStorage; row(id: string): { record: string } } };
+    const removed = await runInDurableObject(stub, (instance) => {
+      const { state } = instance as unknown as Inside;
+      const record = { ...(JSON.parse(state.row(comment.id).record) as CommentRecord), status: 'removed' as const, removedFrom: 'pending' as const };
+      state.sql.exec("UPDATE comments SET record = ?, status = 'removed' WHERE id = ?", JSON.stringify(record), comment.id);
+      state.sql.exec("INSERT INTO written (kv_key, artifact, at, hash, checked_at) VALUES (?, ?, ?, 'earlier', 0)", oldKey, `record:${comment.id}`, Date.now());
+      return record;
+    });
+    await env.PARLEY_KV.put(oldKey, JSON.stringify(removed));
+    expect(await env.PARLEY_KV.get<CommentRecord>(`ptr:${comment.id}`, 'json')).toMatchObject({ status: 'pending' });
+    // This release starts again.
+    await runInDurableObject(stub, (instance) => void ((instance as unknown as Inside).checkedLayout = false));
+    expect(await stub.publishNow({ site: 'trusted', thread: THREAD })).toMatchObject({ ok: true });
+    expect(await new RecordStore(env.PARLEY_KV).get(comment.id)).toMatchObject({ status: 'removed' });
+  });
+
   it("erases a comment an earlier release kept under two keys: neither is left", async () => {
     const { comment } = await createComment({ site: 'trusted', thread: THREAD, email: 'bo@example.com', body: 'Forget me' }, TRUSTED);
     const oldKey = await RecordStore.recordKey('trusted', THREAD, comment.id);

@@ -55,6 +55,8 @@ export class ThreadObject extends DurableObject<Bindings> {
   private readonly state: ThreadState;
   private readonly publisher: Publisher;
   private refCache: ThreadRef | null = null;
+  /** Whether this start looked for records an earlier release wrote in between (see ready()). */
+  private checkedLayout = false;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -371,10 +373,10 @@ export class ThreadObject extends DurableObject<Bindings> {
 
   /**
    * Lets go of comments that move to another thread (a re-import with another mapping): gone from
-   * here. Their KV record (`ptr:{id}`) is left for the thread they move to, which overwrites it: a
-   * deletion from here, put off by the one-write-a-second rule, could land after that write. This
-   * object forgets having written it, so neither its alarm nor the reconciler touches it again.
-   * (The `rec:` key of a comment an earlier release stored is left, as for any such comment.)
+   * here, and their KV record deleted before this returns, so the thread they move to writes its
+   * own after it. Not by the publisher: a deletion it puts off (one write a second per key) could
+   * land after that write. This object then forgets the key: neither its alarm nor the reconciler
+   * touches it again.
    */
   async release(ref: ThreadRef, input: { ids: string[] }): Promise<ThreadResult<{ released: CommentRecord[] } & Publication>> {
     await this.ready(ref);
@@ -397,6 +399,10 @@ export class ThreadObject extends DurableObject<Bindings> {
         this.state.markDirty(artifact.index(id), artifact.thread);
       }
     });
+    const records = new RecordStore(objectKv(this.env, 'thread'));
+    // Both layouts' keys. A failure is logged, not thrown: the comments are already gone from here,
+    // and the thread they move to overwrites `ptr:` in any case.
+    await Promise.all(released.map((record) => records.delete(ref, record.id).catch((error) => console.error('releasing: record not deleted', record.id, error))));
     return { ok: true, released, ...(await this.publish()) };
   }
 
@@ -445,8 +451,15 @@ export class ThreadObject extends DurableObject<Bindings> {
     for (const written of this.state.writesToCheck(now - SETTLE_MS, CHECKS_PER_RUN)) {
       report.checked++;
       const { value, metadata } = await kv.getWithMetadata(written.kv_key, 'text');
-      const row = written.artifact.startsWith('record:') ? this.state.row(written.artifact.slice('record:'.length)) : null;
-      const hash = value === null ? null : written.artifact.startsWith('record:') ? contentHash(value, row?.purge_at ?? null) : contentHash(value, metadata ?? undefined);
+      const isRecord = written.artifact.startsWith('record:');
+      const row = isRecord ? this.state.row(written.artifact.slice('record:'.length)) : null;
+      if (isRecord && !row) {
+        // A comment no longer here: erased or purged (its deletion forgot the key), or moved to
+        // another thread, whose record this key may hold now. Never this object's to rewrite or delete.
+        this.state.forgetWrite(written.kv_key);
+        continue;
+      }
+      const hash = value === null ? null : isRecord ? contentHash(value, row?.purge_at ?? null) : contentHash(value, metadata ?? undefined);
       this.state.markChecked(written.kv_key, now);
       if (hash !== written.hash) {
         this.state.forgetWrite(written.kv_key);
@@ -501,6 +514,15 @@ export class ThreadObject extends DurableObject<Bindings> {
       throw new Error(`thread object of ${known}/${this.state.getMeta('thread')} called for ${ref.site}/${ref.thread}`);
     }
     if (this.state.getMeta('loaded') !== 'true') await this.ctx.blockConcurrencyWhile(() => this.loadLegacy(ref));
+    if (!this.checkedLayout) {
+      // Once per start: a comment an earlier release changed in between is written whole to `ptr:` again.
+      this.checkedLayout = true;
+      for (const { kvKey, id } of this.state.recordsWrittenByEarlierRelease()) {
+        this.state.forgetWrite(kvKey);
+        this.state.markPointerWritten(id, POINTER.place);
+        this.state.markDirty(artifact.record(id));
+      }
+    }
   }
 
   /**

@@ -14,7 +14,7 @@ import type { ThreadState } from './state';
  * thread's state when it is published, so publishing twice, late or after a failure is harmless.
  *
  * - `view`, `count`, `block:{n}`, `replies:{rootId}:{n}`: KV keys readers read;
- * - `record:{id}`: the comment's KV record (and pointer);
+ * - `record:{id}`: the comment's KV record (`ptr:{id}`);
  * - `index:{id}`, `sub:{emailHash}:{target}`, `thread`: the site's index (its object);
  * - `audit`: audit entries waiting in the outbox table.
  */
@@ -55,8 +55,13 @@ export interface FlushOutcome {
  */
 export const POINTER = { place: 1, record: 2 } as const;
 
-/** How long after its purge time a tombstone's KV record expires (seconds): the reconciler runs every 10 minutes. */
-const EXPIRY_GRACE_S = 3600;
+/**
+ * How long after its purge time a tombstone's KV record expires (seconds): 30 days. The reconciler
+ * purges it (and deletes the record) when it next visits the thread, which on a site of many
+ * threads can take days; until then the record is where requests naming the comment find its
+ * thread. The expiry is the safety net: KV forgets the record even if nothing purges it.
+ */
+const EXPIRY_GRACE_S = 30 * 86_400;
 
 /** KV keys written at once per flush. */
 const CONCURRENT_WRITES = 16;
@@ -119,7 +124,9 @@ export class Publisher {
         batch.map(async (job) => {
           try {
             const hash = await job.write();
-            if (hash !== null) state.recordWrite(job.key, job.artifact, hash, Date.now());
+            // A comment that left meanwhile (moved to another thread) is not this object's to check any more.
+            const gone = job.artifact.startsWith('record:') && !state.row(job.artifact.slice('record:'.length));
+            if (hash !== null && !gone) state.recordWrite(job.key, job.artifact, hash, Date.now());
           } catch (error) {
             console.error('publishing failed', job.artifact, error);
             state.markDirty(job.artifact);
@@ -231,9 +238,7 @@ export class Publisher {
       return null;
     }
     // When a tombstone's time is up the reconciler purges it here, and publishing that deletes its
-    // record. The record also expires (KV forgets it even if nothing purges it), an hour later:
-    // until the reconciler's visit, a moderator can still reach it by id (it is where requests
-    // naming the comment find its thread).
+    // record; the record also expires, {@link EXPIRY_GRACE_S} later.
     const hash = contentHash(row.record, row.purge_at);
     if (row.pointer === POINTER.record && state.lastWrite(key)?.hash === hash) return null;
     await records.put(JSON.parse(row.record) as CommentRecord, { expiration: row.purge_at ? Math.ceil(row.purge_at / 1000) + EXPIRY_GRACE_S : undefined });

@@ -503,6 +503,19 @@ export class ThreadState {
     );
   }
 
+  /**
+   * Comments written whole to `ptr:` whose `rec:` key an earlier release wrote again since (it ran
+   * in between: a rollback, then this release again), so `ptr:` holds an older record. This release
+   * writes no `rec:` key: any it finds for such a comment is the earlier release's. Reads the
+   * `rec:` range of the written keys only (the primary key).
+   */
+  recordsWrittenByEarlierRelease(): { kvKey: string; id: string }[] {
+    return this.sql
+      .exec<{ kv_key: string; id: string }>("SELECT w.kv_key, c.id FROM written w JOIN comments c ON c.id = substr(w.artifact, 8) WHERE w.kv_key >= 'rec:' AND w.kv_key < 'rec;' AND c.pointer = 2")
+      .toArray()
+      .map((row) => ({ kvKey: row.kv_key, id: row.id }));
+  }
+
   forgetWrite(key: string): void {
     this.sql.exec('DELETE FROM written WHERE kv_key = ?', key);
   }
