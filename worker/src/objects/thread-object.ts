@@ -451,8 +451,9 @@ export class ThreadObject extends DurableObject<Bindings> {
     for (const written of this.state.writesToCheck(now - SETTLE_MS, CHECKS_PER_RUN)) {
       report.checked++;
       const { value, metadata } = await kv.getWithMetadata(written.kv_key, 'text');
-      const isRecord = written.artifact.startsWith('record:');
-      const row = isRecord ? this.state.row(written.artifact.slice('record:'.length)) : null;
+      const recordId = artifact.recordId(written.artifact);
+      const isRecord = recordId !== null;
+      const row = isRecord ? this.state.row(recordId) : null;
       if (isRecord && !row) {
         // A comment no longer here: erased or purged (its deletion forgot the key), or moved to
         // another thread, whose record this key may hold now. Never this object's to rewrite or delete.

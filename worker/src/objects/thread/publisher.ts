@@ -26,6 +26,8 @@ export const artifact = {
   block: (index: number) => `block:${index}`,
   replies: (rootId: string, index: number) => `replies:${rootId}:${index}`,
   record: (id: string) => `record:${id}`,
+  /** The comment id of a `record:` artifact, or null for any other. */
+  recordId: (name: string): string | null => (name.startsWith('record:') ? name.slice('record:'.length) : null),
   index: (id: string) => `index:${id}`,
   subscription: (emailHash: string, target: string) => `sub:${emailHash}:${target}`,
 };
@@ -125,7 +127,8 @@ export class Publisher {
           try {
             const hash = await job.write();
             // A comment that left meanwhile (moved to another thread) is not this object's to check any more.
-            const gone = job.artifact.startsWith('record:') && !state.row(job.artifact.slice('record:'.length));
+            const recordId = artifact.recordId(job.artifact);
+            const gone = recordId !== null && !state.row(recordId);
             if (hash !== null && !gone) state.recordWrite(job.key, job.artifact, hash, Date.now());
           } catch (error) {
             console.error('publishing failed', job.artifact, error);

@@ -507,7 +507,8 @@ export class ThreadState {
    * Comments written whole to `ptr:` whose `rec:` key an earlier release wrote again since (it ran
    * in between: a rollback, then this release again), so `ptr:` holds an older record. This release
    * writes no `rec:` key: any it finds for such a comment is the earlier release's. Reads the
-   * `rec:` range of the written keys only (the primary key).
+   * `rec:` range of the written keys only (the primary key). (`substr(artifact, 8)`: the id of a
+   * `record:{id}` artifact, as the publisher's `artifact.recordId` reads it.)
    */
   recordsWrittenByEarlierRelease(): { kvKey: string; id: string }[] {
     return this.sql
