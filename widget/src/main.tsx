@@ -8,6 +8,8 @@ import { mountWidget } from './embed';
  */
 const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[src*="widget"]');
 const run = () => mountWidget(script);
-// An async script can run before the rest of the page is parsed.
+// An async script can run before the rest of the page is parsed. Otherwise the mounting gets a task
+// of its own, after the one that compiles and runs this file: on the demo post with the CPU 4×
+// slower, the two in one task made it a long one in nearly every load (docs/BENCHMARKS.md).
 if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', run);
-else run();
+else setTimeout(run);
