@@ -7,6 +7,7 @@ import { threadStub } from '../objects/support';
 import { RecordStore } from '../../../worker/src/storage/records';
 import { ImportCheckError, ImportInterruptedError } from '../../../worker/src/portability/run-import';
 import type { ImportedComment } from '../../../worker/src/portability/model';
+import type { AdminListResponse } from '../../../worker/src/wire';
 import edgeCases from '../../fixtures/imports/wordpress/parley-wxr-edge-cases.xml?raw';
 import malformedWxr from '../../fixtures/imports/wordpress/parley-wxr-malformed.xml?raw';
 import malformedDisqus from '../../fixtures/imports/disqus/malformed-remark42-disqus.xml?raw';
@@ -124,6 +125,10 @@ describe('idempotency', () => {
     const moved = [...(await listAll('demo', '/blog/2014/test/')).map((comment) => comment.id), first.id];
     const records = await new RecordStore(env.PARLEY_KV).getMany(moved);
     expect(moved.map((id) => records.get(id)?.thread)).toEqual(moved.map(() => '/blog/2014/test/'));
+    // The dashboard (the site's index) lists them under the thread they moved to: the old thread's
+    // late word that they left it does not take them out of the new one.
+    const listed = async (status: string) => (await (await admin(`/api/admin/comments?site=demo&status=${status}&thread=${encodeURIComponent('/blog/2014/test/')}`)).json<AdminListResponse>()).comments.map((comment) => comment.id);
+    expect([...(await listed('approved')), ...(await listed('removed'))].sort()).toEqual([...moved].sort());
   });
 });
 

@@ -113,9 +113,11 @@ export class SiteObject extends DurableObject<Bindings> {
           rev,
         );
       }
+      // A thread takes out only its own rows: a comment a re-import moved to another thread may be
+      // indexed there before the thread it left says it is gone (a purge, a late batch).
       for (const id of batch.removed) {
-        this.sql.exec('DELETE FROM comments WHERE id = ?', id);
-        this.sql.exec('INSERT OR IGNORE INTO gone (id) VALUES (?)', id);
+        this.sql.exec('DELETE FROM comments WHERE id = ? AND thread = ?', id, batch.thread);
+        this.sql.exec('INSERT OR IGNORE INTO gone (id) SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM comments WHERE id = ?1)', id);
       }
       for (const sub of batch.subscriptions) {
         this.sql.exec(
