@@ -1,5 +1,6 @@
 /** Types of ./process-group.mjs. */
 export declare function freePort(): Promise<number>;
+export declare function portAnswers(port: number, host?: string): Promise<boolean>;
 export declare function groupAlive(pid: number): boolean;
 export declare function signalGroup(pid: number, signal: NodeJS.Signals): void;
 export declare function stopGroup(pid: number, graceMs?: number): Promise<void>;

@@ -1,7 +1,7 @@
 // Child processes in their own process group: started, watched and stopped as a whole, so that
 // stopping `wrangler` also stops the `workerd` it started (killing only wrangler leaves workerd
 // running). Used by the one `wrangler dev` launcher (./wrangler-dev.mjs) and the benchmarks.
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -19,6 +19,23 @@ export function freePort() {
       const address = server.address();
       server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('could not read the port of a probe server'))));
     });
+  });
+}
+
+/**
+ * Whether something already listens on `port` of `host` (a TCP connection is accepted within a
+ * second). `localhost` tries both 127.0.0.1 and ::1.
+ *
+ * @example
+ * if (await portAnswers(8787)) throw new Error('8787 is taken');
+ */
+export function portAnswers(port, host = 'localhost') {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host, autoSelectFamily: true });
+    const done = (answered) => (socket.destroy(), resolve(answered));
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
   });
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { devSecretVars } from './dev-secrets.mjs';
-import { freePort, killGroupOnExit, onAbnormalExit, stopGroup } from './process-group.mjs';
+import { freePort, killGroupOnExit, onAbnormalExit, portAnswers, stopGroup } from './process-group.mjs';
 
 /** The repository's root directory. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -90,6 +90,11 @@ async function startOnce(options) {
   const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
   if (!existsSync(wrangler)) throw new Error(`${wrangler} is missing: run \`npm ci\` first.`);
   if (needsDist && !existsSync(join(root, 'dist', 'widget.js'))) throw new Error('dist/widget.js is missing: run `npm run build` first (`npm test` and `npm start` build before starting).');
+  // A port the caller chose (npm start's 8787) may be another server's, even a Parley already
+  // running: its answers would pass the readiness check below before wrangler gave up on the port.
+  if (options.port !== undefined && (await portAnswers(options.port, ip ?? 'localhost'))) {
+    throw new Error(`Port ${options.port} is in use: another server (Parley already running?) answers on it. Stop that server or choose another port.`);
+  }
   const started = performance.now();
 
   // A throwaway directory for the KV state and wrangler's config, unless the state is kept.
