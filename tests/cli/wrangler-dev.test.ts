@@ -22,7 +22,7 @@ describe('the wrangler dev launcher', () => {
     await occupy(port);
     expect(await portAnswers(port)).toBe(true);
     // The other server answers anything with 200: were wrangler started, the readiness check would take it for Parley.
-    const outcome = await startWranglerDev({ port, ip: null, ready: async (origin) => (await fetch(origin)).ok }).then(
+    const outcome = await startWranglerDev({ port, ip: null, needsDist: false, ready: async (origin) => (await fetch(origin)).ok }).then(
       async (server) => (await server.stop(), 'started'),
       (error: Error) => error.message,
     );

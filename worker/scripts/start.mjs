@@ -82,7 +82,8 @@ async function main() {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error) => {
     console.error(error.message);
-    if (/^Port \d+ is in use/.test(error.message)) console.error('For another port: PORT=8788 npm start');
+    const busy = /^Port (\d+) is in use/.exec(error.message);
+    if (busy) console.error(`For another port: PORT=${Number(busy[1]) + 1} npm start`);
     process.exit(1);
   });
 }

@@ -21,9 +21,11 @@ function batch(thread: string, changes: Partial<IndexBatch>): IndexBatch {
 describe('the site index', () => {
   it("takes a comment out only for the thread that holds it (a moved comment stays listed where it went)", async () => {
     const id = '00000000000000000001';
-    // The comment is now in /new/ (a re-import moved it); /old/, where it was, says later that it is gone.
+    // Indexed in /old/, a thread with many changes behind it (revision 50).
+    await siteIndex('demo').sync(batch('/old/', { rev: 50, comments: [{ record: record(id, '/old/'), likes: 0, rev: 50 }] }));
+    // A re-import moves it to /new/ (its revision 1), and /old/'s word that it left comes after.
     await siteIndex('demo').sync(batch('/new/', { comments: [{ record: record(id, '/new/'), likes: 0, rev: 1 }] }));
-    await siteIndex('demo').sync(batch('/old/', { removed: [id] }));
+    await siteIndex('demo').sync(batch('/old/', { rev: 51, removed: [id] }));
     const listed = await siteIndex('demo').listQueue('demo', { status: 'approved', limit: 10 });
     expect(listed.comments.map((comment) => [comment.id, comment.thread])).toEqual([[id, '/new/']]);
     // Its own thread's removal does take it out.

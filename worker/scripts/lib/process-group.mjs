@@ -35,7 +35,7 @@ export function portAnswers(port, host = 'localhost') {
     const done = (answered) => (socket.destroy(), resolve(answered));
     socket.setTimeout(1_000, () => done(false));
     socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
+    socket.on('error', () => done(false));
   });
 }
 

@@ -100,7 +100,7 @@ export class SiteObject extends DurableObject<Bindings> {
           `INSERT INTO comments (id, thread, status, author, email, body, record, likes, expires, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT(id) DO UPDATE SET thread = excluded.thread, status = excluded.status, author = excluded.author, email = excluded.email,
              body = excluded.body, record = excluded.record, likes = excluded.likes, expires = excluded.expires, rev = excluded.rev
-           WHERE excluded.rev >= comments.rev`,
+           WHERE excluded.rev >= comments.rev OR excluded.thread <> comments.thread`,
           record.id,
           record.thread,
           record.status,
@@ -114,7 +114,9 @@ export class SiteObject extends DurableObject<Bindings> {
         );
       }
       // A thread takes out only its own rows: a comment a re-import moved to another thread may be
-      // indexed there before the thread it left says it is gone (a purge, a late batch).
+      // indexed there before the thread it left says it is gone (a purge, a late batch). For the
+      // same reason a row another thread indexed is taken over whatever its revision (revisions
+      // count each thread's own changes, so one thread's cannot be compared with another's).
       for (const id of batch.removed) {
         this.sql.exec('DELETE FROM comments WHERE id = ? AND thread = ?', id, batch.thread);
         this.sql.exec('INSERT OR IGNORE INTO gone (id) SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM comments WHERE id = ?1)', id);
