@@ -125,8 +125,7 @@ describe('idempotency', () => {
     const moved = [...(await listAll('demo', '/blog/2014/test/')).map((comment) => comment.id), first.id];
     const records = await new RecordStore(env.PARLEY_KV).getMany(moved);
     expect(moved.map((id) => records.get(id)?.thread)).toEqual(moved.map(() => '/blog/2014/test/'));
-    // The dashboard (the site's index) lists them under the thread they moved to: the old thread's
-    // late word that they left it does not take them out of the new one.
+    // The dashboard (the site's index) lists them under the thread they moved to, and only there.
     const listed = async (status: string) => (await (await admin(`/api/admin/comments?site=demo&status=${status}&thread=${encodeURIComponent('/blog/2014/test/')}`)).json<AdminListResponse>()).comments.map((comment) => comment.id);
     expect([...(await listed('approved')), ...(await listed('removed'))].sort()).toEqual([...moved].sort());
   });

@@ -95,6 +95,8 @@ export class SiteObject extends DurableObject<Bindings> {
         batch.part,
         batch.rev,
       );
+      // A row another thread indexed (a comment a re-import moved here) is taken over whatever its
+      // revision: revisions count each thread's own changes, and one thread's cannot be compared with another's.
       for (const { record, likes, rev, expiration } of batch.comments) {
         this.sql.exec(
           `INSERT INTO comments (id, thread, status, author, email, body, record, likes, expires, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -113,10 +115,9 @@ export class SiteObject extends DurableObject<Bindings> {
           rev,
         );
       }
-      // A thread takes out only its own rows: a comment a re-import moved to another thread may be
-      // indexed there before the thread it left says it is gone (a purge, a late batch). For the
-      // same reason a row another thread indexed is taken over whatever its revision (revisions
-      // count each thread's own changes, so one thread's cannot be compared with another's).
+      // A thread takes out only its own rows, and an id is gone for good only when no thread holds
+      // it: a comment a re-import moved to another thread may be indexed there before the thread it
+      // left says it is gone (a purge, a batch retried by its alarm).
       for (const id of batch.removed) {
         this.sql.exec('DELETE FROM comments WHERE id = ? AND thread = ?', id, batch.thread);
         this.sql.exec('INSERT OR IGNORE INTO gone (id) SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM comments WHERE id = ?1)', id);
