@@ -518,7 +518,7 @@ export class ThreadObject extends DurableObject<Bindings> {
     if (!this.checkedLayout) {
       // Once per start: a comment an earlier release changed in between is written whole to `ptr:` again.
       this.checkedLayout = true;
-      for (const { kvKey, id } of this.state.recordsWrittenByEarlierRelease()) {
+      for (const { kvKey, id } of this.state.recordsWrittenByEarlierRelease(RecordStore.sitePrefix(), artifact.record(''), POINTER.record)) {
         this.state.forgetWrite(kvKey);
         this.state.markPointerWritten(id, POINTER.place);
         this.state.markDirty(artifact.record(id));

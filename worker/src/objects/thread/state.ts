@@ -504,15 +504,24 @@ export class ThreadState {
   }
 
   /**
-   * Comments written whole to `ptr:` whose `rec:` key an earlier release wrote again since (it ran
-   * in between: a rollback, then this release again), so `ptr:` holds an older record. This release
-   * writes no `rec:` key: any it finds for such a comment is the earlier release's. Reads the
-   * `rec:` range of the written keys only (the primary key). (`substr(artifact, 8)`: the id of a
-   * `record:{id}` artifact, as the publisher's `artifact.recordId` reads it.)
+   * Comments written whole to `ptr:` (their pointer column `pointer`) whose `rec:` key an earlier
+   * release wrote again since (it ran in between: a rollback, then this release again), so `ptr:`
+   * holds an older record. This release writes no `rec:` key: any it finds for such a comment is
+   * the earlier release's. Reads only the written keys starting with `keyPrefix` (a range of the
+   * primary key), each joined to its comment by the id after `artifactPrefix` (`record:`). The
+   * prefixes and the pointer state are the caller's, from where those keys and states are made.
    */
-  recordsWrittenByEarlierRelease(): { kvKey: string; id: string }[] {
+  recordsWrittenByEarlierRelease(keyPrefix: string, artifactPrefix: string, pointer: number): { kvKey: string; id: string }[] {
+    // Every key starting with the prefix sorts at or after it and before the prefix with its last character's successor.
+    const keyEnd = keyPrefix.slice(0, -1) + String.fromCharCode(keyPrefix.charCodeAt(keyPrefix.length - 1) + 1);
     return this.sql
-      .exec<{ kv_key: string; id: string }>("SELECT w.kv_key, c.id FROM written w JOIN comments c ON c.id = substr(w.artifact, 8) WHERE w.kv_key >= 'rec:' AND w.kv_key < 'rec;' AND c.pointer = 2")
+      .exec<{ kv_key: string; id: string }>(
+        'SELECT w.kv_key, c.id FROM written w JOIN comments c ON c.id = substr(w.artifact, ?) WHERE w.kv_key >= ? AND w.kv_key < ? AND c.pointer = ?',
+        artifactPrefix.length + 1,
+        keyPrefix,
+        keyEnd,
+        pointer,
+      )
       .toArray()
       .map((row) => ({ kvKey: row.kv_key, id: row.id }));
   }
