@@ -3,6 +3,9 @@ import { reset, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:tes
 import { admin, approve, call, createComment, errorOf, listAll, listThread, newCounter, pending, postComment, TYPED, type KvCounter } from '../helpers/api';
 import { importThread, shape, chain, watchObjectKv, threadStub, rowsReadWhile } from './support';
 import type { AdminListResponse, CreateCommentResponse, ListCommentsResponse } from '../../../worker/src/wire';
+import { env } from 'cloudflare:workers';
+import { wrapObjectKv } from '../../../worker/src/objects/kv-access';
+import { ThreadObject } from '../../../worker/src/objects/thread-object';
 
 let stopWatching: (() => void) | undefined;
 afterEach(async () => {
@@ -241,6 +244,42 @@ describe('failures in the middle of a change', () => {
     expect((await listThread('demo', '/alarm')).total).toBe(0);
     expect(await runDurableObjectAlarm(threadStub('demo', '/alarm'))).toBe(true);
     expect((await listThread('demo', '/alarm')).total).toBe(1);
+  });
+
+  it('publishes after a restart what it was still writing when it stopped (a deploy, an eviction)', async () => {
+    const first = (await createComment({ thread: '/stopped', body: 'the first' })).comment.id;
+    await approve(first);
+    const second = (await createComment({ thread: '/stopped', body: 'the second' })).comment.id;
+    // The view's write never finishes: the object stops while it is in flight.
+    let reached!: () => void;
+    const writeStarted = new Promise<void>((resolve) => (reached = resolve));
+    let dropWrite!: (error: Error) => void;
+    wrapObjectKv((kv) => ({
+      ...kv,
+      get: kv.get.bind(kv),
+      getWithMetadata: kv.getWithMetadata.bind(kv),
+      list: kv.list.bind(kv),
+      delete: kv.delete.bind(kv),
+      put: (key: string, ...rest: unknown[]) => {
+        if (!key.startsWith('view:')) return (kv.put as (...a: unknown[]) => Promise<void>)(key, ...rest);
+        reached();
+        return new Promise<void>((_, reject) => (dropWrite = reject));
+      },
+    }) as KVNamespace);
+    stopWatching = () => wrapObjectKv(null);
+    const approving = admin(`/api/admin/comments/${second}/approve`, { method: 'POST' });
+    await writeStarted;
+    wrapObjectKv(null);
+    // The object as it starts again: the same storage, nothing of the stopped one's memory. The reconciler's visit reaches it.
+    await runInDurableObject(threadStub('demo', '/stopped'), async (_, state) => {
+      const restarted = new ThreadObject(state, env as never);
+      await restarted.verify({ site: 'demo', thread: '/stopped' }, { siteRev: Number.MAX_SAFE_INTEGER });
+    });
+    expect((await listThread('demo', '/stopped')).comments.map((c) => c.id)).toEqual([first, second]);
+    // The stopped object's write is lost for good; the request it served learns so (503), nothing more.
+    dropWrite(new Error('the object stopped (simulated)'));
+    expect((await approving).status).toBe(503);
+    expect((await listThread('demo', '/stopped')).comments.map((c) => c.id)).toEqual([first, second]);
   });
 
   it('answers 503 when the thread object fails before saving, saves nothing, and a retry saves once', async () => {

@@ -7,7 +7,7 @@ import type { IndexBatch, IndexedComment, IndexedSubscription } from '../site/pr
 import { PageBuilder } from './pages';
 import type { ThreadRef } from './protocol';
 import { isSkeleton } from './rules';
-import type { ThreadState } from './state';
+import type { DirtyArtifact, ThreadState } from './state';
 
 /**
  * Artifacts: what a change leaves to publish. Each names something that is rebuilt from the
@@ -67,6 +67,11 @@ const EXPIRY_GRACE_S = 30 * 86_400;
 
 /** KV keys written at once per flush. */
 const CONCURRENT_WRITES = 16;
+/**
+ * When a flush starts, the alarm is set at most this far ahead: if the object stops before the
+ * flush ends, the alarm publishes what it left.
+ */
+const RESUME_AFTER_MS = 60_000;
 /** Retry delays after a failed publication. */
 const RETRY_MS = [2_000, 10_000, 60_000, 300_000];
 
@@ -93,19 +98,20 @@ export class Publisher {
   private async run(): Promise<FlushOutcome> {
     const { state } = this.deps;
     const now = Date.now();
-    const due: string[] = [];
+    const due: DirtyArtifact[] = [];
     let nextDue = Infinity;
     const builder = new PageBuilder(state);
-    const kvJobs: { artifact: string; key: string; write: () => Promise<string | null> }[] = [];
-    const indexArtifacts: string[] = [];
+    const kvJobs: { entry: DirtyArtifact; key: string; write: () => Promise<string | null> }[] = [];
+    const indexArtifacts: DirtyArtifact[] = [];
 
-    for (const name of state.dirtyArtifacts()) {
+    for (const entry of state.dirtyArtifacts()) {
+      const name = entry.artifact;
       if (name.startsWith('index:') || name.startsWith('sub:') || name === artifact.thread) {
-        indexArtifacts.push(name);
+        indexArtifacts.push(entry);
         continue;
       }
       if (name === artifact.audit) {
-        due.push(name);
+        due.push(entry);
         continue;
       }
       const key = await this.keyOf(name);
@@ -114,39 +120,54 @@ export class Publisher {
         nextDue = Math.min(nextDue, last.at + this.deps.minIntervalMs);
         continue;
       }
-      due.push(name);
-      kvJobs.push({ artifact: name, key, write: () => this.publishKv(name, key, builder) });
+      due.push(entry);
+      kvJobs.push({ entry, key, write: () => this.publishKv(name, key, builder) });
+    }
+    if (!due.length && !indexArtifacts.length) {
+      if (nextDue !== Infinity) await this.deps.setAlarm(nextDue);
+      return { failed: false };
     }
 
+    // What is being published stays marked until it is written: if the object stops meanwhile (a
+    // deploy, an eviction), this alarm publishes it again, and so does its next request or the
+    // reconciler's visit. A change made meanwhile stamps its artifact anew, so it stays marked.
+    await this.deps.setAlarm(now + RESUME_AFTER_MS);
     let failed = false;
-    // Cleared before publishing: a change made meanwhile marks the artifact again for the next flush.
-    state.clearDirty(...due, ...indexArtifacts);
+    const published: DirtyArtifact[] = [];
     for (const batch of chunks(kvJobs, CONCURRENT_WRITES)) {
       await Promise.all(
         batch.map(async (job) => {
           try {
             const hash = await job.write();
             // A comment that left meanwhile (moved to another thread) is not this object's to check any more.
-            const recordId = artifact.recordId(job.artifact);
+            const recordId = artifact.recordId(job.entry.artifact);
             const gone = recordId !== null && !state.row(recordId);
-            if (hash !== null && !gone) state.recordWrite(job.key, job.artifact, hash, Date.now());
+            if (hash !== null && !gone) state.recordWrite(job.key, job.entry.artifact, hash, Date.now());
+            published.push(job.entry);
           } catch (error) {
-            console.error('publishing failed', job.artifact, error);
-            state.markDirty(job.artifact);
+            console.error('publishing failed', job.entry.artifact, error);
             failed = true;
           }
         }),
       );
     }
-    if (due.includes(artifact.audit) && !(await this.publishAudit())) failed = true;
-    if (indexArtifacts.length && !(await this.publishIndex(indexArtifacts))) failed = true;
+    const audit = due.find((entry) => entry.artifact === artifact.audit);
+    if (audit) {
+      if (await this.publishAudit()) published.push(audit);
+      else failed = true;
+    }
+    if (indexArtifacts.length) {
+      if (await this.publishIndex(indexArtifacts.map((entry) => entry.artifact))) published.push(...indexArtifacts);
+      else failed = true;
+    }
+    state.clearPublished(published);
 
     if (failed) {
       this.failures++;
       nextDue = Math.min(nextDue, Date.now() + RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1]);
     } else this.failures = 0;
     if (nextDue !== Infinity) await this.deps.setAlarm(nextDue);
-    else if (state.dirtyArtifacts().length) await this.deps.setAlarm(Date.now() + this.deps.minIntervalMs);
+    else if (state.hasDirty()) await this.deps.setAlarm(Date.now() + this.deps.minIntervalMs);
     return { failed };
   }
 
@@ -262,7 +283,6 @@ export class Publisher {
           await log.put(JSON.parse(entry) as KeyedAuditEntry);
         } catch (error) {
           console.error('audit entry not written', error);
-          state.markDirty(artifact.audit);
           return false;
         }
         state.dropAudit(seq);
@@ -295,7 +315,6 @@ export class Publisher {
       return true;
     } catch (error) {
       console.error('site index not updated', error);
-      state.markDirty(...names);
       return false;
     }
   }

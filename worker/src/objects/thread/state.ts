@@ -30,6 +30,9 @@ export type CommentRow = {
   rev: number;
 };
 
+/** An artifact still to publish, and the stamp of its latest marking. */
+export type DirtyArtifact = { artifact: string; stamp: number };
+
 /** Top-level comments per block (page). */
 export const ROOTS_PER_BLOCK = 20;
 /** Replies per page of replies. */
@@ -69,6 +72,8 @@ export class ThreadState {
   private readonly metaCache = new Map<string, string | null>();
   /** {@link approvedCount}, once counted (in memory only: counted again when the object starts). */
   private approvedKept: number | null = null;
+  /** The stamp of the latest marking of an artifact to publish (read from the table at the first marking). */
+  private lastStamp: number | null = null;
 
   constructor(private readonly sql: SqlStorage) {
     for (const statement of THREAD_SCHEMA) sql.exec(statement);
@@ -471,18 +476,48 @@ export class ThreadState {
 
   // Publication bookkeeping.
 
-  /** Marks artifacts to publish: one statement per 50 (a post marks three, a bulk approval hundreds). */
+  /**
+   * Marks artifacts to publish: one statement per 50 (a post marks three, a bulk approval hundreds).
+   * Each marking stamps the row anew ({@link markStamp}), so publishing clears only what nothing
+   * marked again while it was being written ({@link clearPublished}).
+   */
   markDirty(...artifacts: string[]): void {
-    const now = Date.now();
+    const stamp = this.markStamp();
     for (const chunk of chunks(artifacts, MAX_BOUND / 2)) {
-      this.sql.exec(`INSERT OR IGNORE INTO dirty (artifact, since) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, ...chunk.flatMap((artifact) => [artifact, now]));
+      this.sql.exec(
+        `INSERT INTO dirty (artifact, since) VALUES ${chunk.map(() => '(?, ?)').join(', ')} ON CONFLICT(artifact) DO UPDATE SET since = excluded.since`,
+        ...chunk.flatMap((artifact) => [artifact, stamp]),
+      );
     }
   }
 
-  dirtyArtifacts(): string[] {
-    return this.sql.exec<{ artifact: string }>('SELECT artifact FROM dirty ORDER BY since, artifact').toArray().map((row) => row.artifact);
+  /**
+   * A stamp for a marking, greater than every earlier one: the time in ms, or one more than the
+   * last stamp when the clock has not moved on (it stands still while an object runs).
+   */
+  private markStamp(): number {
+    this.lastStamp ??= this.sql.exec<{ stamp: number | null }>('SELECT MAX(since) AS stamp FROM dirty').one().stamp ?? 0;
+    this.lastStamp = Math.max(Date.now(), this.lastStamp + 1);
+    return this.lastStamp;
   }
 
+  /** What is still to publish, oldest marking first, each with the stamp of its latest marking. */
+  dirtyArtifacts(): DirtyArtifact[] {
+    return this.sql.exec<DirtyArtifact>('SELECT artifact, since AS stamp FROM dirty ORDER BY since, artifact').toArray();
+  }
+
+  hasDirty(): boolean {
+    return this.sql.exec('SELECT 1 FROM dirty LIMIT 1').toArray().length > 0;
+  }
+
+  /** Forgets artifacts that were published, unless marked again since (their stamp moved on): those are published again. */
+  clearPublished(published: DirtyArtifact[]): void {
+    for (const chunk of chunks(published, MAX_BOUND / 2)) {
+      this.sql.exec(`DELETE FROM dirty WHERE (artifact, since) IN (VALUES ${chunk.map(() => '(?, ?)').join(', ')})`, ...chunk.flatMap((entry) => [entry.artifact, entry.stamp]));
+    }
+  }
+
+  /** Forgets artifacts whatever their stamp (a comment that left the thread has nothing left to publish here). */
   clearDirty(...artifacts: string[]): void {
     for (const chunk of chunks(artifacts, MAX_BOUND)) this.sql.exec(`DELETE FROM dirty WHERE artifact IN (${chunk.map(() => '?').join(', ')})`, ...chunk);
   }
