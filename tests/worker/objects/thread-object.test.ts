@@ -253,33 +253,63 @@ describe('failures in the middle of a change', () => {
     // The view's write never finishes: the object stops while it is in flight.
     let reached!: () => void;
     const writeStarted = new Promise<void>((resolve) => (reached = resolve));
-    let dropWrite!: (error: Error) => void;
-    wrapObjectKv((kv) => ({
-      ...kv,
-      get: kv.get.bind(kv),
-      getWithMetadata: kv.getWithMetadata.bind(kv),
-      list: kv.list.bind(kv),
-      delete: kv.delete.bind(kv),
-      put: (key: string, ...rest: unknown[]) => {
-        if (!key.startsWith('view:')) return (kv.put as (...a: unknown[]) => Promise<void>)(key, ...rest);
-        reached();
-        return new Promise<void>((_, reject) => (dropWrite = reject));
-      },
-    }) as KVNamespace);
+    let dropWrite: ((error: Error) => void) | undefined;
+    wrapObjectKv(
+      (kv) =>
+        ({
+          get: kv.get.bind(kv),
+          getWithMetadata: kv.getWithMetadata.bind(kv),
+          list: kv.list.bind(kv),
+          delete: kv.delete.bind(kv),
+          put: (key: string, ...rest: unknown[]) => {
+            if (!key.startsWith('view:')) return (kv.put as (...a: unknown[]) => Promise<void>)(key, ...rest);
+            reached();
+            return new Promise<void>((_, reject) => (dropWrite = reject));
+          },
+        }) as unknown as KVNamespace,
+    );
     stopWatching = () => wrapObjectKv(null);
     const approving = admin(`/api/admin/comments/${second}/approve`, { method: 'POST' });
-    await writeStarted;
-    wrapObjectKv(null);
-    // The object as it starts again: the same storage, nothing of the stopped one's memory. The reconciler's visit reaches it.
-    await runInDurableObject(threadStub('demo', '/stopped'), async (_, state) => {
-      const restarted = new ThreadObject(state, env as never);
-      await restarted.verify({ site: 'demo', thread: '/stopped' }, { siteRev: Number.MAX_SAFE_INTEGER });
-    });
-    expect((await listThread('demo', '/stopped')).comments.map((c) => c.id)).toEqual([first, second]);
-    // The stopped object's write is lost for good; the request it served learns so (503), nothing more.
-    dropWrite(new Error('the object stopped (simulated)'));
+    try {
+      await writeStarted;
+      wrapObjectKv(null);
+      // A second instance on the same storage stands for the object started again: nothing of the first one's memory.
+      await runInDurableObject(threadStub('demo', '/stopped'), async (_, state) => {
+        // Set before the writes began: the alarm would start the object again within a minute.
+        const alarm = await state.storage.getAlarm();
+        expect(alarm).not.toBeNull();
+        expect(alarm! - Date.now()).toBeLessThanOrEqual(60_000);
+        const restarted = new ThreadObject(state, env as never);
+        // The reconciler's visit (the alarm's flush publishes the same way).
+        await restarted.verify({ site: 'demo', thread: '/stopped' }, { siteRev: Number.MAX_SAFE_INTEGER });
+      });
+      expect((await listThread('demo', '/stopped')).comments.map((c) => c.id)).toEqual([first, second]);
+    } finally {
+      // The stopped object's write is lost for good; the request it served learns so (503), nothing more.
+      dropWrite?.(new Error('the object stopped (simulated)'));
+    }
     expect((await approving).status).toBe(503);
     expect((await listThread('demo', '/stopped')).comments.map((c) => c.id)).toEqual([first, second]);
+  });
+
+  it('leaves no alarm behind once everything is published', async () => {
+    const { comment } = await createComment({ thread: '/quiet' });
+    await approve(comment.id);
+    const alarm = await runInDurableObject(threadStub('demo', '/quiet'), (_, state) => state.storage.getAlarm());
+    expect(alarm).toBeNull();
+  });
+
+  it('retries a failing write less and less often, up to every five minutes', async () => {
+    const { comment } = await createComment({ thread: '/outage' });
+    stopWatching = watchObjectKv(newCounter(), (method, key) => method === 'put' && key.startsWith('view:'));
+    const alarmIn = () => runInDurableObject(threadStub('demo', '/outage'), async (_, state) => ((await state.storage.getAlarm()) ?? NaN) - Date.now());
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      expect((await admin(`/api/admin/comments/${comment.id}/approve`, { method: 'POST' })).status).toBe(503);
+      delays.push(await alarmIn());
+    }
+    // 2 s, 10 s, a minute, five minutes (give or take the time the test takes).
+    expect(delays.map((ms) => Math.round(ms / 1000))).toEqual([2, 10, 60, 300]);
   });
 
   it('answers 503 when the thread object fails before saving, saves nothing, and a retry saves once', async () => {

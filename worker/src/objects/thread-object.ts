@@ -68,9 +68,12 @@ export class ThreadObject extends DurableObject<Bindings> {
       kv: () => objectKv(env, 'thread'),
       siteIndex: (site) => env.SITE_OBJECTS.get(env.SITE_OBJECTS.idFromName(site)),
       minIntervalMs: Number.isFinite(interval) ? interval : 1000,
-      setAlarm: async (at) => {
-        const current = await ctx.storage.getAlarm();
-        if (current === null || at < current) await ctx.storage.setAlarm(at);
+      alarm: {
+        atMost: async (at) => {
+          const current = await ctx.storage.getAlarm();
+          if (current === null || at < current) await ctx.storage.setAlarm(at);
+        },
+        set: (at) => (at === null ? ctx.storage.deleteAlarm() : ctx.storage.setAlarm(at)),
       },
     });
   }

@@ -41,8 +41,8 @@ export interface PublisherDeps {
   siteIndex: (site: string) => { sync(batch: IndexBatch): Promise<unknown> };
   /** Least time between two writes of one KV key (KV allows about one a second). */
   minIntervalMs: number;
-  /** Sets the object's alarm (earliest wins). */
-  setAlarm: (at: number) => Promise<void>;
+  /** The object's alarm: `atMost` moves it earlier (never later); `set` replaces it (null: none). */
+  alarm: { atMost: (at: number) => Promise<void>; set: (at: number | null) => Promise<void> };
 }
 
 export interface FlushOutcome {
@@ -124,16 +124,18 @@ export class Publisher {
       kvJobs.push({ entry, key, write: () => this.publishKv(name, key, builder) });
     }
     if (!due.length && !indexArtifacts.length) {
-      if (nextDue !== Infinity) await this.deps.setAlarm(nextDue);
+      if (nextDue !== Infinity) await this.deps.alarm.atMost(nextDue);
       return { failed: false };
     }
 
     // What is being published stays marked until it is written: if the object stops meanwhile (a
     // deploy, an eviction), this alarm publishes it again, and so does its next request or the
     // reconciler's visit. A change made meanwhile stamps its artifact anew, so it stays marked.
-    await this.deps.setAlarm(now + RESUME_AFTER_MS);
+    await this.deps.alarm.atMost(now + RESUME_AFTER_MS);
     let failed = false;
     const published: DirtyArtifact[] = [];
+    // The view names the pages: written last, after them, when a flush writes in several rounds.
+    kvJobs.sort((a, b) => Number(a.entry.artifact === artifact.view) - Number(b.entry.artifact === artifact.view));
     for (const batch of chunks(kvJobs, CONCURRENT_WRITES)) {
       await Promise.all(
         batch.map(async (job) => {
@@ -166,8 +168,10 @@ export class Publisher {
       this.failures++;
       nextDue = Math.min(nextDue, Date.now() + RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1]);
     } else this.failures = 0;
-    if (nextDue !== Infinity) await this.deps.setAlarm(nextDue);
-    else if (state.hasDirty()) await this.deps.setAlarm(Date.now() + this.deps.minIntervalMs);
+    // The flush is over: the alarm is now exactly what is left to do (a write the 1/s rule holds
+    // back, a retry after its back-off, a change made meanwhile), or none.
+    if (nextDue === Infinity && state.hasDirty()) nextDue = Date.now() + this.deps.minIntervalMs;
+    await this.deps.alarm.set(nextDue === Infinity ? null : nextDue);
     return { failed };
   }
 

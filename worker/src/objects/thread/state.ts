@@ -72,11 +72,12 @@ export class ThreadState {
   private readonly metaCache = new Map<string, string | null>();
   /** {@link approvedCount}, once counted (in memory only: counted again when the object starts). */
   private approvedKept: number | null = null;
-  /** The stamp of the latest marking of an artifact to publish (read from the table at the first marking). */
-  private lastStamp: number | null = null;
+  /** The stamp of the latest marking of an artifact to publish (at start, the greatest in the table). */
+  private lastStamp: number;
 
   constructor(private readonly sql: SqlStorage) {
     for (const statement of THREAD_SCHEMA) sql.exec(statement);
+    this.lastStamp = sql.exec<{ stamp: number | null }>('SELECT MAX(since) AS stamp FROM dirty').one().stamp ?? 0;
   }
 
   /** Forgets what was cached: a transaction that wrote through it was rolled back. */
@@ -496,7 +497,6 @@ export class ThreadState {
    * last stamp when the clock has not moved on (it stands still while an object runs).
    */
   private markStamp(): number {
-    this.lastStamp ??= this.sql.exec<{ stamp: number | null }>('SELECT MAX(since) AS stamp FROM dirty').one().stamp ?? 0;
     this.lastStamp = Math.max(Date.now(), this.lastStamp + 1);
     return this.lastStamp;
   }
