@@ -57,6 +57,11 @@ export class ThreadObject extends DurableObject<Bindings> {
   private refCache: ThreadRef | null = null;
   /** Whether this start looked for records an earlier release wrote in between (see ready()). */
   private checkedLayout = false;
+  /**
+   * When the alarm is set for, as this instance last set or read it (undefined: not read yet).
+   * Each change of the alarm is a storage write, so one already early enough is left alone.
+   */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -70,10 +75,10 @@ export class ThreadObject extends DurableObject<Bindings> {
       minIntervalMs: Number.isFinite(interval) ? interval : 1000,
       alarm: {
         atMost: async (at) => {
-          const current = await ctx.storage.getAlarm();
-          if (current === null || at < current) await ctx.storage.setAlarm(at);
+          if (this.alarmAt === undefined) this.alarmAt = await ctx.storage.getAlarm();
+          if (this.alarmAt === null || at < this.alarmAt) await this.setAlarm(at);
         },
-        set: (at) => (at === null ? ctx.storage.deleteAlarm() : ctx.storage.setAlarm(at)),
+        set: (at) => this.setAlarm(at),
       },
     });
   }
@@ -492,11 +497,19 @@ export class ThreadObject extends DurableObject<Bindings> {
   }
 
   async alarm(): Promise<void> {
+    // The alarm that fired is gone (the runtime keeps one set while this runs).
+    this.alarmAt = null;
     if (!this.state.getMeta('site')) return;
     await this.publisher.flush();
   }
 
   // Internals.
+
+  private async setAlarm(at: number): Promise<void> {
+    if (this.alarmAt === at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
+  }
 
   private ref(): ThreadRef {
     if (!this.refCache) {

@@ -41,8 +41,8 @@ export interface PublisherDeps {
   siteIndex: (site: string) => { sync(batch: IndexBatch): Promise<unknown> };
   /** Least time between two writes of one KV key (KV allows about one a second). */
   minIntervalMs: number;
-  /** The object's alarm: `atMost` moves it earlier (never later); `set` replaces it (null: none). */
-  alarm: { atMost: (at: number) => Promise<void>; set: (at: number | null) => Promise<void> };
+  /** The object's alarm: `atMost` moves it earlier (never later); `set` replaces it. */
+  alarm: { atMost: (at: number) => Promise<void>; set: (at: number) => Promise<void> };
 }
 
 export interface FlushOutcome {
@@ -134,6 +134,9 @@ export class Publisher {
     await this.deps.alarm.atMost(now + RESUME_AFTER_MS);
     let failed = false;
     const published: DirtyArtifact[] = [];
+    const written: { key: string; artifact: string; hash: string; at: number }[] = [];
+    // The site's index is told at the same time as KV is written (neither waits for the other).
+    const indexing = indexArtifacts.length ? this.publishIndex(indexArtifacts.map((entry) => entry.artifact)) : null;
     // The view names the pages: written last, after them, when a flush writes in several rounds.
     kvJobs.sort((a, b) => Number(a.entry.artifact === artifact.view) - Number(b.entry.artifact === artifact.view));
     for (const batch of chunks(kvJobs, CONCURRENT_WRITES)) {
@@ -141,10 +144,7 @@ export class Publisher {
         batch.map(async (job) => {
           try {
             const hash = await job.write();
-            // A comment that left meanwhile (moved to another thread) is not this object's to check any more.
-            const recordId = artifact.recordId(job.entry.artifact);
-            const gone = recordId !== null && !state.row(recordId);
-            if (hash !== null && !gone) state.recordWrite(job.key, job.entry.artifact, hash, Date.now());
+            if (hash !== null) written.push({ key: job.key, artifact: job.entry.artifact, hash, at: Date.now() });
             published.push(job.entry);
           } catch (error) {
             console.error('publishing failed', job.entry.artifact, error);
@@ -158,9 +158,16 @@ export class Publisher {
       if (await this.publishAudit()) published.push(audit);
       else failed = true;
     }
-    if (indexArtifacts.length) {
-      if (await this.publishIndex(indexArtifacts.map((entry) => entry.artifact))) published.push(...indexArtifacts);
+    if (indexing) {
+      if (await indexing) published.push(...indexArtifacts);
       else failed = true;
+    }
+    // What was written is recorded and unmarked together, in one storage commit (each is an fsync
+    // on `npm start`); a stop before it only means writing the same values again.
+    for (const write of written) {
+      // A comment that left meanwhile (moved to another thread) is not this object's to check any more.
+      const recordId = artifact.recordId(write.artifact);
+      if (recordId === null || state.row(recordId)) state.recordWrite(write.key, write.artifact, write.hash, write.at);
     }
     state.clearPublished(published);
 
@@ -169,9 +176,11 @@ export class Publisher {
       nextDue = Math.min(nextDue, Date.now() + RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1]);
     } else this.failures = 0;
     // The flush is over: the alarm is now exactly what is left to do (a write the 1/s rule holds
-    // back, a retry after its back-off, a change made meanwhile), or none.
+    // back, a retry after its back-off, a change made meanwhile). With nothing left, the resume
+    // alarm stays: it fires once and finds nothing to do, which costs less than a storage write
+    // to delete it after every change (and covers the thread's next changes within the minute).
     if (nextDue === Infinity && state.hasDirty()) nextDue = Date.now() + this.deps.minIntervalMs;
-    await this.deps.alarm.set(nextDue === Infinity ? null : nextDue);
+    if (nextDue !== Infinity) await this.deps.alarm.set(nextDue);
     return { failed };
   }
 
