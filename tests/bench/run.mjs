@@ -431,6 +431,8 @@ async function main() {
         for (const run of [loadMore, loadMoreSlow].filter(Boolean)) {
           const speed = run.cpuSlowdown > 1 ? ` (CPU ${run.cpuSlowdown}× slower)` : '';
           log(`  "Load more" on a 1,000-comment thread${speed}: ${run.clicks} clicks to ${run.shownAtEnd} comments; first click ${run.firstClickMs} ms, median ${run.medianClickMs} ms, last ${run.lastClickMs} ms (last ÷ first ${run.lastToFirst}); median of the first ten ${run.firstTenMedianMs} ms, of the last ten ${run.lastTenMedianMs} ms (÷ ${run.lastTenToFirstTen}); longest task ${run.longTaskMaxMs} ms`);
+          const main = run.mainThread;
+          if (main) log(`    main-thread time of a click (the browser's own counters, whatever frame the click fell in): median of the first ten ${main.firstTen.task} ms (script ${main.firstTen.script}, style ${main.firstTen.style}, layout ${main.firstTen.layout}), of the last ten ${main.lastTen.task} ms (script ${main.lastTen.script}, style ${main.lastTen.style}, layout ${main.lastTen.layout}): ÷ ${main.lastTenToFirstTen}`);
           if (run.emptyClicks) flag(`"Load more"${speed} was offered ${run.emptyClicks} time(s) for a page that had no comments`);
           if (run.timedOutClicks) flag(`a "Load more" click${speed} showed nothing within 20 s`);
           if (run.shownAtEnd !== null && run.shownAtEnd < 1000) flag(`"Load more"${speed} stopped at ${run.shownAtEnd} of 1000 comments`);

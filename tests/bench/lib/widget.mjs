@@ -288,85 +288,115 @@ export async function hostCase(browser, url, { runs = 5, cpuSlowdown = 1 } = {})
 }
 
 /**
+ * One "Load more" click, in the page (`window.__parleyClick`): clicks the button and resolves
+ * with when the new comments were painted (the frame after the last addition, once nothing was
+ * added for 300 ms), "empty" when the click settles without any, null after 20 s; and the longest
+ * task meanwhile. New comments are counted from what each DOM change added, not by searching the
+ * list: a search of 1,000 comments on every change was a cost of the benchmark that grew with the list.
+ */
+const CLICK_SCRIPT = `(() => {
+  const b = window.__parleyBench;
+  const longTasks = [];
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask' });
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const isComment = (el) => el.matches('article[id^="comment-"]');
+  const added = (records) => records.reduce((n, r) => n + [...r.addedNodes].reduce((m, el) => m + (el.nodeType === 1 ? isComment(el) + el.querySelectorAll('article[id^="comment-"]').length : 0), 0), 0);
+  window.__parleyShown = () => b.root.querySelectorAll('article[id^="comment-"]').length;
+  window.__parleyFind = async () => {
+    const find = () => [...b.root.querySelectorAll('button')].find((el) => /load more|more comments|older comments|next page/i.test(el.textContent ?? ''));
+    let button = find();
+    for (let wait = 0; button?.disabled && wait < 200; wait++) { await sleep(25); button = find(); }
+    window.__parleyButton = button && !button.disabled ? button : null;
+    return !!window.__parleyButton;
+  };
+  window.__parleyClick = async () => {
+    const button = window.__parleyButton;
+    const clicked = performance.now();
+    let newComments = 0;
+    const painted = await new Promise((resolve) => {
+      let settled = false;
+      const end = (value) => {
+        if (settled) return;
+        settled = true;
+        observer.disconnect();
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve(value);
+      };
+      const timer = setTimeout(() => end(null), 20000);
+      let quiet;
+      const poll = setInterval(() => {
+        if (newComments === 0 && performance.now() - clicked > 1000 && (!button.isConnected || !button.disabled)) end('empty');
+      }, 50);
+      const observer = new MutationObserver((records) => {
+        const more = added(records);
+        if (!more || settled) return;
+        const count = (newComments += more);
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => {
+            if (newComments !== count) return;
+            const at = performance.now();
+            clearTimeout(quiet);
+            quiet = setTimeout(() => end(at), 300);
+          };
+          channel.port2.postMessage(0);
+        });
+      });
+      observer.observe(b.root, { childList: true, subtree: true });
+      button.click();
+    });
+    await sleep(150);
+    const ms = typeof painted === 'number' ? painted - clicked : null;
+    const during = longTasks.filter(([start, d]) => start + d >= clicked && (ms === null || start <= painted + 50));
+    return { ms, empty: painted === 'empty', longTaskMaxMs: Math.max(0, ...during.map(([, d]) => d)) };
+  };
+})()`;
+
+/**
  * "Load more" after the first page, when this build of the widget has such a button (a button in
  * the widget whose text says "load more" or "more comments"): clicks it until the button goes
  * away or `maxClicks`, and times each click to the new comments painted, with the longest task
  * meanwhile (`cpuSlowdown` > 1 throttles the CPU). Null when there is no such button.
+ *
+ * Each click also has its **main-thread time**: the renderer's task time from Chromium's own
+ * counters (`Performance.getMetrics`: TaskDuration, and of it script, style and layout), read
+ * before the click and after it has settled. That is what a click costs the browser, whatever
+ * the frame it happened to start in: a click's wall time is a count of frames (two or three at
+ * full speed), and which count it gets depends on where in a frame the answer lands.
  */
 export async function measureLoadMore(browser, url, { maxClicks = 60, cpuSlowdown = 1 } = {}) {
   const context = await browser.newContext();
   try {
     await context.addInitScript({ content: INIT_SCRIPT });
     const page = await context.newPage();
-    if (cpuSlowdown > 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
+    const cdp = await context.newCDPSession(page);
+    if (cpuSlowdown > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
+    await cdp.send('Performance.enable');
+    /** The main thread's time so far (ms): every task, and its script, style and layout. */
+    const mainThread = async () => {
+      const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value * 1000]));
+      return { task: metrics.TaskDuration, script: metrics.ScriptDuration, style: metrics.RecalcStyleDuration, layout: metrics.LayoutDuration };
+    };
     await page.goto(url);
     await page.evaluate(() => window.__parleyBench.done);
-    const clicks = await page.evaluate(async (maxClicks) => {
-      const b = window.__parleyBench;
-      const find = () => [...b.root.querySelectorAll('button')].find((el) => /load more|more comments|older comments|next page/i.test(el.textContent ?? ''));
-      const shown = () => b.root.querySelectorAll('article[id^="comment-"]').length;
-      const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-      if (!find()) return null;
-      const longTasks = [];
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask' });
-      const clicks = [];
-      for (let i = 0; i < maxClicks; i++) {
-        let button = find();
-        for (let wait = 0; button?.disabled && wait < 200; wait++) { await sleep(25); button = find(); }
-        if (!button || button.disabled) break;
-        const before = shown();
-        const clicked = performance.now();
-        // Painted when more comments show; "empty" when the click settles (the button gone, or
-        // usable again) without any; null after 20 s.
-        const painted = await new Promise((resolve) => {
-          let settled = false;
-          const end = (value) => {
-            if (settled) return;
-            settled = true;
-            observer.disconnect();
-            clearInterval(poll);
-            clearTimeout(timer);
-            resolve(value);
-          };
-          const timer = setTimeout(() => end(null), 20000);
-          // The page may be rendered a slice per task: painted after the last addition, once
-          // nothing more has been added for 300 ms.
-          let last = 0;
-          let quiet;
-          // Only cheap checks while a click is timed (the button clicked, the observer's count):
-          // searching the whole list here (every button's text) took 4 ms at 1,000 comments shown
-          // (9 ms at 4×) every 50 ms, a cost of the benchmark that grew with the list.
-          const poll = setInterval(() => {
-            if (last === 0 && performance.now() - clicked > 1000 && (!button.isConnected || !button.disabled)) end('empty');
-          }, 50);
-          const observer = new MutationObserver(() => {
-            const count = shown();
-            if (count <= Math.max(before, last) || settled) return;
-            last = count;
-            requestAnimationFrame(() => {
-              const channel = new MessageChannel();
-              channel.port1.onmessage = () => {
-                if (shown() !== count) return;
-                const at = performance.now();
-                clearTimeout(quiet);
-                quiet = setTimeout(() => end(at), 300);
-              };
-              channel.port2.postMessage(0);
-            });
-          });
-          observer.observe(b.root, { childList: true, subtree: true });
-          button.click();
-        });
-        await sleep(150);
-        const ms = typeof painted === 'number' ? painted - clicked : null;
-        const during = longTasks.filter(([start, d]) => start + d >= clicked && (ms === null || start <= painted + 50));
-        clicks.push({ before, after: shown(), ms, empty: painted === 'empty', longTaskMaxMs: Math.max(0, ...during.map(([, d]) => d)) });
-        if (ms === null) break;
-      }
-      return clicks;
-    }, maxClicks);
-    if (!clicks) return null;
+    await page.evaluate(CLICK_SCRIPT);
+    if (!(await page.evaluate(() => window.__parleyFind()))) return null;
+    const clicks = [];
+    for (let i = 0; i < maxClicks; i++) {
+      if (i && !(await page.evaluate(() => window.__parleyFind()))) break;
+      const before = await page.evaluate(() => window.__parleyShown());
+      const start = await mainThread();
+      const click = await page.evaluate(() => window.__parleyClick());
+      const end = await mainThread();
+      const cost = Object.fromEntries(Object.keys(start).map((k) => [k, end[k] - start[k]]));
+      clicks.push({ before, after: await page.evaluate(() => window.__parleyShown()), ...click, mainThread: cost });
+      if (click.ms === null) break;
+    }
     const loading = clicks.filter((c) => c.ms !== null);
+    const median = (list, pick) => round(percentile(list.map(pick), 50), 1);
+    const firstTen = loading.slice(0, 10);
+    const lastTen = loading.slice(-10);
     return {
       cpuSlowdown,
       clicks: clicks.length,
@@ -376,15 +406,25 @@ export async function measureLoadMore(browser, url, { maxClicks = 60, cpuSlowdow
       shownAtEnd: clicks.at(-1)?.after ?? null,
       firstClickMs: round(loading[0]?.ms, 1),
       lastClickMs: round(loading.at(-1)?.ms, 1),
-      medianClickMs: round(percentile(loading.map((c) => c.ms), 50), 1),
+      medianClickMs: median(loading, (c) => c.ms),
       /** The last click (the most comments shown already) against the first: 1 when a click costs the same however many are shown. */
       lastToFirst: loading.length > 1 ? round(loading.at(-1).ms / loading[0].ms, 2) : null,
       /** The same from the medians of the first and the last ten clicks: one click's time varies by 2–5× on a busy machine. */
-      firstTenMedianMs: round(percentile(loading.slice(0, 10).map((c) => c.ms), 50), 1),
-      lastTenMedianMs: round(percentile(loading.slice(-10).map((c) => c.ms), 50), 1),
-      lastTenToFirstTen: loading.length >= 20 ? round(percentile(loading.slice(-10).map((c) => c.ms), 50) / percentile(loading.slice(0, 10).map((c) => c.ms), 50), 2) : null,
+      firstTenMedianMs: median(firstTen, (c) => c.ms),
+      lastTenMedianMs: median(lastTen, (c) => c.ms),
+      lastTenToFirstTen: loading.length >= 20 ? round(percentile(lastTen.map((c) => c.ms), 50) / percentile(firstTen.map((c) => c.ms), 50), 2) : null,
+      /**
+       * Main-thread time of a click (medians of the first and the last ten; the first click, which
+       * also brings widget-extra.js, is among the first ten), and last ten ÷ first ten: the cost
+       * to compare with "the same at 1,000 comments shown as at 50".
+       */
+      mainThread: loading.length >= 20 ? {
+        firstTen: Object.fromEntries(['task', 'script', 'style', 'layout'].map((k) => [k, median(firstTen, (c) => c.mainThread[k])])),
+        lastTen: Object.fromEntries(['task', 'script', 'style', 'layout'].map((k) => [k, median(lastTen, (c) => c.mainThread[k])])),
+        lastTenToFirstTen: round(percentile(lastTen.map((c) => c.mainThread.task), 50) / percentile(firstTen.map((c) => c.mainThread.task), 50), 2),
+      } : null,
       longTaskMaxMs: round(Math.max(0, ...clicks.map((c) => c.longTaskMaxMs)), 1),
-      perClick: clicks.map((c) => ({ before: c.before, after: c.after, ms: round(c.ms, 1), empty: c.empty || undefined, longTaskMaxMs: round(c.longTaskMaxMs, 1) })),
+      perClick: clicks.map((c) => ({ before: c.before, after: c.after, ms: round(c.ms, 1), empty: c.empty || undefined, longTaskMaxMs: round(c.longTaskMaxMs, 1), mainThreadMs: round(c.mainThread.task, 1) })),
     };
   } finally {
     await context.close();

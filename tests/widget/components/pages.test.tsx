@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { network, seed } from '../helpers/server';
 import { commentBy, likeButton, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
 
@@ -138,6 +138,25 @@ describe('a long first page', () => {
     await waitFor(() => expect(topLevel().length).toBe(20), long);
     expect(topLevel().at(-1)).toBe('T019');
     expect(document.querySelector('.thread')!.getAttribute('aria-busy')).toBe('false');
+  });
+});
+
+describe('a page of Load more', () => {
+  test('shows its first comments in the task that brings them, without waiting for a frame', async () => {
+    const ids = await longThread();
+    await renderApp();
+    await waitFor(() => expect(topLevel()).toEqual(names(0, 19)), long);
+    // From here no animation frame comes: what shows, shows in the answer's own task.
+    const frames = vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 0);
+    try {
+      loadMore();
+      await waitFor(() => expect(topLevel().length).toBeGreaterThan(20), long);
+      // A first step of at least four top-level comments, in order, and focus on the first.
+      expect(topLevel().slice(0, 24)).toEqual(names(0, 23));
+      expect(document.activeElement!.id).toBe(`comment-${ids.T020}`);
+    } finally {
+      frames.mockRestore();
+    }
   });
 });
 

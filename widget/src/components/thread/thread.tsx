@@ -25,6 +25,15 @@ const STEP_BUDGET_MS = 6;
  */
 const CHUNK = 10;
 
+/**
+ * A chunk of the list. A component, not a bare `<ol>`: Preact skips a component whose element is
+ * the one it last rendered without looking inside, while an element it diffs, and all its
+ * children with it: with bare `<ol>`s each render of the thread (several a "Load more" click)
+ * compared every comment shown again, and a click's script time with the CPU 4× slower grew from
+ * 29 ms at 20 comments shown to 69 ms at 980 (with its garbage collections); as components, it stays flat.
+ */
+const Chunk = ({ children }: { children: VNode[] }) => <ol role="none">{children}</ol>;
+
 /** Comments a node shows: itself and the replies not folded away. */
 const shownIn = (node: CommentNode): number => (node.expanded ? node.replies : node.replies.slice(0, SHOWN_REPLIES)).reduce((count, reply) => count + shownIn(reply), 1);
 
@@ -37,23 +46,23 @@ const shownIn = (node: CommentNode): number => (node.expanded ? node.replies : n
  * same however many comments are shown.
  */
 export class Thread extends Component<ThreadProps, { shown: number }> {
+  /** Script time per comment rendered (ms), as measured; when the step being rendered started, and its comments (set by {@link #fit}). */
+  #perComment = 1;
+  // No initial values where none is read before it is set (each would cost widget.js bytes).
+  #started?: number;
+  #rendering!: number;
   /** Top-level comments rendered: the first step is small, so the first comments show at once. */
   state: { shown: number } = { shown: this.#fit(4) };
-  /** Script time per comment rendered (ms), as measured; when the step being rendered started, and its comments. */
-  #perComment = 1;
-  #started = 0;
-  #rendering = 0;
-  /** A step is scheduled; the thread is gone. */
-  #waiting = false;
-  #gone = false;
+  /** A step is scheduled. (Should the thread go first, its step renders nothing: Preact renders no component it has unmounted.) */
+  #waiting?: boolean;
   /** Each chunk's element, as last rendered. */
   #chunks: VNode<{ children: VNode[] }>[] = [];
 
-  /** How many more top-level comments (at least one) hold about `comments` comments. */
+  /** How many more top-level comments (at least one) hold about `comments` comments; how many they hold goes to {@link #rendering}. */
   #fit(comments: number): number {
     const { roots } = this.props;
     let end: number = this.state?.shown ?? 0;
-    for (let count = 0; end < roots.length && (count === 0 || count + shownIn(roots[end]) <= comments); end++) count += shownIn(roots[end]);
+    for (this.#rendering = 0; end < roots.length && (!this.#rendering || this.#rendering + shownIn(roots[end]) <= comments); end++) this.#rendering += shownIn(roots[end]);
     return end;
   }
 
@@ -61,51 +70,45 @@ export class Thread extends Component<ThreadProps, { shown: number }> {
     this.componentDidUpdate();
   }
 
-  componentDidUpdate() {
-    if (this.#started) {
-      this.#perComment = Math.max(0.05, (performance.now() - this.#started) / this.#rendering);
+  /** After a render: measures a step of ours, and schedules the next. */
+  componentDidUpdate(previous?: unknown) {
+    const stepped = this.#started;
+    if (stepped) {
+      this.#perComment = Math.max(0.05, (performance.now() - stepped) / this.#rendering);
       this.#started = 0;
     }
     this.props.onRendered();
     if (this.state.shown >= this.props.roots.length || this.#waiting) return;
     this.#waiting = true;
-    // The next step once this one is painted: a frame, then a task.
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        this.#waiting = false;
-        if (this.#gone) return;
-        // At least about four comments a step, as many as the first: one slow step (a garbage
-        // collection in it) would otherwise shrink the next to a comment or two, each with a frame
-        // of its own, and a "Load more" click on a slow phone took up to 17 painted steps instead
-        // of 5. (Where four comments really take longer than a task should, so does the first step.)
-        const shown = this.#fit(Math.max(4, STEP_BUDGET_MS / this.#perComment));
-        this.#rendering = this.props.roots.slice(this.state.shown, shown).reduce((count, root) => count + shownIn(root), 0);
-        this.#started = performance.now();
-        this.setState({ shown });
-      }),
-    );
-  }
-
-  componentWillUnmount() {
-    this.#gone = true;
+    const step = () => {
+      this.#waiting = false;
+      // At least about four comments a step, as many as the first: one slow step (a garbage
+      // collection in it) would otherwise shrink the next to a comment or two, each with a frame
+      // of its own, and a "Load more" click on a slow phone took up to 17 painted steps instead
+      // of 5. (Where four comments really take longer than a task should, so does the first step.)
+      this.#started = performance.now();
+      this.setState({ shown: this.#fit(Math.max(4, STEP_BUDGET_MS / this.#perComment)) });
+    };
+    // Comments that came after all before them were shown (a page of "Load more", the reader's
+    // own new comment): their first step renders now, in the task that brought them, and is
+    // painted in the next frame, not the one after. Otherwise (a step of ours was just rendered,
+    // or the thread is new) the next step once this one is painted: a frame, then a task.
+    if (previous && !stepped) step();
+    else requestAnimationFrame(() => setTimeout(step));
   }
 
   render({ roots, view }: ThreadProps, { shown }: { shown: number }) {
-    // A comment or two more (the reader's own, just posted) show at once.
-    const end = roots.length - shown > 2 ? shown : roots.length;
+    const end = Math.min(shown, roots.length);
     const chunks = [];
     for (let start = 0; start < end; start += CHUNK) {
+      const stop = Math.min(end, start + CHUNK);
       // The same element as last time for a chunk whose comments render as before (components/comment):
-      // Preact then compares its ten comments and, each being the element it last rendered, skips them.
-      const items = roots.slice(start, Math.min(end, start + CHUNK)).map((node) => commentItem(node, 0, view));
+      // Preact then skips it without looking inside ({@link Chunk}). Checked without building a
+      // list: every render (each step, each change) looks at every chunk.
       const last: VNode<{ children: VNode[] }> | undefined = this.#chunks[start / CHUNK];
-      if (last?.props.children.length !== items.length || items.some((item, i) => item !== last.props.children[i])) {
-        this.#chunks[start / CHUNK] = (
-          <ol role="none" key={start}>
-            {items}
-          </ol>
-        );
-      }
+      let same = last?.props.children.length === stop - start;
+      for (let i = start; same && i < stop; i++) same = commentItem(roots[i], 0, view) === last!.props.children[i - start];
+      if (!same) this.#chunks[start / CHUNK] = <Chunk key={start}>{roots.slice(start, stop).map((node) => commentItem(node, 0, view))}</Chunk>;
       chunks.push(this.#chunks[start / CHUNK]);
     }
     // Busy until every comment is there (assistive tech waits for the list to be complete).
