@@ -2,6 +2,7 @@ import { waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { mountWidget } from '../../widget/src/embed';
 import { API, network, newThread, seed } from './helpers/server';
+import { threadShown } from './helpers/render';
 
 beforeEach(async () => {
   // The page's own path is the default thread: a new path (and thread) for every test, already
@@ -38,7 +39,7 @@ describe('mounting', () => {
 
     const host = document.getElementById('comments')!;
     const widget = await widgetIn(host);
-    expect(await widget.findByRole('heading', { name: '1 comment' })).toBeTruthy();
+    expect(await threadShown('1 comment', widget)).toBeTruthy();
     expect(widget.getByText('Ada')).toBeTruthy();
     const url = network.requests[0].url;
     expect(url.origin).toBe(API);

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { seed } from '../helpers/server';
-import { commentBy, likeButton, post, renderApp, resetBetweenTests, testThread, settled } from '../helpers/render';
+import { commentBy, likeButton, post, renderApp, resetBetweenTests, testThread, settled, threadShown } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -22,7 +22,7 @@ describe('accessibility', () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada', likes: 2 }], 'open');
     await seed(testThread(), [1, 2, 3, 4].map((i) => ({ author: `R${i}`, parent: ada })), 'open');
     await renderApp({ site: 'open' });
-    await screen.findByRole('heading', { name: '5 comments' });
+    await threadShown('5 comments');
     await post({ name: 'Me', comment: 'Mine' });
     fireEvent.click(within(commentBy('Ada')).getByRole('button', { name: 'Reply' }));
     await settled();
@@ -56,7 +56,7 @@ describe('accessibility', () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
     await seed(testThread(), [1, 2, 3, 4].map((i) => ({ author: `R${i}`, parent: ada })));
     await renderApp();
-    await screen.findByRole('heading', { name: '5 comments' });
+    await threadShown('5 comments');
     const reply = within(commentBy('Ada')).getByRole('button', { name: 'Reply' });
     reply.focus();
     fireEvent.click(reply);
@@ -80,7 +80,7 @@ describe('accessibility', () => {
   test('form errors are tied to their field and announced; the busy state is exposed while loading', async () => {
     await renderApp();
     expect(screen.getByRole('region').getAttribute('aria-busy')).toBe('true');
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     expect(screen.getByRole('region').getAttribute('aria-busy')).toBe('false');
     fireEvent.click(screen.getByRole('button', { name: 'Post comment' }));
     const alert = await screen.findByRole('alert');

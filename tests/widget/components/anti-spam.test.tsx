@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test, vi } from 'vitest';
 import { admin, network, newThread, seed } from '../helpers/server';
-import { fillAndPost, formReady, lastOwnComment, mainForm, renderApp, resetBetweenTests, testThread } from '../helpers/render';
+import { fillAndPost, formReady, lastOwnComment, mainForm, renderApp, resetBetweenTests, testThread, threadShown } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -29,7 +29,7 @@ describe('the honeypot', () => {
 
   test('is sent as `hp`: empty from a person; a bot that types into it is told its comment waits, and it goes to spam', async () => {
     await renderApp({ site: 'open' });
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Hello' });
     await published();
     expect(network.posts()[0].hp).toBe('');
@@ -47,7 +47,7 @@ describe('elapsedMs', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(1_000_000);
     await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     vi.setSystemTime(1_000_000 + 4_321);
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Hello' });
     await waitFor(() => expect(network.posts()).toHaveLength(1));
@@ -59,7 +59,7 @@ describe('proof (sites in `first` moderation)', () => {
   test('is not sent before one of my comments was seen approved; then it is, and the next comment is published at once', async () => {
     const [postA, postB] = [newThread(), newThread()];
     const first = await renderApp({ thread: postA, site: 'trusted' });
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     fillAndPost(mainForm(), { name: 'Grace', comment: 'My first comment here' });
     await held();
     const approved = lastOwnComment();
@@ -74,13 +74,13 @@ describe('proof (sites in `first` moderation)', () => {
     await admin.approve(approved.id);
     const second = await renderApp({ thread: postA, site: 'trusted' });
     // The approved one, and the second, still awaiting moderation.
-    await screen.findByRole('heading', { name: '2 comments' });
+    await threadShown('2 comments');
     expect(screen.getAllByText('Awaiting moderation')).toHaveLength(1);
     second.unmount();
 
     // Proof is per site: it works on another post too.
     await renderApp({ thread: postB, site: 'trusted' });
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Trusted now' });
     await published();
     expect(network.posts()[2].proof).toEqual({ id: approved.id, token: approved.token });
@@ -88,7 +88,7 @@ describe('proof (sites in `first` moderation)', () => {
 
   test('a comment published at once is itself proof', async () => {
     await renderApp({ site: 'open' });
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     fillAndPost(mainForm(), { name: 'Grace', comment: 'One' });
     await published();
     const one = lastOwnComment();
@@ -102,7 +102,7 @@ describe('the main form', () => {
   test('has a slot for the Turnstile challenge; reply forms do not', async () => {
     await seed(testThread(), [{ author: 'Ada' }]);
     await renderApp();
-    await screen.findByRole('heading', { name: '1 comment' });
+    await threadShown('1 comment');
     expect(mainForm().querySelector('slot[name="turnstile"]')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Reply' }));
     expect(document.querySelectorAll('slot[name="turnstile"]')).toHaveLength(1);

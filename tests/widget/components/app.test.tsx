@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { admin, network, newThread, seed } from '../helpers/server';
-import { commentBy, fillAndPost, lastOwnComment, mainForm, renderApp, repliesTo, resetBetweenTests, testThread } from '../helpers/render';
+import { commentBy, fillAndPost, lastOwnComment, mainForm, renderApp, repliesTo, resetBetweenTests, testThread, threadShown } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -14,7 +14,7 @@ describe('the thread', () => {
 
     await renderApp({ box: true });
     expect(screen.getByText('Loading comments…')).toBeTruthy();
-    expect(await screen.findByRole('heading', { name: '4 comments' })).toBeTruthy();
+    expect(await threadShown('4 comments')).toBeTruthy();
     expect(screen.queryByText('Loading comments…')).toBeNull();
 
     expect(repliesTo(commentBy('Ada'))).toEqual(['Bob']);
@@ -37,14 +37,14 @@ describe('the thread', () => {
   test('counts one comment in the singular', async () => {
     await seed(testThread(), [{ author: 'Ada' }]);
     await renderApp();
-    expect(await screen.findByRole('heading', { name: '1 comment' })).toBeTruthy();
+    expect(await threadShown('1 comment')).toBeTruthy();
   });
 
   test('caps visual nesting: deeper replies stay at the cap and say whom they answer', async () => {
     let [parent] = await seed(testThread(), [{ author: 'Level0' }]);
     for (let depth = 1; depth <= 6; depth++) [parent] = await seed(testThread(), [{ author: `Level${depth}`, parent }]);
     await renderApp();
-    await screen.findByRole('heading', { name: '7 comments' });
+    await threadShown('7 comments');
     // The page carries the conversation's first three replies; the rest come on demand.
     fireEvent.click(screen.getByRole('button', { name: 'Show 3 more replies' }));
     await waitFor(() => expect(commentBy('Level6')).toBeTruthy());
@@ -61,7 +61,7 @@ describe('the thread', () => {
 
   test('shows an empty state when nobody has commented', async () => {
     await renderApp();
-    expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
+    expect(await threadShown('No comments yet')).toBeTruthy();
     expect(screen.getByText('Be the first to comment.')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Post comment' })).toBeTruthy();
   });
@@ -69,7 +69,7 @@ describe('the thread', () => {
   test('shows author names and websites as text, never as HTML', async () => {
     await seed(testThread(), [{ author: '<img src=x onerror="alert(1)">Mallory', website: 'https://mallory.example/?a=<b>' }, { author: '<b>Bold</b>' }]);
     await renderApp();
-    await screen.findByRole('heading', { name: '2 comments' });
+    await threadShown('2 comments');
 
     const link = screen.getByRole('link', { name: '<img src=x onerror="alert(1)">Mallory' });
     expect(link.getAttribute('href')).toBe('https://mallory.example/?a=<b>');
@@ -84,7 +84,7 @@ describe('the thread', () => {
     const [gone] = await seed(testThread(), [{ author: 'Gone', status: 'removed' }]);
     await seed(testThread(), [{ author: 'Replier', parent: gone }, { author: 'Other' }]);
     await renderApp();
-    expect(await screen.findByRole('heading', { name: '2 comments' })).toBeTruthy();
+    expect(await threadShown('2 comments')).toBeTruthy();
 
     const placeholder = screen.getByText('[This comment was removed]').closest('article')!;
     expect(placeholder.id).toBe(`comment-${gone.id}`);
@@ -106,7 +106,7 @@ describe('the thread', () => {
 
     network.offline = false;
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
-    expect(await screen.findByRole('heading', { name: '1 comment' })).toBeTruthy();
+    expect(await threadShown('1 comment')).toBeTruthy();
     expect(commentBy('Ada')).toBeTruthy();
     expect(screen.queryByRole('alert')).toBeNull();
   });
@@ -121,7 +121,7 @@ describe('own comments after a reload', () => {
   test('a reloaded widget still shows my pending comment, until the list carries it approved', async () => {
     await seed(testThread(), [{ author: 'Ada' }]);
     const first = await renderApp();
-    await screen.findByRole('heading', { name: '1 comment' });
+    await threadShown('1 comment');
     fillAndPost(mainForm(), { name: 'Me', comment: 'My first thoughts' });
     await screen.findByText(/awaiting moderation/);
     const posted = lastOwnComment();
@@ -129,7 +129,7 @@ describe('own comments after a reload', () => {
 
     // Reload: the server still lists only Ada, but I see my comment, marked.
     const second = await renderApp();
-    expect(await screen.findByRole('heading', { name: '2 comments' })).toBeTruthy();
+    expect(await threadShown('2 comments')).toBeTruthy();
     const mine = commentBy('Me');
     expect(mine.id).toBe(`comment-${posted.id}`);
     expect(within(mine).getByText('Awaiting moderation')).toBeTruthy();
@@ -143,12 +143,12 @@ describe('own comments after a reload', () => {
 
     // Not on another thread.
     await renderApp({ thread: newThread() });
-    expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
+    expect(await threadShown('No comments yet')).toBeTruthy();
   });
 
   test('once approved, my comment is shown once, from the list, unmarked; if later removed it goes', async () => {
     const first = await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     fillAndPost(mainForm(), { name: 'Me', comment: 'Hello there' });
     await screen.findByText(/awaiting moderation/);
     const posted = lastOwnComment();
@@ -156,7 +156,7 @@ describe('own comments after a reload', () => {
 
     await admin.approve(posted.id);
     const second = await renderApp();
-    expect(await screen.findByRole('heading', { name: '1 comment' })).toBeTruthy();
+    expect(await threadShown('1 comment')).toBeTruthy();
     expect(screen.getAllByText('Me', { selector: '.author' })).toHaveLength(1);
     expect(screen.queryByText('Awaiting moderation')).toBeNull();
     expect(JSON.parse(localStorage.getItem(`parley:own:${posted.id}`)!)).toMatchObject({ listed: true, token: posted.token });
@@ -164,20 +164,20 @@ describe('own comments after a reload', () => {
 
     await admin.remove(posted.id);
     await renderApp();
-    expect(await screen.findByRole('heading', { name: 'No comments yet' })).toBeTruthy();
+    expect(await threadShown('No comments yet')).toBeTruthy();
     expect(screen.queryByText('Me')).toBeNull();
   });
 
   test('my pending comment replaces the placeholder standing for it when it already has an approved reply', async () => {
     const first = await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     fillAndPost(mainForm(), { name: 'Me', comment: 'Parent text' });
     await screen.findByText(/awaiting moderation/);
     first.unmount();
     await seed(testThread(), [{ author: 'Replier', parent: lastOwnComment() }]);
 
     await renderApp();
-    expect(await screen.findByRole('heading', { name: '2 comments' })).toBeTruthy();
+    expect(await threadShown('2 comments')).toBeTruthy();
     expect(screen.queryByText('[This comment was removed]')).toBeNull();
     expect(within(commentBy('Me')).getByText('Awaiting moderation')).toBeTruthy();
     expect(repliesTo(commentBy('Me'))).toEqual(['Replier']);
@@ -190,7 +190,7 @@ describe('locked and pinned', () => {
     await seed(testThread(), [{ author: 'Bob', parent: ada }]);
     await admin.lock('demo', testThread());
     await renderApp();
-    await screen.findByRole('heading', { name: '2 comments' });
+    await threadShown('2 comments');
     expect(screen.getByText('Comments are closed.')).toBeTruthy();
     expect(document.querySelector('form')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Reply' })).toBeNull();
@@ -200,7 +200,7 @@ describe('locked and pinned', () => {
   test('an open thread has the form and Reply buttons, and does not say it is closed', async () => {
     await seed(testThread(), [{ author: 'Ada' }]);
     await renderApp();
-    await screen.findByRole('heading', { name: '1 comment' });
+    await threadShown('1 comment');
     expect(screen.queryByText('Comments are closed.')).toBeNull();
     expect(screen.getByRole('button', { name: 'Reply' })).toBeTruthy();
   });
@@ -208,7 +208,7 @@ describe('locked and pinned', () => {
   test('a pinned comment comes first, with a "Pinned" badge', async () => {
     await seed(testThread(), [{ author: 'Ada' }, { author: 'Bob', pinned: true }]);
     await renderApp();
-    await screen.findByRole('heading', { name: '2 comments' });
+    await threadShown('2 comments');
     const authors = [...document.querySelectorAll('.thread > ol > li > article .author')].map((a) => a.textContent);
     expect(authors).toEqual(['Bob', 'Ada']);
     expect(within(commentBy('Bob')).getByText('Pinned')).toBeTruthy();

@@ -2,7 +2,7 @@ import { screen } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { identicon } from '../../../widget/src/lib/identicon';
 import { network, seed } from '../helpers/server';
-import { commentBy, renderApp, resetBetweenTests, testThread } from '../helpers/render';
+import { commentBy, renderApp, resetBetweenTests, testThread, threadShown } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -15,7 +15,7 @@ describe('avatars', () => {
       { author: 'Dee', avatar: 'dee0' },
     ], 'gravatar');
     await renderApp({ site: 'gravatar' });
-    await screen.findByRole('heading', { name: '4 comments' });
+    await threadShown('4 comments');
 
     const ada = commentBy('Ada').querySelector('svg.avatar')!;
     expect(ada.getAttribute('aria-hidden')).toBe('true');

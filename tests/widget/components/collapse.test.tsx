@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { admin, network, seed } from '../helpers/server';
-import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests, testThread, settled } from '../helpers/render';
+import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests, testThread, settled, threadShown } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -15,7 +15,7 @@ describe('long reply lists', () => {
   test('show the first three replies and "Show N more replies"; it shows the rest and moves focus to the first of them', async () => {
     await withReplies(5);
     await renderApp();
-    await screen.findByRole('heading', { name: '6 comments' });
+    await threadShown('6 comments');
     expect(repliesTo(commentBy('Ada'))).toEqual(['R1', 'R2', 'R3']);
     const more = screen.getByRole('button', { name: 'Show 2 more replies' });
 
@@ -28,13 +28,13 @@ describe('long reply lists', () => {
   test('one hidden reply is said in the singular; three replies are not collapsed', async () => {
     const { replies } = await withReplies(4);
     const view = await renderApp();
-    await screen.findByRole('heading', { name: '5 comments' });
+    await threadShown('5 comments');
     expect(screen.getByRole('button', { name: 'Show 1 more reply' })).toBeTruthy();
     view.unmount();
 
     await admin.remove(replies[3].id);
     await renderApp();
-    await screen.findByRole('heading', { name: '4 comments' });
+    await threadShown('4 comments');
     expect(repliesTo(commentBy('Ada'))).toEqual(['R1', 'R2', 'R3']);
     expect(screen.queryByRole('button', { name: /more repl/ })).toBeNull();
   });
@@ -43,7 +43,7 @@ describe('long reply lists', () => {
     const { replies } = await withReplies(2);
     await seed(testThread(), Array.from({ length: 4 }, (_, i) => ({ author: `S${i + 1}`, parent: replies[0] })));
     await renderApp();
-    await screen.findByRole('heading', { name: '7 comments' });
+    await threadShown('7 comments');
     // The page carries the conversation's first three replies (R1, R2, S1) and says it has six.
     expect(repliesTo(commentBy('Ada'))).toEqual(['R1', 'R2']);
     expect(repliesTo(commentBy('R1'))).toEqual(['S1']);
@@ -58,7 +58,7 @@ describe('long reply lists', () => {
   test('my new reply to a collapsed list is shown, with focus', async () => {
     await withReplies(4);
     await renderApp();
-    await screen.findByRole('heading', { name: '5 comments' });
+    await threadShown('5 comments');
     fireEvent.click(within(commentBy('Ada')).getByRole('button', { name: 'Reply' }));
     await settled();
     fillAndPost(commentBy('Ada').querySelector('form')!, { name: 'Me', comment: 'Late to the party' });

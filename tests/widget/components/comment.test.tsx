@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { admin, network, seed } from '../helpers/server';
-import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests, settled, testThread } from '../helpers/render';
+import { commentBy, fillAndPost, renderApp, repliesTo, resetBetweenTests, settled, testThread, threadShown } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -9,9 +9,30 @@ async function threadOfTwo() {
   const email = `ada-${testThread().replace(/\W/g, '')}@example.com`;
   const [ada, bob] = await seed(testThread(), [{ author: 'Ada', email }, { author: 'Bob' }]);
   await renderApp();
-  await screen.findByRole('heading', { name: '2 comments' });
+  await threadShown('2 comments');
   return { ada, bob };
 }
+
+describe('a comment\'s date', () => {
+  test('an old comment shows its date (in the reader\'s time zone), and the thread renders without Intl\'s date formats, whose first use would block a phone for about 100 ms', async () => {
+    const leapDay = Date.parse('2024-02-29T12:00:00Z');
+    await seed(testThread(), [{ author: 'Ada', createdAt: leapDay }, { author: 'Bob' }]);
+    const dateFormats = vi.spyOn(Intl, 'DateTimeFormat');
+    try {
+      await renderApp({ box: true });
+      await threadShown('2 comments');
+      const time = commentBy('Ada').querySelector('time')!;
+      // Noon UTC is Feb 29 or Mar 1 depending on the time zone the tests run in.
+      expect(time.textContent).toMatch(/^2024-(02-29|03-01)$/);
+      expect(Date.parse(time.dateTime)).toBe(leapDay);
+      // Seeded three days ago.
+      expect(commentBy('Bob').querySelector('time')!.textContent).toBe('3 days ago');
+      expect(dateFormats).not.toHaveBeenCalled();
+    } finally {
+      dateFormats.mockRestore();
+    }
+  });
+});
 
 describe('replying', () => {
   test('"Reply" opens a form under that comment, with focus in it', async () => {
@@ -95,7 +116,7 @@ describe('replying', () => {
     location.hash = `#comment-${bob.id}`;
     try {
       await renderApp();
-      await screen.findByRole('heading', { name: '2 comments' });
+      await threadShown('2 comments');
       expect(document.activeElement).toBe(commentBy('Bob'));
     } finally {
       location.hash = '';

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test, vi } from 'vitest';
 import type { TestSite } from '../setup/sites';
 import { admin, network, readThread, seed } from '../helpers/server';
-import { commentBy, lastOwnComment, post, renderApp, repliesTo, resetBetweenTests, status, testThread, settled } from '../helpers/render';
+import { commentBy, lastOwnComment, post, renderApp, repliesTo, resetBetweenTests, status, testThread, settled, threadShown } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -10,7 +10,7 @@ resetBetweenTests();
 async function withMyComment(site: TestSite = 'demo') {
   await seed(testThread(), [{ author: 'Ada' }], site);
   const view = await renderApp({ site });
-  await screen.findByRole('heading', { name: '1 comment' });
+  await threadShown('1 comment');
   await post({ name: 'Me', comment: 'My *first* draft' });
   return { mine: lastOwnComment(), view };
 }
@@ -31,12 +31,12 @@ describe('Edit and Delete buttons', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 14 * 60_000);
     const again = await renderApp();
-    await screen.findByRole('heading', { name: '2 comments' });
+    await threadShown('2 comments');
     expect(editButton('Me')).toBeTruthy();
     again.unmount();
     vi.setSystemTime(Date.now() + 2 * 60_000);
     await renderApp();
-    await screen.findByRole('heading', { name: '2 comments' });
+    await threadShown('2 comments');
     expect(editButton('Me')).toBeNull();
     expect(deleteButton('Me')).toBeNull();
   });
@@ -46,7 +46,7 @@ describe('Edit and Delete buttons', () => {
     view.unmount();
     localStorage.clear();
     await renderApp({ site: 'open' });
-    await screen.findByRole('heading', { name: '2 comments' });
+    await threadShown('2 comments');
     expect(editButton('Me')).toBeNull();
   });
 });
@@ -83,7 +83,7 @@ describe('editing my comment', () => {
     await admin.approve(mine.id);
     view.unmount();
     await renderApp();
-    await screen.findByRole('heading', { name: '2 comments' });
+    await threadShown('2 comments');
     expect(within(commentBy('Me')).queryByText('Awaiting moderation')).toBeNull();
 
     fireEvent.click(editButton('Me')!);
@@ -138,7 +138,7 @@ describe('deleting my comment', () => {
     await seed(testThread(), [{ author: 'Bob', parent: mine }], 'open');
     view.unmount();
     await renderApp({ site: 'open' });
-    await screen.findByRole('heading', { name: '3 comments' });
+    await threadShown('3 comments');
     vi.stubGlobal('confirm', () => true);
     fireEvent.click(deleteButton('Me')!);
     const placeholder = (await screen.findByText('[This comment was removed]')).closest('article')!;
@@ -151,7 +151,7 @@ describe('deleting my comment', () => {
     const stored = JSON.parse(localStorage.getItem(`parley:own:${mine.id}`)!);
     localStorage.setItem(`parley:own:${mine.id}`, JSON.stringify({ ...stored, token: 'wrong' }));
     await renderApp({ site: 'open' });
-    await screen.findByRole('heading', { name: '2 comments' });
+    await threadShown('2 comments');
     vi.stubGlobal('confirm', () => true);
     fireEvent.click(deleteButton('Me')!);
     await waitFor(() => expect(status()).toBe('Something went wrong. Please try again.'));

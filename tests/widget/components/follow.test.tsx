@@ -1,14 +1,14 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { admin, network } from '../helpers/server';
-import { fillAndPost, mainForm, post, renderApp, resetBetweenTests, status, testThread } from '../helpers/render';
+import { fillAndPost, mainForm, post, renderApp, resetBetweenTests, status, testThread, threadShown } from '../helpers/render';
 
 resetBetweenTests();
 
 describe('"Notify me of replies"', () => {
   test('is a checkbox in the form; checked, the post asks for it (notify: true)', async () => {
     await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     const box = within(mainForm()).getByLabelText('Notify me of replies by email') as HTMLInputElement;
     expect(box.type).toBe('checkbox');
     expect(box.checked).toBe(false);
@@ -22,7 +22,7 @@ describe('"Notify me of replies"', () => {
 
   test('needs an email: without one it says so at the email field, and sends nothing', async () => {
     await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     fireEvent.click(within(mainForm()).getByLabelText('Notify me of replies by email'));
     fillAndPost(mainForm(), { name: 'Grace', comment: 'Tell me' });
     const alert = await within(mainForm()).findByRole('alert');
@@ -38,7 +38,7 @@ describe('"Follow this thread"', () => {
   test('opens an email field (focused, filled from the profile); Follow subscribes and says to check the inbox', async () => {
     localStorage.setItem('parley:profile', JSON.stringify({ author: 'Grace', email: 'grace@example.com', website: '' }));
     await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     fireEvent.click(screen.getByRole('button', { name: 'Follow this thread' }));
     const email = (await screen.findByLabelText('Get new comments by email')) as HTMLInputElement;
     await waitFor(() => expect(document.activeElement).toBe(email));
@@ -53,7 +53,7 @@ describe('"Follow this thread"', () => {
 
   test('a refused address is said in the live region', async () => {
     await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     fireEvent.click(screen.getByRole('button', { name: 'Follow this thread' }));
     const email = await screen.findByLabelText('Get new comments by email');
     fireEvent.input(email, { target: { value: 'nope' } });
@@ -63,7 +63,7 @@ describe('"Follow this thread"', () => {
 
   test('shows how many already follow: "Join N other followers."', async () => {
     const none = await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     expect(screen.queryByText(/Join/)).toBeNull();
     none.unmount();
 

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test, vi } from 'vitest';
 import { admin, network, readThread, seed } from '../helpers/server';
-import { commentBy, likeButton, post, renderApp, resetBetweenTests, status, testThread } from '../helpers/render';
+import { commentBy, likeButton, post, renderApp, resetBetweenTests, status, testThread, threadShown } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -9,7 +9,7 @@ describe('likes', () => {
   test('a Like button shows the count; pressing it likes (POST), pressing again unlikes (DELETE), counting at once', async () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada', likes: 3 }, { author: 'Bob' }]);
     await renderApp();
-    await screen.findByRole('heading', { name: '2 comments' });
+    await threadShown('2 comments');
     const like = likeButton('Ada');
     expect(like.textContent).toBe('Like 3');
     expect(like.getAttribute('aria-pressed')).toBe('false');
@@ -30,7 +30,7 @@ describe('likes', () => {
   test('are remembered: after a reload my like shows, counted once whether or not the server’s count has it yet', async () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada', likes: 3 }]);
     const first = await renderApp();
-    await screen.findByRole('heading', { name: '1 comment' });
+    await threadShown('1 comment');
     fireEvent.click(likeButton('Ada'));
     await waitFor(() => expect(network.sent(`/api/comments/${ada.id}/like`, 'POST')).toHaveLength(1));
     expect(JSON.parse(localStorage.getItem('parley:likes')!)[ada.id][0]).toBe(true);
@@ -38,7 +38,7 @@ describe('likes', () => {
 
     // Right away (the server's count may still say 3): mine is counted once.
     const second = await renderApp();
-    await screen.findByRole('heading', { name: '1 comment' });
+    await threadShown('1 comment');
     expect(likeButton('Ada').getAttribute('aria-pressed')).toBe('true');
     expect(likeButton('Ada').textContent).toBe('Like 4');
     second.unmount();
@@ -54,7 +54,7 @@ describe('likes', () => {
       { timeout: 10_000, interval: 200 },
     );
     await renderApp();
-    await screen.findByRole('heading', { name: '1 comment' });
+    await threadShown('1 comment');
     expect(likeButton('Ada').getAttribute('aria-pressed')).toBe('true');
     expect(likeButton('Ada').textContent).toBe(`Like ${counted}`);
   });
@@ -62,7 +62,7 @@ describe('likes', () => {
   test('a refused like is taken back and the reason said', async () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada', likes: 1 }]);
     await renderApp();
-    await screen.findByRole('heading', { name: '1 comment' });
+    await threadShown('1 comment');
     // A moderator removes it while the page is open.
     await admin.remove(ada.id);
     fireEvent.click(likeButton('Ada'));
@@ -74,8 +74,8 @@ describe('likes', () => {
 
   test('my comment awaiting moderation cannot be liked yet', async () => {
     await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     await post({ name: 'Me', comment: 'Mine' });
-    expect(within(commentBy('Me')).queryByRole('button', { name: /^Like/ })).toBeNull();
+    expect(within(await waitFor(() => commentBy('Me'))).queryByRole('button', { name: /^Like/ })).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test, vi } from 'vitest';
 import { seed } from '../helpers/server';
-import { commentBy, renderApp, resetBetweenTests, testThread } from '../helpers/render';
+import { commentBy, renderApp, resetBetweenTests, testThread, threadShown } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -14,7 +14,7 @@ describe('permalinks', () => {
   test('every comment is #comment-ID, and its date links there', async () => {
     const [ada] = await seed(testThread(), [{ author: 'Ada' }]);
     await renderApp();
-    await screen.findByRole('heading', { name: '1 comment' });
+    await threadShown('1 comment');
     const article = commentBy('Ada');
     expect(article.id).toBe(`comment-${ada.id}`);
     const link = within(article).getByRole('link', { name: '3 days ago' });
@@ -28,7 +28,7 @@ describe('permalinks', () => {
     const [, bob] = await seed(testThread(), [{ author: 'Ada' }, { author: 'Bob' }]);
     location.hash = `#comment-${bob.id}`;
     await renderApp();
-    await screen.findByRole('heading', { name: '2 comments' });
+    await threadShown('2 comments');
     await waitFor(() => expect(document.activeElement).toBe(commentBy('Bob')));
     expect(commentBy('Bob').classList.contains('hl')).toBe(true);
     expect(commentBy('Ada').classList.contains('hl')).toBe(false);

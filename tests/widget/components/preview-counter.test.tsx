@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, test } from 'vitest';
 import { LIMITS } from '../../../worker/src/wire';
 import { network } from '../helpers/server';
-import { mainForm, renderApp, resetBetweenTests, status } from '../helpers/render';
+import { mainForm, renderApp, resetBetweenTests, status, threadShown } from '../helpers/render';
 
 resetBetweenTests();
 
@@ -12,7 +12,7 @@ const field = () => form().getByLabelText('Comment') as HTMLTextAreaElement;
 describe('Preview', () => {
   test('renders the comment on the server (POST /api/comments/preview); "Write" goes back to the text', async () => {
     await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     fireEvent.input(field(), { target: { value: 'Is <b>this</b> *right*?' } });
     fireEvent.click(form().getByRole('button', { name: 'Preview' }));
 
@@ -32,7 +32,7 @@ describe('Preview', () => {
 
   test('a failed preview says why in the form', async () => {
     await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     network.offline = true;
     fireEvent.click(form().getByRole('button', { name: 'Preview' }));
     expect((await form().findByRole('alert')).textContent).toBe('Could not reach the comment server. Please check your connection.');
@@ -42,7 +42,7 @@ describe('Preview', () => {
 describe('the character counter', () => {
   test('appears only in the last 10% of the limit, and is announced in the live region as it goes down', async () => {
     await renderApp();
-    await screen.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet');
     const type = (length: number) => fireEvent.input(field(), { target: { value: 'x'.repeat(length) } });
 
     type(LIMITS.body - 500);

@@ -1,7 +1,7 @@
 import { fireEvent, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { mountWidget } from '../../../widget/src/embed';
-import { loadFeatures } from '../helpers/render';
+import { loadFeatures, threadShown } from '../helpers/render';
 import { API, network, newThread } from '../helpers/server';
 
 afterEach(() => {
@@ -28,7 +28,7 @@ describe('Cloudflare Turnstile', () => {
     network.watch();
     const host = embed({});
     await waitFor(() => expect(host.shadowRoot).toBeTruthy());
-    await within(host.shadowRoot as unknown as HTMLElement).findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet', within(host.shadowRoot as unknown as HTMLElement));
     expect(document.querySelector('script[src*="challenges.cloudflare.com"]')).toBeNull();
     expect(network.requests.map((r) => r.url.origin)).toEqual([API]);
   });
@@ -62,7 +62,7 @@ describe('Cloudflare Turnstile', () => {
     solved('token-from-cloudflare');
 
     const widget = within(host.shadowRoot as unknown as HTMLElement);
-    await widget.findByRole('heading', { name: 'No comments yet' });
+    await threadShown('No comments yet', widget);
     const form = within(host.shadowRoot!.querySelector('form') as unknown as HTMLElement);
     fireEvent.input(form.getByLabelText('Name'), { target: { value: 'Grace' } });
     fireEvent.input(form.getByLabelText('Comment'), { target: { value: 'Hello' } });

@@ -34,6 +34,17 @@ export async function renderApp(options: { thread?: string; site?: TestSite; box
   return rendered;
 }
 
+/**
+ * Waits for the thread's count (its heading, `name`: "4 comments") in `scope` (the page, or a
+ * widget's shadow root), then for its comments: they come a task after the count, a step at a
+ * time (components/thread), and the list is busy (`aria-busy`) until all are there.
+ */
+export async function threadShown(name: string | RegExp, scope: Pick<typeof screen, 'findByRole'> = screen): Promise<HTMLElement> {
+  const heading = await scope.findByRole('heading', { name });
+  await waitFor(() => expect(heading.closest('section')!.querySelector('.thread[aria-busy="true"]')).toBeNull());
+  return heading;
+}
+
 /** Waits for the main comment form (it comes with widget-extra.js). */
 export const formShown = () => waitFor(() => expect(mainForm()).toBeTruthy());
 

@@ -18,7 +18,7 @@ export const en = {
   /**
    * Ages under a week, and one day ago (`yesterday`). Words of our own rather than
    * Intl.RelativeTimeFormat: its first use costs 20 ms (80 ms on a slow phone), a hitch the
-   * first comments would wait for. Older dates use Intl.DateTimeFormat ("Mar 4, 2026").
+   * first comments would wait for. Older dates are written as ISO 8601 dates ("2026-03-04", lib/time.ts).
    */
   minutesAgo: { one: '# minute ago', other: '# minutes ago' } as Plural,
   hoursAgo: { one: '# hour ago', other: '# hours ago' } as Plural,

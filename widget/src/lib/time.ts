@@ -4,18 +4,22 @@ const MINUTE = 6e4;
 const HOUR = 36e5;
 const DAY = 864e5;
 
-/** One date formatter per locale: making one costs more than a hundred uses. */
-const dates: Record<string, Intl.DateTimeFormat> = {};
-
 /**
  * A short, readable age in the language in use: "just now", "5 minutes ago", "yesterday",
- * "3 days ago", and past a week the date itself ("Mar 4, 2026").
+ * "3 days ago", and past a week the date itself, in the reader's time zone, written as ISO 8601
+ * does in every language ("2026-03-04").
+ *
+ * Not Intl's date formats: the first use of any of them (`Intl.DateTimeFormat`, even with
+ * `timeZone: 'UTC'`, `RelativeTimeFormat`, `toLocaleDateString`) builds ICU's date data, 80–130 ms
+ * of one task on a 4× slower CPU (20–30 ms at full speed), and nearly every thread has a comment
+ * older than a week: its first step of rendering took that much longer (docs/BENCHMARKS.md).
+ * `getTimezoneOffset` needs none of it.
  */
 export function readableDate(iso: string, now = Date.now()): string {
   const date = new Date(iso);
   // An unreadable date (NaN) reads as "just now", as a date in the future does.
   const age = now - date.getTime() || 0;
-  if (age >= 7 * DAY) return (dates[strings.locale] ??= new Intl.DateTimeFormat(strings.locale, { dateStyle: 'medium' })).format(date);
+  if (age >= 7 * DAY) return new Date(+date - date.getTimezoneOffset() * MINUTE).toISOString().slice(0, 10);
   // `| 0` truncates: under a week, an age in minutes, hours or days is far below 2^31.
   if (age >= 2 * DAY) return plural(strings.daysAgo, (age / DAY) | 0);
   if (age >= DAY) return strings.yesterday;

@@ -46,13 +46,21 @@ const shownIn = (node: CommentNode): number => (node.expanded ? node.replies : n
  * same however many comments are shown.
  */
 export class Thread extends Component<ThreadProps, { shown: number }> {
-  /** Script time per comment rendered (ms), as measured; when the step being rendered started, and its comments (set by {@link #fit}). */
-  #perComment = 1;
+  /**
+   * Script time per comment rendered (ms), as measured (until then 2: a first step of about four
+   * comments, the least a step has); when the step being rendered started, and its comments (set by {@link #fit}).
+   */
+  #perComment = 2;
   // No initial values where none is read before it is set (each would cost widget.js bytes).
   #started?: number;
   #rendering!: number;
-  /** Top-level comments rendered: the first step is small, so the first comments show at once. */
-  state: { shown: number } = { shown: this.#fit(4) };
+  /**
+   * Top-level comments rendered: none at first. The first step comes in a task of its own, after
+   * the frame that shows the thread's count: in the task that brought the thread (parsing it,
+   * rendering the count, the sort and the buttons) it made that task the longest of a page load
+   * with the CPU 4× slower (40–68 ms of script where the first step alone takes 25–30).
+   */
+  state: { shown: number } = { shown: 0 };
   /** A step is scheduled. (Should the thread go first, its step renders nothing: Preact renders no component it has unmounted.) */
   #waiting?: boolean;
   /** Each chunk's element, as last rendered. */
