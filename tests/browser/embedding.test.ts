@@ -399,6 +399,8 @@ if (!chromium.path) {
       // The same thread in English, for comparison: the reply is indented from the left.
       await page.goto(`${host.origin}/plain.html?data-thread=/rtl`);
       await widget.getByRole('heading', { name: LOADED_HEADING }).waitFor();
+      // The comments come in the task after the count.
+      await commentById(widget, ids['rtl-a']).waitFor();
       const ltr = await geometry();
       expect(ltr.reply.left, 'in English the reply is indented from the left').toBeGreaterThan(ltr.parent.left + 8);
       expect(ltr.rule).toEqual({ left: 2, right: 0 });
