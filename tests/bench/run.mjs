@@ -44,7 +44,7 @@ import { exitOnSignals, onAbnormalExit } from '../../worker/scripts/lib/process-
 import { PROJECT_ROOT, startWranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 import { serverCpuMs, waitUntilIdle, workerdCpuMs, workerdRssBytes } from './lib/process-stats.mjs';
 import { startOptions } from '../../worker/scripts/start.mjs';
-import { seedThreads } from './lib/seed.mjs';
+import { importAgedThread, seedThreads } from './lib/seed.mjs';
 import { loadCase, loadCases } from './lib/load.mjs';
 import { findChromium, launchChromium } from '../support/chromium.mjs';
 import { firstPaintRequests, hostCase, measureLoadMore, widgetCase } from './lib/widget.mjs';
@@ -84,6 +84,12 @@ const widgetThread = (n) => `/bench/widget-${n}`;
 const BARE_HTML = (thread) =>
   `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>Parley alone</title>\n</head>\n<body>\n<div id="comments"></div>\n<script src="/widget.js" data-site="demo" data-thread="${thread}" async></script>\n</body>\n</html>\n`;
 const barePage = (n) => `/bench/bare/widget-${n}`;
+/**
+ * 200 comments whose ages span two years (as a real blog's: nearly every thread has comments
+ * older than a week, which the widget dates differently), on a bare page, CPU slowed.
+ */
+const AGED_THREAD = '/bench/widget-200-aged';
+const AGED_PAGE = '/bench/bare/widget-200-aged';
 /** The demo post without widget.js. */
 const HOST_ONLY_PAGE = '/bench/host-only';
 /** A thread of n comments for the widget: mostly replies, so the first page (50 top-level comments) carries them all. */
@@ -194,6 +200,7 @@ async function main() {
     if (!widgetScript.test(demoHtml)) throw new Error("the demo page's widget.js script tag is not where the benchmark looks for it");
     for (const thread of [...config.widgetSizes.map(widgetThread), growthThread(1000)]) await page(thread, demoHtml.replace('data-site="demo"', `data-site="demo" data-thread="${thread}"`));
     for (const n of config.widgetSizes) await page(barePage(n), BARE_HTML(widgetThread(n)));
+    await page(AGED_PAGE, BARE_HTML(AGED_THREAD));
     await page(HOST_ONLY_PAGE, demoHtml.replace(widgetScript, ''));
 
     // 2. Server and seed data.
@@ -216,6 +223,8 @@ async function main() {
     const total = Object.values(plans).reduce((n, p) => n + p.roots + p.replies, 0);
     step(`seeding ${Object.keys(plans).length} threads, ${total} comments (POST /api/comments, then bulk approve)`);
     const seeded = await seedThreads(server, plans, { concurrency: config.seedConcurrency, log });
+    const agedCase = config.only.has('widget') && config.cpuSlowdown > 1 && config.widgetSizes.includes(200);
+    if (agedCase) log(`  restored ${await importAgedThread(server, AGED_THREAD, widgetPlan(200))} comments up to two years old into ${AGED_THREAD} (admin restore)`);
     results.seeding = { threads: Object.keys(plans).length, comments: seeded.postedCount, postSeconds: round(seeded.postSeconds, 1), approveSeconds: round(seeded.approveSeconds, 1), totalSeconds: round(seeded.totalSeconds, 1), postsPerSecond: round(seeded.postedCount / seeded.postSeconds, 0), note: 'approving the threads without replies overlaps posting the replies' };
     // A thread's object writes each KV key at most once a second and the last change by alarm, so
     // the view of a thread approved in many bulk calls may trail the last call by a second or two.
@@ -401,13 +410,13 @@ async function main() {
         if (firstPaint.widgetRequests !== 2) flag(`the widget made ${firstPaint.widgetRequests} requests for its first paint (expected 2: widget.js and the thread's first page)`);
         if (firstPaint.thirdPartyRequests > 0) flag(`the demo page made ${firstPaint.thirdPartyRequests} requests to other hosts`);
         const cases = [];
-        const runCase = async (n, cpuSlowdown = 1, host = 'demo') => {
-          const { body } = await getJson(api(server.origin, widgetThread(n)));
-          const url = `${server.origin}${host === 'bare' ? barePage(n) : widgetThread(n)}/?expect=${body.comments.length}`;
-          const result = { comments: n, page: host, ...(await widgetCase(browser, url, { runs: config.widgetRuns, cpuSlowdown })) };
+        const runCase = async (n, cpuSlowdown = 1, host = 'demo', aged = false) => {
+          const { body } = await getJson(api(server.origin, aged ? AGED_THREAD : widgetThread(n)));
+          const url = `${server.origin}${aged ? AGED_PAGE : host === 'bare' ? barePage(n) : widgetThread(n)}/?expect=${body.comments.length}`;
+          const result = { comments: n, page: host, aged, ...(await widgetCase(browser, url, { runs: config.widgetRuns, cpuSlowdown })) };
           cases.push(result);
           const kinds = result.trace ? Object.entries(result.trace.byKindMs).map(([k, ms]) => `${k} ${ms}`).join(', ') : '';
-          const on = host === 'bare' ? ' on a bare page' : ' on the demo page';
+          const on = `${host === 'bare' ? ' on a bare page' : ' on the demo page'}${aged ? ', up to two years old' : ''}`;
           log(`  ${String(n).padStart(5)} comments${on}${cpuSlowdown > 1 ? ` (CPU ${cpuSlowdown}× slower)` : ''}: ${result.shown} shown of ${result.expected} sent; script → painted ${result.scriptToPaintMs} ms (first comments ${result.scriptToFirstCommentsMs}; start-up ${result.startupMs}, API ${result.apiMs}, render ${result.renderMs}); longest task ${result.longTaskMaxMs} ms (median of runs ${result.longTaskMedianMaxMs}); main thread (ms): ${kinds}`);
           if (result.timedOut) flag(`widget ${n}${on}: the thread was not painted within 20 s`);
           if (n === 200 && result.longTaskMaxMs > LONG_TASK_LIMIT_MS) {
@@ -422,6 +431,7 @@ async function main() {
           // demo page without widget.js.
           await runCase(200, config.cpuSlowdown);
           await runCase(200, config.cpuSlowdown, 'bare');
+          if (agedCase) await runCase(200, config.cpuSlowdown, 'bare', true);
           hostOnly = await hostCase(browser, `${server.origin}${HOST_ONLY_PAGE}/`, { runs: config.widgetRuns, cpuSlowdown: config.cpuSlowdown });
           log(`  the demo page without widget.js (CPU ${config.cpuSlowdown}× slower): its own longest task ${hostOnly.longTaskMaxMs} ms (median of runs ${hostOnly.longTaskMedianMaxMs})`);
         }

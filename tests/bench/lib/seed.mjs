@@ -1,6 +1,8 @@
 // Seeds threads through the public HTTP API (the code path readers use), then publishes them
 // through the admin API's bulk approve (the code path moderators use). Nothing is written to KV
-// behind the Worker's back, so what is measured is what a real thread looks like in KV.
+// behind the Worker's back, so what is measured is what a real thread looks like in KV. (One
+// thread whose comments are months and years old is restored through the admin API instead.)
+import { createHash } from 'node:crypto';
 
 /** A small deterministic PRNG (mulberry32), so every run seeds the same text. */
 export function prng(seed) {
@@ -102,6 +104,43 @@ export async function postComment(origin, { site = 'demo', thread, parentId = nu
     }
     return (await json(response, `POST /api/comments (${thread})`)).comment.id;
   }
+}
+
+/**
+ * Restores a thread of `roots` top-level comments and `replies` replies (three to each root in
+ * turn, as {@link seedThreads} spreads them) whose ages span `years` years, oldest first, through
+ * the admin API's restore (`POST /api/admin/import`, `"format": "parley"`: the one way to give
+ * comments the ages of a real blog's; posting dates them now). Bodies as {@link commentBody}.
+ */
+export async function importAgedThread(server, thread, { roots, replies }, { site = 'demo', years = 2, seed = 2 } = {}) {
+  const random = prng(seed);
+  const now = Date.now();
+  const span = years * 365 * 86_400_000;
+  const records = [];
+  const record = (index, parentId) => {
+    // Oldest first, at least a week old, a millisecond apart at least (ids follow the order).
+    const createdAt = now - 7 * 86_400_000 - Math.round(span * (1 - index / (roots + replies)));
+    const date = new Date(createdAt).toISOString();
+    const author = authorName(random);
+    const id = createdAt.toString(36).padStart(9, '0').slice(-9) + Array.from({ length: 10 }, () => Math.floor(random() * 36).toString(36)).join('');
+    records.push({ id, thread, parentId, author, email: null, website: null, body: commentBody(random, index), status: 'approved', createdAt: date, updatedAt: date, avatar: createHash('sha256').update(`${author}${index}`).digest('hex').slice(0, 16) });
+    return id;
+  };
+  const perRoot = Math.ceil(replies / roots);
+  for (let r = 0, index = 0, left = replies; r < roots; r++) {
+    const root = record(index++, null);
+    for (let k = 0; k < perRoot && left > 0; k++, left--) record(index++, root);
+  }
+  for (let start = 0; start < records.length; start += 100) {
+    const response = await fetch(`${server.origin}/api/admin/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminToken}` },
+      body: JSON.stringify({ format: 'parley', version: 1, site, comments: records.slice(start, start + 100), threads: [] }),
+      signal: AbortSignal.timeout(120_000),
+    });
+    await json(response, `POST /api/admin/import (${thread})`);
+  }
+  return records.length;
 }
 
 /**
