@@ -9,7 +9,7 @@ import { formatViolations, runAxe, splitByWidget } from './support/axe';
 import { cspViolations, recordCspViolations, THEME_ACCENT, THEME_TEXT, widgetStyle } from './support/reader';
 import { seedComments } from '../support/seed';
 import { PROJECT_ROOT, startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
-import { commentById, LOADED_HEADING, openForm, postComment, widgetOn } from './support/widget';
+import { commentById, openForm, postComment, threadLoaded, widgetOn } from './support/widget';
 
 /**
  * The widget embedded the way blogs embed it: pages on another origin (a small host server,
@@ -124,7 +124,7 @@ if (!chromium.path) {
     };
     const loaded = async (page: Page) => {
       const widget = widgetOn(page);
-      await widget.getByRole('heading', { name: LOADED_HEADING }).waitFor();
+      await threadLoaded(widget);
       return widget;
     };
 
@@ -398,9 +398,7 @@ if (!chromium.path) {
 
       // The same thread in English, for comparison: the reply is indented from the left.
       await page.goto(`${host.origin}/plain.html?data-thread=/rtl`);
-      await widget.getByRole('heading', { name: LOADED_HEADING }).waitFor();
-      // The comments come in the task after the count.
-      await commentById(widget, ids['rtl-a']).waitFor();
+      await threadLoaded(widget);
       const ltr = await geometry();
       expect(ltr.reply.left, 'in English the reply is indented from the left').toBeGreaterThan(ltr.parent.left + 8);
       expect(ltr.rule).toEqual({ left: 2, right: 0 });

@@ -5,7 +5,7 @@ import { watchContext, type PageWatch } from './support/page-watch';
 import { focused, liveRegionText, serveDemoPages, tabUntil, type FocusInfo } from './support/reader';
 import { seedComments } from '../support/seed';
 import { startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
-import { commentById, LOADED_HEADING, nesting, postComment, widgetOn } from './support/widget';
+import { commentById, nesting, postComment, threadLoaded, widgetOn } from './support/widget';
 import type { Page } from 'playwright-core';
 
 /**
@@ -60,7 +60,7 @@ if (!chromium.path) {
     const open = async (page: Page, path: string) => {
       await page.goto(`${server.origin}${path}`);
       const widget = widgetOn(page);
-      await widget.getByRole('heading', { name: LOADED_HEADING }).waitFor();
+      await threadLoaded(widget);
       return widget;
     };
 
@@ -267,7 +267,7 @@ if (!chromium.path) {
       // On load, for a reader who prefers reduced motion (the scroll is instant).
       await page.emulateMedia({ reducedMotion: 'reduce' });
       await page.goto(`${server.origin}${thread}#comment-${ids.c18}`);
-      await widgetOn(page).getByRole('heading', { name: LOADED_HEADING }).waitFor();
+      await threadLoaded(widgetOn(page));
       await poll(async () => (await focused(page)).id).toBe(`comment-${ids.c18}`);
       // No smooth scrolling for this reader: once the comment has focus it is already in view (no poll).
       expect(await commentById(widgetOn(page), ids.c18).evaluate((el) => { const box = el.getBoundingClientRect(); return box.top >= 0 && box.bottom <= innerHeight; }), 'in view at once, with reduced motion').toBe(true);
@@ -277,7 +277,7 @@ if (!chromium.path) {
       // A reply hidden behind "Show 2 more replies" is shown when the address names it.
       await page.goto(`${server.origin}${thread}#comment-${ids.r4}`);
       await page.reload();
-      await widgetOn(page).getByRole('heading', { name: LOADED_HEADING }).waitFor();
+      await threadLoaded(widgetOn(page));
       await expectShown(ids.r4, 'a collapsed reply, on load');
 
       // Following a comment's permalink (its date) on the page: with smooth scrolling this time.

@@ -5,7 +5,7 @@ import { demoSites, startHostServer, type HostServer } from './support/host-serv
 import { watchContext, type PageWatch } from './support/page-watch';
 import { seedComments } from '../support/seed';
 import { startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
-import { LOADED_HEADING, postComment } from './support/widget';
+import { LOADED_HEADING, postComment, threadLoaded } from './support/widget';
 
 /**
  * "Embed anywhere" (issue 13, docs/embedding.md) in Chromium, on pages of another origin
@@ -79,10 +79,7 @@ if (!chromium.path) {
     };
     const expectClean = (what: string) => expect([...watch.foreignRequests, ...watch.consoleErrors, ...watch.pageErrors, ...watch.failedRequests], `${what}:\n${watch.summary()}`).toEqual([]);
     /** The widget in `element` once its thread has loaded. */
-    const loaded = async (element: Locator) => {
-      await element.getByRole('heading', { name: LOADED_HEADING }).waitFor();
-      return element;
-    };
+    const loaded = (element: Locator) => threadLoaded(element);
     const authors = (element: Locator) => element.locator('.author').allTextContents();
     const go = (page: Page, path: string) => page.evaluate((to) => (window as unknown as { go(path: string): void }).go(to), path);
 

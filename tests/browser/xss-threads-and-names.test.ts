@@ -12,6 +12,7 @@ import { asRead, linksLeaving, startWebhookRecorder, urlsIn, type WebhookPayload
 import { normaliseName } from './support/text-rules';
 import { startWranglerDev, type WranglerDev } from '../../worker/scripts/lib/wrangler-dev.mjs';
 import { armContext, auditPage, type PageAudit } from './support/xss-audit';
+import { threadLoaded } from './support/widget';
 
 /**
  * The hostile-strings corpus (xss-corpus.test.ts) as **thread ids and author names**, on every
@@ -254,7 +255,7 @@ if (!chromium.path) {
       for (const post of posted.filter((p) => ESCAPING_THREADS.includes(p.thread)).concat(posted.slice(ESCAPING_THREADS.length, ESCAPING_THREADS.length + 10))) {
         const what = `data-thread ${JSON.stringify(post.thread)}`;
         await session.page.goto(`${host.origin}/plain.html?${new URLSearchParams({ 'data-thread': post.thread })}`);
-        await session.page.locator('#comments').getByRole('heading', { name: '1 comment', exact: true }).waitFor();
+        await threadLoaded(session.page.locator('#comments'), '1 comment');
         await session.page.waitForTimeout(100);
         const audit = await auditPage(session.page, { mode: 'widget', scripts: [`${server.origin}/widget.js`, `${server.origin}/widget-extra.js`], comments: [{ id: post.comment.id, html: post.comment.html }] });
         problems.push(...pageProblems(audit).map((problem) => `${what}: ${problem}`));

@@ -13,15 +13,23 @@ export function widgetOn(page: Page): Locator {
 export const LOADED_HEADING = /^(No comments yet|1 comment|\d+ comments)$/;
 
 /**
+ * Waits until `widget` shows its thread: the count heading (`heading`), then every comment of
+ * the page, which come a task after the count, a step at a time, while the list is `aria-busy`.
+ */
+export async function threadLoaded(widget: Locator, heading: string | RegExp = LOADED_HEADING): Promise<Locator> {
+  await widget.getByRole('heading', { name: heading, exact: typeof heading === 'string' || undefined }).waitFor();
+  await widget.locator('.thread[aria-busy="true"]').waitFor({ state: 'detached' });
+  return widget;
+}
+
+/**
  * Opens (or reloads) the demo page and waits until the widget has loaded the thread, so
  * what it shows next is the server's answer, not a loading state.
  */
 export async function openDemo(page: Page, origin: string, how: 'goto' | 'reload' = 'goto'): Promise<Locator> {
   if (how === 'reload') await page.reload();
   else await page.goto(`${origin}/`);
-  const widget = widgetOn(page);
-  await widget.getByRole('heading', { name: LOADED_HEADING }).waitFor();
-  return widget;
+  return threadLoaded(widgetOn(page));
 }
 
 /**

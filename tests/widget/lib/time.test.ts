@@ -26,15 +26,27 @@ describe('readableDate', () => {
   test('past a week, the date in the reader\'s time zone, without Intl\'s date formats (their first use blocks a phone for about 100 ms)', () => {
     const made = vi.spyOn(Intl, 'DateTimeFormat');
     const relative = vi.spyOn(Intl, 'RelativeTimeFormat');
+    const zone = process.env.TZ;
     try {
-      for (const iso of ['2024-02-29T23:30:00Z', '2025-01-01T00:30:00Z', '2019-07-04T12:00:00Z']) {
-        const date = new Date(iso);
-        const local = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((part) => String(part).padStart(2, '0')).join('-');
-        expect(readableDate(iso, now)).toBe(local);
+      // Time zones either side of UTC, with half- and quarter-hour offsets, across daylight-saving
+      // changes (Node applies a new TZ at once); the day is read back with the local getters.
+      for (const tz of ['UTC', 'America/St_Johns', 'America/Los_Angeles', 'Europe/Berlin', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Kiritimati', 'Etc/GMT+12']) {
+        process.env.TZ = tz;
+        for (const iso of ['2024-02-29T23:30:00Z', '2025-01-01T00:30:00Z', '2019-07-04T12:00:00Z', '2025-03-09T09:59:00Z', '2025-03-30T00:30:00Z', '2025-10-26T01:30:00Z', '2025-04-06T15:30:00Z']) {
+          const date = new Date(iso);
+          const local = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((part) => String(part).padStart(2, '0')).join('-');
+          expect(readableDate(iso, now), `${iso} in ${tz}`).toBe(local);
+        }
       }
+      process.env.TZ = 'Pacific/Kiritimati';
+      expect(readableDate('2025-12-31T11:00:00Z', now), 'UTC+14: already the next day').toBe('2026-01-01');
+      process.env.TZ = 'Etc/GMT+12';
+      expect(readableDate('2026-01-01T11:00:00Z', now), 'UTC−12: still the day before').toBe('2025-12-31');
       expect(made).not.toHaveBeenCalled();
       expect(relative).not.toHaveBeenCalled();
     } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
       made.mockRestore();
       relative.mockRestore();
     }
