@@ -1,7 +1,7 @@
 // Seeds threads through the public HTTP API (the code path readers use), then publishes them
 // through the admin API's bulk approve (the code path moderators use). Nothing is written to KV
 // behind the Worker's back, so what is measured is what a real thread looks like in KV. (One
-// thread whose comments are months and years old is restored through the admin API instead.)
+// thread whose comments are a week to two years old is restored through the admin API instead.)
 import { createHash } from 'node:crypto';
 
 /** A small deterministic PRNG (mulberry32), so every run seeds the same text. */
@@ -107,8 +107,8 @@ export async function postComment(origin, { site = 'demo', thread, parentId = nu
 }
 
 /**
- * Restores a thread of `roots` top-level comments and `replies` replies (three to each root in
- * turn, as {@link seedThreads} spreads them) whose ages span `years` years, oldest first, through
+ * Restores a thread of `roots` top-level comments and `replies` direct replies (the same number
+ * under each root, each root followed by its replies) whose ages span `years` years, oldest first, through
  * the admin API's restore (`POST /api/admin/import`, `"format": "parley"`: the one way to give
  * comments the ages of a real blog's; posting dates them now). Bodies as {@link commentBody}.
  */
