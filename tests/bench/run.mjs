@@ -429,8 +429,10 @@ async function main() {
         if (config.cpuSlowdown > 1 && config.widgetSizes.includes(200)) {
           // The widget's long tasks told from the host page's: the demo page (whose own first
           // layout can fall inside the measured window), the widget alone on a bare page, and the
-          // demo page without widget.js.
+          // demo page without widget.js; and the widget alone with its fewest comments, which tells
+          // the long tasks of any first load (compiling, the first layout of text) from those of 200 comments.
           await runCase(200, config.cpuSlowdown);
+          if (config.widgetSizes.includes(10)) await runCase(10, config.cpuSlowdown, 'bare');
           await runCase(200, config.cpuSlowdown, 'bare');
           if (agedCase) await runCase(200, config.cpuSlowdown, 'bare', true);
           hostOnly = await hostCase(browser, `${server.origin}${HOST_ONLY_PAGE}/`, { runs: config.widgetRuns, cpuSlowdown: config.cpuSlowdown });

@@ -76,10 +76,10 @@ export function renderMarkdown(r) {
     out.push(`First paint of the demo page: ${w.firstPaint.requests.map((q) => `${q.by} \`${q.method} ${q.path}\` ${v(q.bytes, ' B')}`).join(', ')} — **${w.firstPaint.widgetRequests} widget requests, ${w.firstPaint.thirdPartyRequests} to other hosts**.`, '');
     out.push(
       table(
-        ['comments in thread', 'page', 'sent / shown', 'CPU', 'script → painted ms', 'script → first comments ms', 'start-up ms', 'API ms', 'render ms', 'longest task ms (worst / median)', 'blocking ms', 'main thread: script / style / layout / paint / gc ms'],
+        ['comments in thread', 'page', 'sent / shown', 'CPU', 'script → painted ms', 'script → first comments ms', 'start-up ms', 'API ms', 'render ms', 'longest task ms (worst / median)', 'blocking ms', 'main thread: script / compile / style / layout / paint / gc ms'],
         w.cases.map((x) => {
           const k = x.trace?.byKindMs ?? {};
-          return [v(x.comments), `${x.page === 'bare' ? 'bare (widget alone)' : 'demo post'}${x.aged ? ', comments a week to two years old' : ''}`, `${x.expected} / ${x.shown}`, x.cpuSlowdown > 1 ? `${x.cpuSlowdown}× slower` : 'full', v(x.scriptToPaintMs), v(x.scriptToFirstCommentsMs), v(x.startupMs), v(x.apiMs), v(x.renderMs), `${v(x.longTaskMaxMs)} / ${v(x.longTaskMedianMaxMs)}`, v(x.totalBlockingMs), [k.script, k.style, k.layout, k.paint, k.gc].map((n) => v(n)).join(' / ')];
+          return [v(x.comments), `${x.page === 'bare' ? 'bare (widget alone)' : 'demo post'}${x.aged ? ', comments a week to two years old' : ''}`, `${x.expected} / ${x.shown}`, x.cpuSlowdown > 1 ? `${x.cpuSlowdown}× slower` : 'full', v(x.scriptToPaintMs), v(x.scriptToFirstCommentsMs), v(x.startupMs), v(x.apiMs), v(x.renderMs), `${v(x.longTaskMaxMs)} / ${v(x.longTaskMedianMaxMs)}`, v(x.totalBlockingMs), [k.script, k.compile, k.style, k.layout, k.paint, k.gc].map((n) => v(n)).join(' / ')];
         }),
       ),
     );

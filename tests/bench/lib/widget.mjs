@@ -81,12 +81,14 @@ export const INIT_SCRIPT = `(() => {
 })();`;
 
 /** Trace categories for the main-thread breakdown (what DevTools' Performance panel records). */
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'];
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-v8.compile'];
 
 /** Event names (and prefixes) to a kind of main-thread work. GC first: V8.GC* are also V8.*. */
 const KINDS = [
   ['gc', /GC|Sweep|Mark/i],
   ['parse HTML', /^ParseHTML$/],
+  // Compiling JavaScript on the main thread: functions compiled on their first call, in the middle of the task that calls them.
+  ['compile', /^V8\.(Compile|Parse|PreParse)|^v8\.(compile|parseOnBackground)/],
   ['style', /^(UpdateLayoutTree|RecalculateStyles|ParseAuthorStyleSheet|ScheduleStyleRecalculation)$/],
   ['layout', /^(Layout|UpdateLayout|IntersectionObserverController::computeIntersections)$/],
   ['paint', /^(PrePaint|Paint|PaintImage|Layerize|UpdateLayer|UpdateLayerTree|CompositeLayers|Commit|Decode|Rasterize)/],
