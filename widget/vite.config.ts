@@ -33,11 +33,9 @@ const common = {
  * template literals and `String(x)` into `+` concatenation (the same for the strings and numbers
  * it meets); `unsafe_comps` swaps comparison operands (`i<n` to `n>i`) and may negate one to
  * reorder a conditional, which differs only for NaN: the one comparison a NaN could reach
- * (lib/time.ts, a comment's age) maps NaN to 0 first. `inline: 1` inlines only functions that
- * take no arguments, where the default also inlines those that do (3 B smaller here). Not used
- * for the lazily loaded files.
+ * (lib/time.ts, a comment's age) maps NaN to 0 first. Not used for the lazily loaded files.
  */
-const widgetTerser = { ...common.terserOptions, compress: { ...common.terserOptions.compress, unsafe: true, unsafe_comps: true, inline: 1 } };
+const widgetTerser = { ...common.terserOptions, compress: { ...common.terserOptions.compress, unsafe: true, unsafe_comps: true } };
 
 /**
  * After widget.js: builds widget-extra.js, the features only some readers use (an ES module that

@@ -109,11 +109,14 @@ export class Thread extends Component<ThreadProps, { shown: number }> {
     const end = Math.min(shown, roots.length);
     const chunks = [];
     for (let start = 0; start < end; start += CHUNK) {
+      const stop = Math.min(end, start + CHUNK);
       // The same element as last time for a chunk whose comments render as before (components/comment):
-      // Preact then skips it without looking inside ({@link Chunk}).
-      const items = roots.slice(start, Math.min(end, start + CHUNK)).map((node) => commentItem(node, 0, view));
-      const last = this.#chunks[start / CHUNK]?.props.children;
-      if (!(last?.length === items.length && items.every((item, i) => item === last[i]))) this.#chunks[start / CHUNK] = <Chunk key={start}>{items}</Chunk>;
+      // Preact then skips it without looking inside ({@link Chunk}). Checked without building a
+      // list: every render (each step, each change) looks at every chunk.
+      const last: VNode<{ children: VNode[] }> | undefined = this.#chunks[start / CHUNK];
+      let same = last?.props.children.length === stop - start;
+      for (let i = start; same && i < stop; i++) same = commentItem(roots[i], 0, view) === last!.props.children[i - start];
+      if (!same) this.#chunks[start / CHUNK] = <Chunk key={start}>{roots.slice(start, stop).map((node) => commentItem(node, 0, view))}</Chunk>;
       chunks.push(this.#chunks[start / CHUNK]);
     }
     // Busy until every comment is there (assistive tech waits for the list to be complete).
