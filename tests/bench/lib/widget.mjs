@@ -88,7 +88,7 @@ const KINDS = [
   ['gc', /GC|Sweep|Mark/i],
   ['parse HTML', /^ParseHTML$/],
   // Compiling JavaScript on the main thread: functions compiled on their first call, in the middle of the task that calls them.
-  ['compile', /^V8\.(Compile|Parse|PreParse)|^v8\.(compile|parseOnBackground)/],
+  ['compile', /^V8\.(Compile|Parse|PreParse)|^v8\.compile$/],
   ['style', /^(UpdateLayoutTree|RecalculateStyles|ParseAuthorStyleSheet|ScheduleStyleRecalculation)$/],
   ['layout', /^(Layout|UpdateLayout|IntersectionObserverController::computeIntersections)$/],
   ['paint', /^(PrePaint|Paint|PaintImage|Layerize|UpdateLayer|UpdateLayerTree|CompositeLayers|Commit|Decode|Rasterize)/],
